@@ -1,0 +1,13 @@
+namespace Postern.Cli.Commands;
+
+/// <summary>The process exit codes of <c>postern</c>.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>The command ran and the answer is "no" (e.g. a token was rejected), or the server failed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line or the configuration is wrong.</summary>
+    public const int Usage = 2;
+}

@@ -1,0 +1,20 @@
+namespace Postern.Authority;
+
+/// <summary>One key pair of an authority, as stored: the public key in JWK members and the sealed private key.</summary>
+public sealed record AuthorityKey
+{
+    /// <summary>The RFC 7638 thumbprint of the public key.</summary>
+    public required string Kid { get; init; }
+
+    /// <summary><see cref="SigningAlgorithm.RS256"/> or <see cref="SigningAlgorithm.ES256"/>.</summary>
+    public required string Alg { get; init; }
+
+    /// <summary>The public key's JWK members (<c>kty</c>, and <c>n</c>/<c>e</c> or <c>crv</c>/<c>x</c>/<c>y</c>).</summary>
+    public required IReadOnlyDictionary<string, string> PublicJwk { get; init; }
+
+    /// <summary>The PKCS#8 private key, sealed under the key-encryption key.</summary>
+    public required SealedKey PrivateKey { get; init; }
+
+    /// <summary>When the key was made.</summary>
+    public required DateTimeOffset Created { get; init; }
+}

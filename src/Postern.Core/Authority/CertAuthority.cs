@@ -1,0 +1,63 @@
+using Microsoft.IdentityModel.Tokens;
+
+namespace Postern.Authority;
+
+/// <summary>
+/// An authority ready to use: its stored document, the opened signing key, and its key set
+/// rendered to bytes. Immutable; a change in the store replaces the whole object.
+/// </summary>
+public sealed class CertAuthority
+{
+    private CertAuthority(CertAuthorityType type, CertAuthorityDocument document, long revision, SigningCredentials signing)
+    {
+        Type = type;
+        Document = document;
+        Revision = revision;
+        SigningCredentials = signing;
+        KeySet = KeySet.Render(document.Keys);
+    }
+
+    /// <summary>Which authority this is.</summary>
+    public CertAuthorityType Type { get; }
+
+    /// <summary>The stored document.</summary>
+    public CertAuthorityDocument Document { get; }
+
+    /// <summary>The store revision the document was read at.</summary>
+    public long Revision { get; }
+
+    /// <summary>The signing key (its <c>KeyId</c> is the <c>kid</c>) and algorithm.</summary>
+    public SigningCredentials SigningCredentials { get; }
+
+    /// <summary>The <c>kid</c> of the signing key.</summary>
+    public string SigningKid => Document.SigningKid;
+
+    /// <summary>The published key set (<c>use: sig</c>).</summary>
+    public KeySet KeySet { get; }
+
+    /// <summary>Opens every key of <paramref name="document"/> with <paramref name="kek"/>.</summary>
+    /// <exception cref="KeyEncryptionKeyException"><paramref name="kek"/> cannot open a key.</exception>
+    public static CertAuthority Open(CertAuthorityType type, CertAuthorityDocument document, long revision, KeyEncryptionKey kek, string kekOrigin)
+    {
+        SigningCredentials? signing = null;
+        foreach (var key in document.Keys)
+        {
+            var opened = AuthorityKeys.Open(type, key, kek)
+                ?? throw new KeyEncryptionKeyException(DescribeMismatch(type, key, kek, kekOrigin));
+            if (key.Kid == document.SigningKid)
+            {
+                signing = new SigningCredentials(opened, key.Alg);
+            }
+        }
+
+        return signing is null
+            ? throw new InvalidDataException($"the {type.Name()} authority's signing key {document.SigningKid} is not among its keys")
+            : new CertAuthority(type, document, revision, signing);
+    }
+
+    private static string DescribeMismatch(CertAuthorityType type, AuthorityKey key, KeyEncryptionKey kek, string kekOrigin) =>
+        key.PrivateKey.KekId == kek.Id
+            ? $"the {type.Name()} authority's key {key.Kid} could not be decrypted with the key-encryption key from {kekOrigin} (id {kek.Id}): the stored key is damaged"
+            : $"the key-encryption key from {kekOrigin} (id {kek.Id}) is not the one that sealed the {type.Name()} authority's keys (id {key.PrivateKey.KekId}); "
+              + "restore the original key file or POSTERN_KEK. Postern will not make new keys, since every verifier trusts the current ones";
+}

@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Postern.Configuration;
+
+/// <summary>Reads the <c>apps</c> list of <c>postern.yaml</c>.</summary>
+internal static partial class AppConfigReader
+{
+    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "insecure_skip_verify"];
+    private static readonly string[] RewriteFields = ["headers", "jwt_claims", "redirect"];
+
+    public static IReadOnlyList<AppConfig> Read(YamlCursor c, Dictionary<string, YamlNode>? root)
+    {
+        var apps = new List<AppConfig>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var items = c.Sequence(root, "apps", "");
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = $"apps[{i}]";
+            var map = c.Mapping(items[i], path, AppFields);
+            if (map is null)
+            {
+                c.Error(path, "expected a mapping with name, uri and public_addr");
+                continue;
+            }
+
+            var name = c.String(map, "name", path);
+            if (name is null)
+            {
+                c.Error($"{path}.name", "required");
+            }
+            else if (!AppNamePattern().IsMatch(name))
+            {
+                c.Error($"{path}.name", $"'{name}' is not a valid name (lowercase letters, digits and '-', at most 63 characters)");
+            }
+            else if (!names.Add(name))
+            {
+                c.Error($"{path}.name", $"another app is already named '{name}'");
+            }
+
+            var uriText = c.String(map, "uri", path);
+            Uri? uri = null;
+            if (uriText is null)
+            {
+                c.Error($"{path}.uri", "required");
+            }
+            else if (!Uri.TryCreate(uriText, UriKind.Absolute, out uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+            {
+                c.Error($"{path}.uri", $"'{uriText}' is not an absolute http:// or https:// URI");
+                uri = null;
+            }
+
+            var publicAddr = c.String(map, "public_addr", path);
+            if (publicAddr is null)
+            {
+                c.Error($"{path}.public_addr", "required");
+            }
+            else if (!AppHostPattern().IsMatch(publicAddr))
+            {
+                c.Error($"{path}.public_addr", $"'{publicAddr}' is not a host name with an optional port (no scheme, no path)");
+            }
+            else if (!hosts.Add(publicAddr))
+            {
+                c.Error($"{path}.public_addr", $"another app already uses '{publicAddr}'");
+            }
+
+            var labels = c.StringMap(map, "labels", path);
+            var rewrite = ReadRewrite(c, map, $"{path}.rewrite");
+            var insecure = c.Bool(map, "insecure_skip_verify", path) ?? false;
+
+            if (name is not null && uri is not null && publicAddr is not null)
+            {
+                apps.Add(new AppConfig
+                {
+                    Name = name,
+                    Uri = uri,
+                    PublicAddr = publicAddr.ToLowerInvariant(),
+                    Labels = labels,
+                    Rewrite = rewrite,
+                    InsecureSkipVerify = insecure,
+                });
+            }
+        }
+
+        return apps;
+    }
+
+    private static AppRewriteConfig ReadRewrite(YamlCursor c, Dictionary<string, YamlNode> app, string path)
+    {
+        var map = app.TryGetValue("rewrite", out var node) ? c.Mapping(node, path, RewriteFields) : null;
+        var headers = c.Strings(map, "headers", path);
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var colon = headers[i].IndexOf(':');
+            if (colon <= 0 || !HeaderNamePattern().IsMatch(headers[i][..colon]))
+            {
+                c.Error($"{path}.headers[{i}]", $"'{headers[i]}' is not of the form 'Name: value'");
+            }
+        }
+
+        var mode = c.String(map, "jwt_claims", path) switch
+        {
+            null or "roles-and-traits" => JwtClaimsMode.RolesAndTraits,
+            "roles" => JwtClaimsMode.Roles,
+            "traits" => JwtClaimsMode.Traits,
+            "none" => JwtClaimsMode.None,
+            var other => Invalid(c, $"{path}.jwt_claims", other),
+        };
+
+        return new AppRewriteConfig { Headers = headers, JwtClaims = mode, Redirect = c.Strings(map, "redirect", path) };
+    }
+
+    private static JwtClaimsMode Invalid(YamlCursor c, string path, string value)
+    {
+        c.Error(path, $"unknown value '{value}' (expected roles-and-traits, roles, traits or none)");
+        return JwtClaimsMode.RolesAndTraits;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex AppNamePattern();
+
+    [GeneratedRegex(@"^(?=.{1,253}(:|$))[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$")]
+    private static partial Regex AppHostPattern();
+
+    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
+    private static partial Regex HeaderNamePattern();
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Postern.Configuration;
+
+/// <summary>
+/// Reads <c>postern.yaml</c>: every field optional, defaults filled in, and every problem
+/// reported at once with its path in the file (e.g. <c>apps[2].uri: not an absolute URI</c>).
+/// </summary>
+public static partial class ConfigLoader
+{
+    private static readonly string[] RootFields =
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "apps"];
+
+    /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
+    /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
+    public static PosternConfig Load(string path, bool mayBeMissing)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            return mayBeMissing
+                ? Parse("", System.IO.Path.GetDirectoryName(fullPath)!, path)
+                : throw new ConfigException(path, [new ConfigError("", "file not found")]);
+        }
+
+        return Parse(File.ReadAllText(fullPath), System.IO.Path.GetDirectoryName(fullPath)!, path);
+    }
+
+    /// <summary>Parses YAML text. Relative paths are taken from <paramref name="baseDir"/>.</summary>
+    /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
+    public static PosternConfig Parse(string yaml, string baseDir, string source = "postern.yaml")
+    {
+        YamlNode? root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            if (stream.Documents.Count > 1)
+            {
+                throw new ConfigException(source, [new ConfigError("", "holds more than one YAML document")]);
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(source, [new ConfigError("", $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}")]);
+        }
+
+        var cursor = new YamlCursor();
+        var config = Read(cursor, root, baseDir);
+        return cursor.Errors.Count == 0 ? config! : throw new ConfigException(source, cursor.Errors);
+    }
+
+    private static PosternConfig? Read(YamlCursor c, YamlNode? root, string baseDir)
+    {
+        var map = c.Mapping(root, "", RootFields);
+
+        var version = c.String(map, "version", "");
+        if (version is not null and not "v1")
+        {
+            c.Error("version", $"unsupported version '{version}' (expected v1)");
+        }
+
+        var clusterName = c.String(map, "cluster_name", "") ?? Dns.GetHostName().ToLowerInvariant();
+        if (!ClusterNamePattern().IsMatch(clusterName))
+        {
+            c.Error("cluster_name", $"'{clusterName}' is not a valid name (letters, digits, '.', '-', at most 253 characters)");
+        }
+
+        var tls = ReadTls(c, map, baseDir);
+        var storage = ReadStorage(c, map);
+
+        ListenAddr? listen = null;
+        var listenText = c.String(map, "listen_addr", "") ?? $"127.0.0.1:{PosternConfig.DefaultPort}";
+        if (!ListenAddr.TryParse(listenText, out listen, out var listenReason))
+        {
+            c.Error("listen_addr", listenReason);
+        }
+
+        PublicAddr? publicAddr = null;
+        var publicText = c.String(map, "public_addr", "");
+        if (publicText is not null && !PublicAddr.TryParse(publicText, tls.Disabled, out publicAddr, out var publicReason))
+        {
+            c.Error("public_addr", $"'{publicText}' {publicReason}");
+        }
+
+        var dataDir = c.String(map, "data_dir", "") ?? "data";
+        if (dataDir.Length == 0 || dataDir.IndexOf('\0') >= 0)
+        {
+            c.Error("data_dir", "must be a folder path");
+        }
+
+        var apps = AppConfigReader.Read(c, map);
+
+        return listen is null
+            ? null
+            : new PosternConfig
+            {
+                ClusterName = clusterName,
+                PublicAddr = publicAddr,
+                ListenAddr = listen,
+                DataDir = System.IO.Path.GetFullPath(dataDir, baseDir),
+                Tls = tls,
+                Storage = storage,
+                Apps = apps,
+            };
+    }
+
+    private static TlsConfig ReadTls(YamlCursor c, Dictionary<string, YamlNode>? root, string baseDir)
+    {
+        var map = root is not null && root.TryGetValue("tls", out var node) ? c.Mapping(node, "tls", "cert_file", "key_file", "disabled") : null;
+        var cert = c.String(map, "cert_file", "tls");
+        var key = c.String(map, "key_file", "tls");
+        var disabled = c.Bool(map, "disabled", "tls") ?? false;
+        if ((cert is null) != (key is null))
+        {
+            c.Error(cert is null ? "tls.cert_file" : "tls.key_file", cert is null ? "required when key_file is set" : "required when cert_file is set");
+        }
+
+        if (disabled && cert is not null)
+        {
+            c.Error("tls.disabled", "cannot be true while cert_file and key_file are set");
+        }
+
+        foreach (var (field, file) in new[] { ("cert_file", cert), ("key_file", key) })
+        {
+            if (file is not null && !File.Exists(System.IO.Path.GetFullPath(file, baseDir)))
+            {
+                c.Error($"tls.{field}", $"file '{file}' not found");
+            }
+        }
+
+        return new TlsConfig
+        {
+            CertFile = cert is null ? null : System.IO.Path.GetFullPath(cert, baseDir),
+            KeyFile = key is null ? null : System.IO.Path.GetFullPath(key, baseDir),
+            Disabled = disabled,
+        };
+    }
+
+    private static StorageConfig ReadStorage(YamlCursor c, Dictionary<string, YamlNode>? root)
+    {
+        var map = root is not null && root.TryGetValue("storage", out var node) ? c.Mapping(node, "storage", "type", "conn_string") : null;
+        var type = c.String(map, "type", "storage") ?? StorageConfig.Sqlite;
+        var conn = c.String(map, "conn_string", "storage");
+        switch (type)
+        {
+            case StorageConfig.Sqlite when conn is not null:
+                c.Error("storage.conn_string", "applies to type postgres only");
+                break;
+            case StorageConfig.Sqlite:
+                break;
+            case StorageConfig.Postgres:
+                c.Error("storage.type", "postgres is not available in this version of Postern; use sqlite");
+                break;
+            default:
+                c.Error("storage.type", $"unknown type '{type}' (expected sqlite or postgres)");
+                break;
+        }
+
+        return new StorageConfig { Type = type, ConnString = conn };
+    }
+
+    [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]
+    private static partial Regex ClusterNamePattern();
+}

@@ -1,0 +1,32 @@
+namespace Postern.Configuration;
+
+/// <summary>A validated <c>postern.yaml</c>, with defaults filled in and paths made absolute.</summary>
+public sealed record PosternConfig
+{
+    /// <summary>The default port.</summary>
+    public const int DefaultPort = 3080;
+
+    /// <summary>The cluster's name: <c>iss</c> of app assertions and the default trust domain.</summary>
+    public required string ClusterName { get; init; }
+
+    /// <summary>The configured public address; when <c>null</c>, derived from the host name and the bound port.</summary>
+    public PublicAddr? PublicAddr { get; init; }
+
+    /// <summary>Where to listen.</summary>
+    public required ListenAddr ListenAddr { get; init; }
+
+    /// <summary>The folder for the embedded store, the key-encryption key and the generated TLS certificate.</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>TLS settings.</summary>
+    public TlsConfig Tls { get; init; } = new();
+
+    /// <summary>Store settings.</summary>
+    public StorageConfig Storage { get; init; } = new();
+
+    /// <summary>Applications from the file.</summary>
+    public IReadOnlyList<AppConfig> Apps { get; init; } = [];
+
+    /// <summary>The scheme browsers reach Postern with.</summary>
+    public string Scheme => Tls.Disabled ? "http" : "https";
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Postern.Server;
+
+/// <summary>Every log message of the server, with its event id. Never a secret or a whole token.</summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(1000, LogLevel.Information, "Created the key-encryption key {Path}")]
+    public static partial void KeyEncryptionKeyCreated(this ILogger logger, string path);
+
+    [LoggerMessage(1001, LogLevel.Information, "The {Authority} authority signs with key {Kid} ({Alg}); {KeyCount} key(s) published")]
+    public static partial void AuthorityLoaded(this ILogger logger, string authority, string kid, string alg, int keyCount);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Could not open the changed {Authority} authority at revision {Revision}; keeping the one in use")]
+    public static partial void AuthorityReloadFailed(this ILogger logger, string authority, long revision, Exception exception);
+
+    [LoggerMessage(1003, LogLevel.Warning, "The store's change feed was compacted past revision {Revision}; re-reading the authorities")]
+    public static partial void AuthorityWatchCompacted(this ILogger logger, long revision);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Following the authorities in the store failed; retrying in {Delay}")]
+    public static partial void AuthorityWatchFailed(this ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Information, "Postern is listening on {Address}; public address {PublicAddr}")]
+    public static partial void Listening(this ILogger logger, string address, string publicAddr);
+
+    [LoggerMessage(1011, LogLevel.Warning, "TLS is disabled: Postern serves plain HTTP and must sit behind a TLS-terminating load balancer")]
+    public static partial void TlsDisabled(this ILogger logger);
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Postern.Authority;
+using Postern.Storage;
+
+namespace Postern.Server.Web;
+
+/// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (store reachable, authorities loaded).</summary>
+internal static class HealthEndpoints
+{
+    private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(2);
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints, IBackend store, CertAuthorities authorities)
+    {
+        endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        endpoints.MapGet("/readyz", async (CancellationToken cancellationToken) =>
+        {
+            if (!authorities.IsReady)
+            {
+                return Results.Json(new { status = "not ready", reason = "the authorities are not loaded" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(StoreTimeout);
+                await store.CurrentRevisionAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return Results.Json(new { status = "not ready", reason = $"the store does not answer: {e.GetType().Name}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return Results.Json(new { status = "ready" });
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,26 @@
+using Postern.Authority;
+
+namespace Postern.Core.Tests.Authority;
+
+/// <summary>Authorities made in memory for unit tests.</summary>
+internal static class TestAuthorities
+{
+    public static CertAuthority Create(CertAuthorityType type, string alg, KeyEncryptionKey kek)
+    {
+        var key = AuthorityKeys.Generate(type, alg, kek, DateTimeOffset.UnixEpoch);
+        var document = new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] };
+        return CertAuthority.Open(type, document, revision: 1, kek, "test");
+    }
+
+    public static CertAuthorities Both(string alg = SigningAlgorithm.RS256)
+    {
+        var kek = KeyEncryptionKey.Generate();
+        var authorities = new CertAuthorities();
+        foreach (var type in CertAuthorityTypes.All)
+        {
+            authorities.Set(Create(type, alg, kek));
+        }
+
+        return authorities;
+    }
+}
