@@ -1,0 +1,125 @@
+using Postern.Authority;
+using Postern.Server.Tests.Infrastructure;
+
+namespace Postern.Server.Tests;
+
+/// <summary>Independent, widely used clients (jose, openid-client) accept Postern's keys, tokens and discovery.</summary>
+public sealed class InteropTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private TestPostern _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestPostern.StartAsync(_dir.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private Dictionary<string, object> AppClaims()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new()
+        {
+            ["aud"] = "http://127.0.0.1:34679",
+            ["iss"] = _server.Host.Config.ClusterName,
+            ["sub"] = "alice",
+            ["username"] = "alice",
+            ["roles"] = new[] { "access" },
+            ["traits"] = new Dictionary<string, object> { ["logins"] = new[] { "root", "ubuntu" } },
+            ["nbf"] = now.AddSeconds(-10),
+            ["iat"] = now,
+            ["exp"] = now.AddMinutes(5),
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+    }
+
+    [Fact]
+    public async Task Jose_accepts_a_signed_token_against_the_served_key_set_and_rejects_one_changed_byte()
+    {
+        var token = _server.Host.Signer.Sign(CertAuthorityType.Jwt, AppClaims()).Value;
+        var jwks = _server.BaseUrl + "/.well-known/jwks.json";
+
+        var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", _server.CertificatePath, "--jwks", jwks, "--iss", "test.example.com", "--aud", "http://127.0.0.1:34679", token);
+
+        Assert.True(exit == 0, answer.ToString());
+        Assert.Equal("alice", answer.GetProperty("payload").GetProperty("username").GetString());
+        Assert.Equal("ubuntu", answer.GetProperty("payload").GetProperty("traits").GetProperty("logins")[1].GetString());
+        Assert.Equal(_server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, answer.GetProperty("header").GetProperty("kid").GetString());
+
+        var tampered = ChangeOneSignatureByte(token);
+        (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", _server.CertificatePath, "--jwks", jwks, tampered);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("ERR_JWS_SIGNATURE_VERIFICATION_FAILED", answer.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Jose_refuses_a_token_of_one_authority_against_the_other_authoritys_key_set()
+    {
+        var token = _server.Host.Signer.Sign(CertAuthorityType.Jwt, AppClaims()).Value;
+
+        var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", _server.CertificatePath, "--jwks", _server.BaseUrl + "/workload-identity/jwt-jwks.json", token);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("ERR_JWKS_NO_MATCHING_KEY", answer.GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("/.well-known/jwks.json")]
+    [InlineData("/workload-identity/jwt-jwks.json")]
+    public async Task Jose_computes_every_kid_as_the_RFC_7638_thumbprint(string path)
+    {
+        var (exit, answer) = await NodeScript.RunAsync("check-jwks.mjs", _server.CertificatePath, _server.BaseUrl + path);
+
+        Assert.True(exit == 0, answer.ToString());
+        Assert.Equal(1, answer.GetProperty("keys").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Openid_client_accepts_the_discovery_document_and_its_jwks_uri_serves_the_workload_keys()
+    {
+        var issuer = _server.Host.PublicAddr.Text + "/workload-identity";
+        var now = DateTimeOffset.UtcNow;
+        var svid = _server.Host.Signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>
+        {
+            ["iss"] = issuer,
+            ["sub"] = "spiffe://test.example.com/svc/web",
+            ["aud"] = "api://AzureADTokenExchange",
+            ["iat"] = now,
+            ["exp"] = now.AddMinutes(5),
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        }).Value;
+
+        var (exit, answer) = await NodeScript.RunAsync("discover.mjs", _server.CertificatePath, issuer, "--aud", "api://AzureADTokenExchange", svid);
+
+        Assert.True(exit == 0, answer.ToString());
+        Assert.Equal(issuer, answer.GetProperty("metadata").GetProperty("issuer").GetString());
+        Assert.Equal("spiffe://test.example.com/svc/web", answer.GetProperty("payload").GetProperty("sub").GetString());
+
+        var appToken = _server.Host.Signer.Sign(CertAuthorityType.Jwt, new Dictionary<string, object> { ["iss"] = issuer, ["exp"] = now.AddMinutes(5) }).Value;
+        (exit, answer) = await NodeScript.RunAsync("discover.mjs", _server.CertificatePath, issuer, appToken);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("ERR_JWKS_NO_MATCHING_KEY", answer.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Openid_client_refuses_an_issuer_that_does_not_match_byte_for_byte()
+    {
+        var wrongIssuer = _server.Host.PublicAddr.Text + "/workload-identity/";
+
+        var (exit, _) = await NodeScript.RunAsync("discover.mjs", _server.CertificatePath, wrongIssuer);
+
+        Assert.Equal(1, exit);
+    }
+
+    internal static string ChangeOneSignatureByte(string token)
+    {
+        var parts = token.Split('.');
+        var signature = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[2]);
+        signature[signature.Length / 2] ^= 0x01;
+        return $"{parts[0]}.{parts[1]}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature)}";
+    }
+}
