@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+
+namespace Postern.Storage.Sqlite;
+
+/// <summary>Reads the change log for watches.</summary>
+internal static class ChangeLogReader
+{
+    /// <summary>
+    /// The next changes under <paramref name="range"/> after revision <paramref name="after"/>, at most
+    /// <paramref name="limit"/>, read in one snapshot so that the compaction check and the rows agree.
+    /// </summary>
+    /// <exception cref="WatchCompactedException">The log no longer holds revision <paramref name="after"/> + 1.</exception>
+    public static async Task<WatchPage> ReadPageAsync(SqliteConnection connection, PrefixRange range, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+        var current = await Statement.ScalarAsync(connection, snapshot, "SELECT revision FROM store WHERE id = 1", cancellationToken) ?? 0;
+        if (current <= after)
+            return new WatchPage([], after, HasMore: false);
+
+        var oldestKept = await Statement.ScalarAsync(connection, snapshot, "SELECT MIN(revision) FROM changes", cancellationToken) ?? current + 1;
+        if (after + 1 < oldestKept)
+            throw new WatchCompactedException(after, oldestKept, current);
+
+        var changes = await ReadChangesAsync(connection, snapshot, range, after, limit, cancellationToken);
+        var full = changes.Count == limit;
+        return new WatchPage(changes, full ? changes[^1].Revision : current, full);
+    }
+
+    private static async Task<List<Change>> ReadChangesAsync(
+        SqliteConnection connection, SqliteTransaction snapshot, PrefixRange range, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Statement.Create(
+            connection,
+            snapshot,
+            range.Upper is null
+                ? "SELECT revision, kind, key, value, expires FROM changes WHERE revision > $after AND key >= $lower ORDER BY revision LIMIT $limit"
+                : "SELECT revision, kind, key, value, expires FROM changes WHERE revision > $after AND key >= $lower AND key < $upper ORDER BY revision LIMIT $limit",
+            ("$after", after),
+            ("$lower", range.Lower),
+            ("$upper", range.Upper),
+            ("$limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<Change>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new Change(
+                StoredChangeKind.FromCode(reader.GetInt64(1)),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(3),
+                reader.GetInt64(0),
+                UnixTime.FromMilliseconds(reader.IsDBNull(4) ? null : reader.GetInt64(4))));
+        }
+
+        return changes;
+    }
+}

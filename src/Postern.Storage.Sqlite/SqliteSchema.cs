@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+
+namespace Postern.Storage.Sqlite;
+
+/// <summary>
+/// The store's tables, versioned with <c>PRAGMA user_version</c>: migration <c>n</c> takes a file from
+/// version <c>n</c> to <c>n + 1</c>, and a new version only ever appends a migration.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>The schema version this build reads and writes.</summary>
+    public const int Version = 1;
+
+    // Keys are TEXT with the BINARY collation: they compare as UTF-8 bytes, which PrefixRange relies on.
+    // Times are Unix milliseconds. Revisions count from 1; 0 means "no write yet".
+    private const string Version1 =
+        """
+        CREATE TABLE items (
+            key      TEXT    NOT NULL PRIMARY KEY,
+            value    BLOB    NOT NULL,
+            revision INTEGER NOT NULL,
+            expires  INTEGER NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX items_by_expiry ON items (expires) WHERE expires IS NOT NULL;
+
+        CREATE TABLE changes (
+            revision INTEGER NOT NULL PRIMARY KEY,
+            kind     INTEGER NOT NULL,
+            key      TEXT    NOT NULL,
+            value    BLOB    NULL,
+            expires  INTEGER NULL
+        );
+
+        CREATE TABLE store (
+            id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            revision INTEGER NOT NULL
+        );
+        INSERT INTO store (id, revision) VALUES (1, 0);
+        """;
+
+    /// <summary>Reads the file's schema version.</summary>
+    public static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
+        (int)(await Statement.ScalarAsync(connection, transaction, "PRAGMA user_version", cancellationToken) ?? 0);
+
+    /// <summary>Creates the schema on an empty file or brings an older one up to <see cref="Version"/>, in one transaction.</summary>
+    public static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
+        var found = await ReadVersionAsync(connection, transaction, cancellationToken);
+        ThrowIfNewer(found, path);
+        for (var version = found; version < Version; version++)
+            await Statement.ExecuteAsync(connection, transaction, Migration(version), cancellationToken);
+
+        if (found != Version)
+            await Statement.ExecuteAsync(connection, transaction, $"PRAGMA user_version = {Version}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Refuses a file written by a newer Postern, whose tables this build does not know.</summary>
+    public static void ThrowIfNewer(int found, string path)
+    {
+        if (found > Version)
+            throw new NotSupportedException($"the store '{path}' has schema version {found}, newer than the {Version} this Postern knows; upgrade Postern");
+    }
+
+    /// <summary>For a read-only open, which cannot migrate: refuses a file that is not a store of exactly this version.</summary>
+    public static async Task ThrowUnlessCurrentAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var found = await ReadVersionAsync(connection, null, cancellationToken);
+        ThrowIfNewer(found, path);
+        if (found == 0)
+            throw new InvalidDataException($"'{path}' holds no Postern store");
+        if (found != Version)
+            throw new InvalidDataException($"the store '{path}' has schema version {found}; open it for writing once to upgrade it to {Version}");
+    }
+
+    private static string Migration(int fromVersion) => fromVersion switch
+    {
+        0 => Version1,
+        _ => throw new InvalidOperationException($"no migration from schema version {fromVersion}"),
+    };
+}

@@ -1,0 +1,101 @@
+using Microsoft.Data.Sqlite;
+
+namespace Postern.Storage.Sqlite;
+
+/// <summary>
+/// One write transaction (<c>BEGIN IMMEDIATE</c>, so the file's write lock is held from the start). Every
+/// change goes through <see cref="PutAsync"/> or <see cref="DeleteAsync"/>, which bump the store revision,
+/// change the item and append to the change log together, so the three can never disagree.
+/// </summary>
+internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, long now, int changeLogRetention)
+{
+    /// <summary>Whether anything was written, i.e. whether the transaction is worth committing.</summary>
+    public bool Wrote { get; private set; }
+
+    /// <summary>The revision of the live item at <paramref name="key"/>; <see cref="Revision.Absent"/> when absent or expired.</summary>
+    public async Task<long> LiveRevisionAsync(string key, CancellationToken cancellationToken) =>
+        await Statement.ScalarAsync(
+            connection,
+            transaction,
+            "SELECT revision FROM items WHERE key = $key AND (expires IS NULL OR expires > $now)",
+            cancellationToken,
+            ("$key", key),
+            ("$now", now)) ?? Revision.Absent;
+
+    /// <summary>Writes the item and returns its new revision.</summary>
+    public async Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
+    {
+        var revision = await NextRevisionAsync(cancellationToken);
+        var bytes = value.ToArray();
+        var expiresAt = UnixTime.ToMilliseconds(expires);
+        await Statement.ExecuteAsync(
+            connection,
+            transaction,
+            """
+            INSERT INTO items (key, value, revision, expires) VALUES ($key, $value, $revision, $expires)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, revision = excluded.revision, expires = excluded.expires
+            """,
+            cancellationToken,
+            ("$key", key),
+            ("$value", bytes),
+            ("$revision", revision),
+            ("$expires", expiresAt));
+        await AppendChangeAsync(ChangeKind.Put, key, bytes, expiresAt, revision, cancellationToken);
+        return revision;
+    }
+
+    /// <summary>Deletes the item (live or expired) and returns the revision of the deletion.</summary>
+    public async Task<long> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var revision = await NextRevisionAsync(cancellationToken);
+        await Statement.ExecuteAsync(connection, transaction, "DELETE FROM items WHERE key = $key", cancellationToken, ("$key", key));
+        await AppendChangeAsync(ChangeKind.Delete, key, null, null, revision, cancellationToken);
+        return revision;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> keys whose expiry has passed, oldest expiry first.</summary>
+    public async Task<IReadOnlyList<string>> ExpiredKeysAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Statement.Create(
+            connection,
+            transaction,
+            "SELECT key FROM items WHERE expires IS NOT NULL AND expires <= $now ORDER BY expires LIMIT $limit",
+            ("$now", now),
+            ("$limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+            keys.Add(reader.GetString(0));
+        return keys;
+    }
+
+    private async Task<long> NextRevisionAsync(CancellationToken cancellationToken)
+    {
+        Wrote = true;
+        return await Statement.ScalarAsync(
+            connection,
+            transaction,
+            "UPDATE store SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+            cancellationToken) ?? throw new InvalidOperationException("the store row is missing");
+    }
+
+    private async Task AppendChangeAsync(ChangeKind kind, string key, byte[]? value, long? expires, long revision, CancellationToken cancellationToken)
+    {
+        // Keep the latest changeLogRetention changes; each write drops what fell out of the window
+        // (one row in the steady state), so the log never needs a separate compaction pass.
+        await Statement.ExecuteAsync(
+            connection,
+            transaction,
+            """
+            INSERT INTO changes (revision, kind, key, value, expires) VALUES ($revision, $kind, $key, $value, $expires);
+            DELETE FROM changes WHERE revision <= $revision - $retention;
+            """,
+            cancellationToken,
+            ("$revision", revision),
+            ("$kind", StoredChangeKind.ToCode(kind)),
+            ("$key", key),
+            ("$value", value),
+            ("$expires", expires),
+            ("$retention", changeLogRetention));
+    }
+}
