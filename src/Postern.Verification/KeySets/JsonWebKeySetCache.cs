@@ -1,0 +1,165 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Postern.Verification;
+
+/// <summary>
+/// Postern's published key set (JWKS), fetched over HTTP and kept in memory. Keys are looked
+/// up by <c>kid</c> without locking; the set is refetched when it goes stale (after the
+/// response's <c>Cache-Control: max-age</c>, clamped by the options) and when a token names a
+/// <c>kid</c> the set does not hold, at most once per
+/// <see cref="JsonWebKeySetCacheOptions.RefreshInterval"/>. Concurrent lookups share one
+/// fetch. A failed fetch keeps the last good key set.
+/// </summary>
+/// <remarks>Create one per key set and share it: it is safe for concurrent use.</remarks>
+public sealed class JsonWebKeySetCache
+{
+    private readonly HttpClient _httpClient;
+    private readonly TimeProvider _timeProvider;
+    private readonly JsonWebKeySetCacheOptions _options;
+    private readonly ILogger _logger;
+
+    private readonly Lock _gate = new();
+    private KeySetSnapshot? _snapshot;
+    private Task? _refresh;                                             // guarded by _gate
+    private DateTimeOffset _retryAfter = DateTimeOffset.MinValue;        // guarded by _gate
+    private DateTimeOffset _nextUnknownKeyRefresh = DateTimeOffset.MinValue; // guarded by _gate
+
+    /// <summary>Creates a cache of the key set at <paramref name="keySetUri"/>; nothing is fetched until the first lookup.</summary>
+    /// <param name="httpClient">The client that fetches the key set; the caller keeps ownership.</param>
+    /// <param name="keySetUri">The absolute <c>http</c> or <c>https</c> address of the JWKS document.</param>
+    /// <param name="timeProvider">The clock that decides when the set is stale.</param>
+    /// <param name="options">Cache durations and refresh limits; the defaults when null.</param>
+    /// <param name="logger">Where fetches and skipped keys are logged.</param>
+    /// <exception cref="ArgumentException">The address is not an absolute HTTP(S) address, or the options are not usable.</exception>
+    public JsonWebKeySetCache(
+        HttpClient httpClient,
+        Uri keySetUri,
+        TimeProvider timeProvider,
+        JsonWebKeySetCacheOptions? options = null,
+        ILogger<JsonWebKeySetCache>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(keySetUri);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (!keySetUri.IsAbsoluteUri || keySetUri.Scheme is not ("https" or "http"))
+        {
+            throw new ArgumentException($"The key set address must be an absolute http or https URI; it is '{keySetUri}'.", nameof(keySetUri));
+        }
+
+        _options = options ?? new JsonWebKeySetCacheOptions();
+        var problems = _options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _httpClient = httpClient;
+        _timeProvider = timeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        KeySetUri = keySetUri;
+    }
+
+    /// <summary>The address the key set is fetched from.</summary>
+    public Uri KeySetUri { get; }
+
+    /// <summary>
+    /// Finds the key named <paramref name="keyId"/>, fetching the key set first when it is
+    /// missing, stale, or lacks the key (within the refresh limits).
+    /// </summary>
+    internal ValueTask<KeyLookup> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        var fresh = snapshot is not null && snapshot.IsFreshAt(_timeProvider.GetUtcNow());
+        if (fresh && snapshot!.TryGetKey(keyId, out var key))
+        {
+            return ValueTask.FromResult(KeyLookup.Found(key));
+        }
+
+        return FindAfterRefreshAsync(keyId, unknownKey: fresh, cancellationToken);
+    }
+
+    private async ValueTask<KeyLookup> FindAfterRefreshAsync(string keyId, bool unknownKey, CancellationToken cancellationToken)
+    {
+        // The shared fetch is not cancelled with one caller's request; the caller stops waiting.
+        await StartRefresh(unknownKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (snapshot is null)
+        {
+            return KeyLookup.KeySetUnavailable;
+        }
+
+        return snapshot.TryGetKey(keyId, out var key) ? KeyLookup.Found(key) : KeyLookup.UnknownKeyId;
+    }
+
+    /// <summary>Joins the fetch under way, starts one if the limits allow, or returns at once.</summary>
+    private Task StartRefresh(bool unknownKey)
+    {
+        lock (_gate)
+        {
+            if (_refresh is { IsCompleted: false } running)
+            {
+                return running;
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            if (now < _retryAfter || (unknownKey && now < _nextUnknownKeyRefresh))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (unknownKey)
+            {
+                _nextUnknownKeyRefresh = now + _options.RefreshInterval;
+            }
+
+            return _refresh = RefreshAsync(now);
+        }
+    }
+
+    private async Task RefreshAsync(DateTimeOffset startedAt)
+    {
+        var fetched = await TryFetchAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            _retryAfter = fetched ? DateTimeOffset.MinValue : startedAt + _options.RefreshInterval;
+        }
+    }
+
+    private async Task<bool> TryFetchAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.FetchTimeout, _timeProvider);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, KeySetUri);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/jwk-set+json"));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                _logger.KeySetFetchRefused(KeySetUri, (int)response.StatusCode, KeysHeld());
+                return false;
+            }
+
+            var json = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            var keys = JsonWebKeySetReader.Read(json, KeySetUri, _logger);
+            var cacheDuration = _options.CacheDurationFor(MaxAge(response.Headers.CacheControl));
+            Volatile.Write(ref _snapshot, new KeySetSnapshot(keys, _timeProvider.GetUtcNow() + cacheDuration));
+            _logger.KeySetFetched(KeySetUri, keys.Count, cacheDuration);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ArgumentException or JsonException)
+        {
+            _logger.KeySetFetchFailed(KeySetUri, KeysHeld(), e);
+            return false;
+        }
+    }
+
+    private static TimeSpan? MaxAge(CacheControlHeaderValue? cacheControl) =>
+        cacheControl is { NoCache: true } or { NoStore: true } ? TimeSpan.Zero : cacheControl?.MaxAge;
+
+    private int KeysHeld() => Volatile.Read(ref _snapshot)?.Count ?? 0;
+}

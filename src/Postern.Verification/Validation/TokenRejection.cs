@@ -1,0 +1,52 @@
+namespace Postern.Verification;
+
+/// <summary>
+/// Why a token was rejected. The values are stable: log them, count them, branch on them.
+/// The first check that fails decides the code; <see cref="PosternTokenValidator"/> lists
+/// the order of the checks.
+/// </summary>
+public enum TokenRejection
+{
+    /// <summary>
+    /// The token is not a compact JWS of three base64url segments with a JSON header and
+    /// payload, or a claim has the wrong JSON type (the message names it). Encrypted (JWE)
+    /// tokens land here too.
+    /// </summary>
+    Malformed = 1,
+
+    /// <summary>
+    /// The header's <c>alg</c> is not one of the allowed algorithms (RS256, ES256, or fewer
+    /// if narrowed). <c>none</c> and HMAC algorithms always land here, before any key is used.
+    /// </summary>
+    AlgorithmNotAllowed = 2,
+
+    /// <summary>The header has no <c>kid</c>, so no key can be chosen.</summary>
+    MissingKeyId = 3,
+
+    /// <summary>The key set holds no key with the header's <c>kid</c>, even after a refetch.</summary>
+    UnknownKeyId = 4,
+
+    /// <summary>
+    /// The signature does not verify with the named key, or the key is not for the header's
+    /// algorithm.
+    /// </summary>
+    InvalidSignature = 5,
+
+    /// <summary>The <c>iss</c> claim is not the configured issuer.</summary>
+    InvalidIssuer = 6,
+
+    /// <summary>None of the <c>aud</c> values is an accepted audience.</summary>
+    InvalidAudience = 7,
+
+    /// <summary>The <c>exp</c> claim, plus the allowed clock skew, is past.</summary>
+    Expired = 8,
+
+    /// <summary>The <c>nbf</c> claim, minus the allowed clock skew, is still ahead.</summary>
+    NotYetValid = 9,
+
+    /// <summary>A required claim is absent (or null): <c>iss</c>, <c>exp</c>, <c>sub</c>, or <c>aud</c> when audiences are configured.</summary>
+    MissingClaim = 10,
+
+    /// <summary>No key set has been fetched yet (the key set address failed), so nothing can be verified.</summary>
+    KeySetUnavailable = 11,
+}

@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Postern.Verification.Tests.Infrastructure;
+
+namespace Postern.Verification.Tests.Validation;
+
+/// <summary>
+/// Every way a token is refused, each row named and asserting the exact rejection code.
+/// Rows get the fake clock's time; the key set publishes <see cref="TestKeys.Rsa"/> and
+/// <see cref="TestKeys.Ec"/>.
+/// </summary>
+public sealed class TokenRejectionTests
+{
+    private sealed record Case(TokenRejection Expected, Func<DateTimeOffset, string> Token, string? MessageMentions = null);
+
+    private static TokenBuilder Valid(DateTimeOffset now) => new(now);
+
+    private static readonly Dictionary<string, Case> Cases = new()
+    {
+        // The algorithm is refused before any key is touched.
+        ["alg none, empty signature"] = new(TokenRejection.AlgorithmNotAllowed,
+            now => Valid(now).Header("alg", "none").Header("kid", TestKeys.Rsa.KeyId).Unsigned(), "'none'"),
+        ["alg none, no kid"] = new(TokenRejection.AlgorithmNotAllowed,
+            now => Valid(now).Header("alg", "none").Unsigned()),
+        ["HS256 with the RSA public key (DER) as HMAC secret"] = new(TokenRejection.AlgorithmNotAllowed,
+            now => Valid(now).Header("alg", "HS256").Header("kid", TestKeys.Rsa.KeyId).SignedWithHmac(TestKeys.Rsa.PublicKeyDer), "'HS256'"),
+        ["HS256 with the RSA public key (PEM) as HMAC secret"] = new(TokenRejection.AlgorithmNotAllowed,
+            now => Valid(now).Header("alg", "HS256").Header("kid", TestKeys.Rsa.KeyId).SignedWithHmac(Encoding.ASCII.GetBytes(TestKeys.Rsa.PublicKeyPem))),
+        ["alg RS512"] = new(TokenRejection.AlgorithmNotAllowed, now => Valid(now).Header("alg", "RS512").SignedBy(TestKeys.Rsa)),
+        ["alg PS256"] = new(TokenRejection.AlgorithmNotAllowed, now => Valid(now).Header("alg", "PS256").SignedBy(TestKeys.Rsa)),
+        ["alg in lower case"] = new(TokenRejection.AlgorithmNotAllowed, now => Valid(now).Header("alg", "rs256").SignedBy(TestKeys.Rsa)),
+
+        // Keys.
+        ["missing kid"] = new(TokenRejection.MissingKeyId, now => Valid(now).WithoutHeader("kid").SignedBy(TestKeys.Rsa)),
+        ["empty kid"] = new(TokenRejection.MissingKeyId, now => Valid(now).Header("kid", "").SignedBy(TestKeys.Rsa)),
+        ["unknown kid"] = new(TokenRejection.UnknownKeyId,
+            now => Valid(now).Header("kid", "no-such-key").SignedBy(TestKeys.Rsa), "'no-such-key'"),
+        ["signed by an unpublished key"] = new(TokenRejection.UnknownKeyId, now => Valid(now).SignedBy(TestKeys.Stranger)),
+
+        // Signatures.
+        ["signature with one byte changed"] = new(TokenRejection.InvalidSignature,
+            now => TokenBuilder.WithSignatureByteFlipped(Valid(now).SignedBy(TestKeys.Rsa)), "'rsa-key'"),
+        ["ES256 signature with one byte changed"] = new(TokenRejection.InvalidSignature,
+            now => TokenBuilder.WithSignatureByteFlipped(Valid(now).SignedBy(TestKeys.Ec))),
+        ["payload swapped after signing"] = new(TokenRejection.InvalidSignature, now =>
+        {
+            var parts = Valid(now).SignedBy(TestKeys.Rsa).Split('.');
+            return string.Join('.', parts[0], Valid(now).Claim("roles", new JsonArray("admin")).Unsigned().Split('.')[1], parts[2]);
+        }),
+        ["empty signature with RS256"] = new(TokenRejection.InvalidSignature, now => Valid(now).Header("alg", "RS256").Header("kid", TestKeys.Rsa.KeyId).Unsigned()),
+        ["published kid, signed by another key"] = new(TokenRejection.InvalidSignature,
+            now => Valid(now).Header("kid", TestKeys.Rsa.KeyId).SignedBy(TestKeys.Stranger)),
+        ["RS256 header naming the EC key"] = new(TokenRejection.InvalidSignature,
+            now => Valid(now).Header("kid", TestKeys.Ec.KeyId).SignedBy(TestKeys.Rsa), "ES256"),
+
+        // Claims, in the order they are checked.
+        ["wrong iss"] = new(TokenRejection.InvalidIssuer, now => Valid(now).Claim("iss", "evil.example.com").SignedBy(TestKeys.Rsa), "'evil.example.com'"),
+        ["missing iss"] = new(TokenRejection.MissingClaim, now => Valid(now).WithoutClaim("iss").SignedBy(TestKeys.Rsa), "'iss'"),
+        ["wrong aud"] = new(TokenRejection.InvalidAudience,
+            now => Valid(now).Claim("aud", new JsonArray("http://other-app:8080")).SignedBy(TestKeys.Rsa), "'http://other-app:8080'"),
+        ["wrong aud as bare string"] = new(TokenRejection.InvalidAudience, now => Valid(now).Claim("aud", "http://other-app:8080").SignedBy(TestKeys.Rsa)),
+        ["aud differing by a trailing slash"] = new(TokenRejection.InvalidAudience,
+            now => Valid(now).Claim("aud", TokenBuilder.Audience + "/").SignedBy(TestKeys.Rsa)),
+        ["missing aud"] = new(TokenRejection.MissingClaim, now => Valid(now).WithoutClaim("aud").SignedBy(TestKeys.Rsa), "'aud'"),
+        ["empty aud array"] = new(TokenRejection.MissingClaim, now => Valid(now).Claim("aud", new JsonArray()).SignedBy(TestKeys.Rsa)),
+        ["expired"] = new(TokenRejection.Expired, now => Valid(now).Claim("exp", now.AddMinutes(-5).ToUnixTimeSeconds()).SignedBy(TestKeys.Rsa)),
+        ["expired 60 s ago, beyond the 30 s skew"] = new(TokenRejection.Expired,
+            now => Valid(now).Claim("exp", now.AddSeconds(-60).ToUnixTimeSeconds()).SignedBy(TestKeys.Rsa)),
+        ["missing exp"] = new(TokenRejection.MissingClaim, now => Valid(now).WithoutClaim("exp").SignedBy(TestKeys.Rsa), "'exp'"),
+        ["null exp"] = new(TokenRejection.MissingClaim, now => Valid(now).Claim("exp", null).SignedBy(TestKeys.Rsa)),
+        ["not yet valid"] = new(TokenRejection.NotYetValid, now => Valid(now).Claim("nbf", now.AddMinutes(5).ToUnixTimeSeconds()).SignedBy(TestKeys.Rsa)),
+        ["not valid for 60 s more, beyond the 30 s skew"] = new(TokenRejection.NotYetValid,
+            now => Valid(now).Claim("nbf", now.AddSeconds(60).ToUnixTimeSeconds()).SignedBy(TestKeys.Rsa)),
+        ["missing sub"] = new(TokenRejection.MissingClaim, now => Valid(now).WithoutClaim("sub").SignedBy(TestKeys.Rsa), "'sub'"),
+
+        // Malformed structure.
+        ["malformed: empty string"] = new(TokenRejection.Malformed, _ => ""),
+        ["malformed: two segments"] = new(TokenRejection.Malformed, now =>
+        {
+            var token = Valid(now).SignedBy(TestKeys.Rsa);
+            return token[..token.LastIndexOf('.')];
+        }, "three segments"),
+        ["malformed: four segments"] = new(TokenRejection.Malformed, now => Valid(now).SignedBy(TestKeys.Rsa) + ".AAAA"),
+        ["malformed: five segments (JWE)"] = new(TokenRejection.Malformed,
+            _ => TokenBuilder.Encode("""{"alg":"RSA-OAEP","enc":"A256GCM"}""") + ".AAAA.AAAA.AAAA.AAAA", "JWE"),
+        ["malformed: bad base64 in header"] = new(TokenRejection.Malformed, now => "eyJ!" + Valid(now).SignedBy(TestKeys.Rsa)[4..], "base64url"),
+        ["malformed: base64 (not base64url) alphabet in header"] = new(TokenRejection.Malformed, now => "eyJ+" + Valid(now).SignedBy(TestKeys.Rsa)[4..]),
+        ["malformed: padded header"] = new(TokenRejection.Malformed, now =>
+        {
+            var token = Valid(now).SignedBy(TestKeys.Rsa);
+            return token.Insert(token.IndexOf('.'), "==");
+        }),
+        ["malformed: bad base64 in payload"] = new(TokenRejection.Malformed, now =>
+        {
+            var token = Valid(now).SignedBy(TestKeys.Rsa);
+            return token.Insert(token.IndexOf('.') + 5, "*");
+        }),
+        ["malformed: bad base64 in signature"] = new(TokenRejection.Malformed, now => Valid(now).SignedBy(TestKeys.Rsa) + "%"),
+        ["malformed: header is not JSON"] = new(TokenRejection.Malformed,
+            now => TokenBuilder.Encode("""{"alg":"RS256","kid":""") + "." + Valid(now).SignedBy(TestKeys.Rsa).Split('.', 2)[1], "JSON"),
+        ["malformed: header is a JSON array"] = new(TokenRejection.Malformed,
+            now => TokenBuilder.Encode("""["RS256"]""") + "." + Valid(now).SignedBy(TestKeys.Rsa).Split('.', 2)[1]),
+        ["malformed: header with trailing content"] = new(TokenRejection.Malformed,
+            now => TokenBuilder.Encode("""{"alg":"RS256","kid":"rsa-key"} {}""") + "." + Valid(now).SignedBy(TestKeys.Rsa).Split('.', 2)[1]),
+        ["malformed: header without alg"] = new(TokenRejection.Malformed, now => Valid(now).WithoutHeader("alg").SignedBy(TestKeys.Rsa), "'alg'"),
+        ["malformed: alg is not a string"] = new(TokenRejection.Malformed, now => Valid(now).Header("alg", 256).SignedBy(TestKeys.Rsa)),
+        ["malformed: alg given twice"] = new(TokenRejection.Malformed,
+            now => TokenBuilder.Encode("""{"alg":"RS256","kid":"rsa-key","alg":"none"}""") + "." + Valid(now).SignedBy(TestKeys.Rsa).Split('.', 2)[1]),
+        ["malformed: critical header extension"] = new(TokenRejection.Malformed,
+            now => Valid(now).Header("crit", new JsonArray("exp")).Header("exp", 1).SignedBy(TestKeys.Rsa), "crit"),
+
+        // Malformed payloads, signed with a published key: parsed only after the signature verified.
+        ["malformed: payload is not JSON"] = new(TokenRejection.Malformed, now => SignRaw("""{"sub":"alice",""")),
+        ["malformed: payload is a JSON string"] = new(TokenRejection.Malformed, now => SignRaw("\"alice\"")),
+        ["malformed: a claim given twice"] = new(TokenRejection.Malformed, now => SignRaw(
+            $$"""{"iss":"{{TokenBuilder.Issuer}}","sub":"alice","sub":"admin","aud":"{{TokenBuilder.Audience}}","exp":{{now.AddMinutes(5).ToUnixTimeSeconds()}}}""")),
+        ["malformed: roles is not an array of strings"] = new(TokenRejection.Malformed,
+            now => Valid(now).Claim("roles", new JsonArray("access", 7)).SignedBy(TestKeys.Rsa), "'roles'"),
+        ["malformed: roles is a string"] = new(TokenRejection.Malformed, now => Valid(now).Claim("roles", "admin").SignedBy(TestKeys.Rsa), "'roles'"),
+        ["malformed: traits is an array"] = new(TokenRejection.Malformed,
+            now => Valid(now).Claim("traits", new JsonArray("root")).SignedBy(TestKeys.Rsa), "'traits'"),
+        ["malformed: a trait value is a string"] = new(TokenRejection.Malformed,
+            now => Valid(now).Claim("traits", new JsonObject { ["logins"] = "root" }).SignedBy(TestKeys.Rsa), "'traits'"),
+        ["malformed: exp is a string"] = new(TokenRejection.Malformed,
+            now => Valid(now).Claim("exp", now.AddMinutes(5).ToUnixTimeSeconds().ToString()).SignedBy(TestKeys.Rsa), "'exp'"),
+        ["malformed: exp out of range"] = new(TokenRejection.Malformed, now => Valid(now).Claim("exp", 1e300).SignedBy(TestKeys.Rsa), "'exp'"),
+        ["malformed: aud is a number"] = new(TokenRejection.Malformed, now => Valid(now).Claim("aud", 42).SignedBy(TestKeys.Rsa), "'aud'"),
+        ["malformed: sub is an object"] = new(TokenRejection.Malformed,
+            now => Valid(now).Claim("sub", new JsonObject { ["name"] = "alice" }).SignedBy(TestKeys.Rsa), "'sub'"),
+    };
+
+    public static TheoryData<string> CaseNames => [.. Cases.Keys];
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Rejects(string name)
+    {
+        await using var harness = await ValidatorHarness.StartAsync();
+        var @case = Cases[name];
+        var token = @case.Token(harness.Clock.GetUtcNow());
+
+        var result = await harness.ValidateAsync(token);
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Identity);
+        Assert.Equal(@case.Expected, result.Rejection);
+        Assert.False(string.IsNullOrWhiteSpace(result.Message));
+        if (@case.MessageMentions is { } mention)
+        {
+            Assert.Contains(mention, result.Message, StringComparison.Ordinal);
+        }
+
+        foreach (var segment in token.Split('.').Where(segment => segment.Length > 8))
+        {
+            Assert.DoesNotContain(segment, result.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A token whose payload is <paramref name="payloadJson"/> verbatim, validly signed by <see cref="TestKeys.Rsa"/>.</summary>
+    private static string SignRaw(string payloadJson)
+    {
+        var input = TokenBuilder.Encode($$"""{"alg":"RS256","typ":"JWT","kid":"{{TestKeys.Rsa.KeyId}}"}""") + "." + TokenBuilder.Encode(payloadJson);
+        return input + "." + System.Buffers.Text.Base64Url.EncodeToString(TestKeys.Rsa.Sign(Encoding.ASCII.GetBytes(input)));
+    }
+}
