@@ -1,7 +1,1 @@
-using System.CommandLine;
-using Postern.Cli.Commands;
-
-var root = new RootCommand("Postern: an identity-aware access plane that signs short-lived JWTs for people and workloads.");
-root.Subcommands.Add(StartCommand.Create());
-root.Subcommands.Add(JwtCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return await Postern.Cli.PosternCli.CreateRootCommand().Parse(args).InvokeAsync();

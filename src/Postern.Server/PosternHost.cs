@@ -128,7 +128,7 @@ public sealed class PosternHost : IAsyncDisposable
 
     private void OnStarted()
     {
-        var bound = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
         var host = Config.ListenAddr.IsAny ? "127.0.0.1" : Config.ListenAddr.Host;
         BoundAddress = new Uri($"{Config.Scheme}://{host}:{port}");

@@ -15,14 +15,9 @@ internal sealed class AuthorityBootstrap(StoreLocation location, KeyEncryptionKe
     public async Task<(IBackend Store, KeyEncryptionKey Kek, CertAuthorities Authorities)> RunAsync(CancellationToken cancellationToken)
     {
         var kek = kekSource.Load();
-        var existing = await location.OpenExistingReadOnlyAsync(cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            await using (existing.ConfigureAwait(false))
-            {
-                await new CertAuthorityStore(existing, time).VerifyKeyEncryptionKeyAsync(kek, kekSource.Origin, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await location.InspectExistingAsync(
+            existing => new CertAuthorityStore(existing, time).VerifyKeyEncryptionKeyAsync(kek, kekSource.Origin, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
 
         if (kek is null)
         {
