@@ -14,6 +14,14 @@ public sealed class CertAuthority
         Document = document;
         Revision = revision;
         SigningCredentials = signing;
+        SigningKey = signing.Key switch
+        {
+            RsaSecurityKey rsa => rsa.Rsa,
+            ECDsaSecurityKey ecdsa => ecdsa.ECDsa,
+            _ => throw new InvalidOperationException("unsupported signing key"),
+        };
+        EncodedHeader = System.Text.Encoding.ASCII.GetBytes(Base64UrlEncoder.Encode(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = signing.Algorithm, ["kid"] = document.SigningKid, ["typ"] = "JWT" })));
         KeySet = KeySet.Render(document.Keys);
     }
 
@@ -28,6 +36,12 @@ public sealed class CertAuthority
 
     /// <summary>The signing key (its <c>KeyId</c> is the <c>kid</c>) and algorithm.</summary>
     public SigningCredentials SigningCredentials { get; }
+
+    /// <summary>The opened private key that signs.</summary>
+    internal System.Security.Cryptography.AsymmetricAlgorithm SigningKey { get; }
+
+    /// <summary>The base64url JOSE header of every token this authority signs now, as ASCII bytes.</summary>
+    internal byte[] EncodedHeader { get; }
 
     /// <summary>The <c>kid</c> of the signing key.</summary>
     public string SigningKid => Document.SigningKid;

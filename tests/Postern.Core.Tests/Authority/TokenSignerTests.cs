@@ -67,24 +67,45 @@ public sealed class TokenSignerTests
         var signature = Base64UrlEncoder.DecodeBytes(parts[2]);
         var jwk = authorities.Get(CertAuthorityType.Workload).Document.Keys[0].PublicJwk;
 
-        bool valid;
-        if (alg == SigningAlgorithm.RS256)
+        bool Verify(byte[] candidate)
         {
-            using var rsa = RSA.Create(new RSAParameters { Modulus = Base64UrlEncoder.DecodeBytes(jwk["n"]), Exponent = Base64UrlEncoder.DecodeBytes(jwk["e"]) });
-            valid = rsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            Assert.Equal(2048, rsa.KeySize);
-        }
-        else
-        {
+            if (alg == SigningAlgorithm.RS256)
+            {
+                using var rsa = RSA.Create(new RSAParameters { Modulus = Base64UrlEncoder.DecodeBytes(jwk["n"]), Exponent = Base64UrlEncoder.DecodeBytes(jwk["e"]) });
+                Assert.Equal(2048, rsa.KeySize);
+                return rsa.VerifyData(signed, candidate, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            }
+
             using var ecdsa = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(jwk["x"]), Y = Base64UrlEncoder.DecodeBytes(jwk["y"]) } });
-            valid = ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return ecdsa.VerifyData(signed, candidate, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
 
-        Assert.True(valid);
+        Assert.True(Verify(signature));
         signature[^1] ^= 1;
-        Assert.False(alg == SigningAlgorithm.RS256
-            ? RSA.Create(new RSAParameters { Modulus = Base64UrlEncoder.DecodeBytes(jwk["n"]), Exponent = Base64UrlEncoder.DecodeBytes(jwk["e"]) }).VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            : ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(jwk["x"]), Y = Base64UrlEncoder.DecodeBytes(jwk["y"]) } }).VerifyData(signed, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.False(Verify(signature));
+    }
+
+    [Theory]
+    [InlineData(SigningAlgorithm.RS256)]
+    [InlineData(SigningAlgorithm.ES256)]
+    public async Task IdentityModel_validates_the_token_against_the_key_set(string alg)
+    {
+        var authorities = TestAuthorities.Both(alg);
+        var token = new TokenSigner(authorities).Sign(CertAuthorityType.Jwt, new Dictionary<string, object>
+        {
+            ["iss"] = "example.com",
+            ["aud"] = "http://app",
+            ["sub"] = "alice",
+            ["exp"] = DateTimeOffset.UtcNow.AddMinutes(5),
+        }).Value;
+        var keys = new JsonWebKeySet(Encoding.UTF8.GetString(authorities.Get(CertAuthorityType.Jwt).KeySet.Json.Span)).GetSigningKeys();
+        var parameters = new TokenValidationParameters { ValidIssuer = "example.com", ValidAudience = "http://app", IssuerSigningKeys = keys };
+
+        var result = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(token, parameters);
+        var tampered = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(token[..^2] + (token[^2] == 'A' ? "BA" : "AA"), parameters);
+
+        Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.False(tampered.IsValid);
     }
 
     [Fact]
