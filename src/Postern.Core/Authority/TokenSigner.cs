@@ -94,6 +94,26 @@ public sealed class TokenSigner(CertAuthorities authorities)
 
                 writer.WriteEndArray();
                 break;
+            case IEnumerable<KeyValuePair<string, object>> members:
+                writer.WriteStartObject();
+                foreach (var (member, item) in members)
+                {
+                    writer.WritePropertyName(member);
+                    WriteValue(writer, member, item);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case IEnumerable<KeyValuePair<string, string[]>> lists:
+                writer.WriteStartObject();
+                foreach (var (member, items) in lists)
+                {
+                    writer.WritePropertyName(member);
+                    WriteValue(writer, member, items);
+                }
+
+                writer.WriteEndObject();
+                break;
             default:
                 JsonSerializer.Serialize(writer, value, value.GetType(), ValueOptions);
                 break;
