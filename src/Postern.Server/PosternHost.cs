@@ -77,9 +77,10 @@ public sealed class PosternHost : IAsyncDisposable
 
         ConfigureLogging(builder.Logging);
         using var bootLoggers = LoggerFactory.Create(ConfigureLogging);
+        var kekSource = new KeyEncryptionKeySource(config.DataDir, options.Environment);
         var bootstrap = new AuthorityBootstrap(
             new StoreLocation(config, options.Time),
-            new KeyEncryptionKeySource(config.DataDir, options.Environment),
+            kekSource,
             options.Time,
             bootLoggers.CreateLogger("Postern.Server.Startup"));
         var (store, kek, authorities) = await bootstrap.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -103,7 +104,7 @@ public sealed class PosternHost : IAsyncDisposable
             builder.Services.AddSingleton(store);
             builder.Services.AddSingleton(authorities);
             builder.Services.AddHostedService(sp => new AuthorityFollower(
-                store, authorities, kek, new KeyEncryptionKeySource(config.DataDir, options.Environment).Origin, options.Time,
+                store, authorities, kek, kekSource.Origin, options.Time,
                 sp.GetRequiredService<ILogger<AuthorityFollower>>()));
 
             var app = builder.Build();
