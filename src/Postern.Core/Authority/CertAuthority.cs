@@ -22,7 +22,7 @@ public sealed class CertAuthority
         };
         EncodedHeader = System.Text.Encoding.ASCII.GetBytes(Base64UrlEncoder.Encode(
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = signing.Algorithm, ["kid"] = document.SigningKid, ["typ"] = "JWT" })));
-        KeySet = KeySet.Render(document.Keys);
+        KeySet = Postern.Authority.KeySet.Render(document.Keys);
     }
 
     /// <summary>Which authority this is.</summary>
@@ -47,7 +47,7 @@ public sealed class CertAuthority
     public string SigningKid => Document.SigningKid;
 
     /// <summary>The published key set (<c>use: sig</c>).</summary>
-    public KeySet KeySet { get; }
+    public CachedJson KeySet { get; }
 
     /// <summary>Opens every key of <paramref name="document"/> with <paramref name="kek"/>.</summary>
     /// <exception cref="KeyEncryptionKeyException"><paramref name="kek"/> cannot open a key.</exception>

@@ -7,9 +7,9 @@ namespace Postern.Server.Web;
 /// <summary>The discovery document, rendered again only when the workload authority's algorithms change.</summary>
 internal sealed class DiscoveryDocuments(Func<PublicAddr> publicAddr, CertAuthorities authorities)
 {
-    private (long Revision, DiscoveryDocument Document)? _cached;
+    private (long Revision, CachedJson Document)? _cached;
 
-    public DiscoveryDocument Current
+    public CachedJson Current
     {
         get
         {
