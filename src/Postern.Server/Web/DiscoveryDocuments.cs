@@ -4,25 +4,28 @@ using Postern.WorkloadIdentity;
 
 namespace Postern.Server.Web;
 
-/// <summary>The discovery document, rendered again only when the workload authority's algorithms change.</summary>
+/// <summary>The discovery document, rendered again only when the workload authority changes.</summary>
 internal sealed class DiscoveryDocuments(Func<PublicAddr> publicAddr, CertAuthorities authorities)
 {
-    private (long Revision, CachedJson Document)? _cached;
+    // A reference, swapped whole: requests read it concurrently, so revision and document must never tear.
+    private Rendered? _cached;
 
     public CachedJson Current
     {
         get
         {
             var authority = authorities.Get(CertAuthorityType.Workload);
-            var cached = _cached;
-            if (cached is { } hit && hit.Revision == authority.Revision)
+            var cached = Volatile.Read(ref _cached);
+            if (cached is not null && cached.Revision == authority.Revision)
             {
-                return hit.Document;
+                return cached.Document;
             }
 
             var document = DiscoveryDocument.Render(publicAddr(), authority.Document.Keys.Select(k => k.Alg));
-            _cached = (authority.Revision, document);
+            Volatile.Write(ref _cached, new Rendered(authority.Revision, document));
             return document;
         }
     }
+
+    private sealed record Rendered(long Revision, CachedJson Document);
 }
