@@ -4,26 +4,15 @@ using Postern.Server.Tests.Infrastructure;
 namespace Postern.Server.Tests;
 
 /// <summary>Independent, widely used clients (jose, openid-client) accept Postern's keys, tokens and discovery.</summary>
-public sealed class InteropTests : IAsyncLifetime
+public sealed class InteropTests : RunningServerTests
 {
-    private readonly TempDir _dir = new();
-    private TestPostern _server = null!;
-
-    public async Task InitializeAsync() => _server = await TestPostern.StartAsync(_dir.Path);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private Dictionary<string, object> AppClaims()
     {
         var now = DateTimeOffset.UtcNow;
         return new()
         {
             ["aud"] = "http://127.0.0.1:34679",
-            ["iss"] = _server.Host.Config.ClusterName,
+            ["iss"] = Server.Host.Config.ClusterName,
             ["sub"] = "alice",
             ["username"] = "alice",
             ["roles"] = new[] { "access" },
@@ -38,18 +27,18 @@ public sealed class InteropTests : IAsyncLifetime
     [Fact]
     public async Task Jose_accepts_a_signed_token_against_the_served_key_set_and_rejects_one_changed_byte()
     {
-        var token = _server.Host.Signer.Sign(CertAuthorityType.Jwt, AppClaims()).Value;
-        var jwks = _server.BaseUrl + "/.well-known/jwks.json";
+        var token = Server.Host.Signer.Sign(CertAuthorityType.Jwt, AppClaims()).Value;
+        var jwks = Server.BaseUrl + "/.well-known/jwks.json";
 
-        var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", _server.CertificatePath, "--jwks", jwks, "--iss", "test.example.com", "--aud", "http://127.0.0.1:34679", token);
+        var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", Server.CertificatePath, "--jwks", jwks, "--iss", "test.example.com", "--aud", "http://127.0.0.1:34679", token);
 
         Assert.True(exit == 0, answer.ToString());
         Assert.Equal("alice", answer.GetProperty("payload").GetProperty("username").GetString());
         Assert.Equal("ubuntu", answer.GetProperty("payload").GetProperty("traits").GetProperty("logins")[1].GetString());
-        Assert.Equal(_server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, answer.GetProperty("header").GetProperty("kid").GetString());
+        Assert.Equal(Server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, answer.GetProperty("header").GetProperty("kid").GetString());
 
         var tampered = ChangeOneSignatureByte(token);
-        (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", _server.CertificatePath, "--jwks", jwks, tampered);
+        (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", Server.CertificatePath, "--jwks", jwks, tampered);
 
         Assert.Equal(1, exit);
         Assert.Equal("ERR_JWS_SIGNATURE_VERIFICATION_FAILED", answer.GetProperty("code").GetString());
@@ -58,9 +47,9 @@ public sealed class InteropTests : IAsyncLifetime
     [Fact]
     public async Task Jose_refuses_a_token_of_one_authority_against_the_other_authoritys_key_set()
     {
-        var token = _server.Host.Signer.Sign(CertAuthorityType.Jwt, AppClaims()).Value;
+        var token = Server.Host.Signer.Sign(CertAuthorityType.Jwt, AppClaims()).Value;
 
-        var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", _server.CertificatePath, "--jwks", _server.BaseUrl + "/workload-identity/jwt-jwks.json", token);
+        var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", Server.CertificatePath, "--jwks", Server.BaseUrl + "/workload-identity/jwt-jwks.json", token);
 
         Assert.Equal(1, exit);
         Assert.Equal("ERR_JWKS_NO_MATCHING_KEY", answer.GetProperty("code").GetString());
@@ -71,7 +60,7 @@ public sealed class InteropTests : IAsyncLifetime
     [InlineData("/workload-identity/jwt-jwks.json")]
     public async Task Jose_computes_every_kid_as_the_RFC_7638_thumbprint(string path)
     {
-        var (exit, answer) = await NodeScript.RunAsync("check-jwks.mjs", _server.CertificatePath, _server.BaseUrl + path);
+        var (exit, answer) = await NodeScript.RunAsync("check-jwks.mjs", Server.CertificatePath, Server.BaseUrl + path);
 
         Assert.True(exit == 0, answer.ToString());
         Assert.Equal(1, answer.GetProperty("keys").GetArrayLength());
@@ -80,9 +69,9 @@ public sealed class InteropTests : IAsyncLifetime
     [Fact]
     public async Task Openid_client_accepts_the_discovery_document_and_its_jwks_uri_serves_the_workload_keys()
     {
-        var issuer = _server.Host.PublicAddr.Text + "/workload-identity";
+        var issuer = Server.Host.PublicAddr.Text + "/workload-identity";
         var now = DateTimeOffset.UtcNow;
-        var svid = _server.Host.Signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>
+        var svid = Server.Host.Signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>
         {
             ["iss"] = issuer,
             ["sub"] = "spiffe://test.example.com/svc/web",
@@ -92,14 +81,14 @@ public sealed class InteropTests : IAsyncLifetime
             ["jti"] = Guid.NewGuid().ToString("N"),
         }).Value;
 
-        var (exit, answer) = await NodeScript.RunAsync("discover.mjs", _server.CertificatePath, issuer, "--aud", "api://AzureADTokenExchange", svid);
+        var (exit, answer) = await NodeScript.RunAsync("discover.mjs", Server.CertificatePath, issuer, "--aud", "api://AzureADTokenExchange", svid);
 
         Assert.True(exit == 0, answer.ToString());
         Assert.Equal(issuer, answer.GetProperty("metadata").GetProperty("issuer").GetString());
         Assert.Equal("spiffe://test.example.com/svc/web", answer.GetProperty("payload").GetProperty("sub").GetString());
 
-        var appToken = _server.Host.Signer.Sign(CertAuthorityType.Jwt, new Dictionary<string, object> { ["iss"] = issuer, ["exp"] = now.AddMinutes(5) }).Value;
-        (exit, answer) = await NodeScript.RunAsync("discover.mjs", _server.CertificatePath, issuer, appToken);
+        var appToken = Server.Host.Signer.Sign(CertAuthorityType.Jwt, new Dictionary<string, object> { ["iss"] = issuer, ["exp"] = now.AddMinutes(5) }).Value;
+        (exit, answer) = await NodeScript.RunAsync("discover.mjs", Server.CertificatePath, issuer, appToken);
 
         Assert.Equal(1, exit);
         Assert.Equal("ERR_JWKS_NO_MATCHING_KEY", answer.GetProperty("code").GetString());
@@ -108,9 +97,9 @@ public sealed class InteropTests : IAsyncLifetime
     [Fact]
     public async Task Openid_client_refuses_an_issuer_that_does_not_match_byte_for_byte()
     {
-        var wrongIssuer = _server.Host.PublicAddr.Text + "/workload-identity/";
+        var wrongIssuer = Server.Host.PublicAddr.Text + "/workload-identity/";
 
-        var (exit, _) = await NodeScript.RunAsync("discover.mjs", _server.CertificatePath, wrongIssuer);
+        var (exit, _) = await NodeScript.RunAsync("discover.mjs", Server.CertificatePath, wrongIssuer);
 
         Assert.Equal(1, exit);
     }

@@ -5,25 +5,14 @@ using Postern.Server.Tests.Infrastructure;
 
 namespace Postern.Server.Tests;
 
-public sealed class KeySetEndpointTests : IAsyncLifetime
+public sealed class KeySetEndpointTests : RunningServerTests
 {
-    private readonly TempDir _dir = new();
-    private TestPostern _server = null!;
-
-    public async Task InitializeAsync() => _server = await TestPostern.StartAsync(_dir.Path);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _dir.Dispose();
-    }
-
     [Theory]
     [InlineData("/.well-known/jwks.json", CertAuthorityType.Jwt)]
     [InlineData("/workload-identity/jwt-jwks.json", CertAuthorityType.Workload)]
     public async Task Each_key_set_serves_its_own_authoritys_key_with_cache_headers(string path, CertAuthorityType type)
     {
-        using var response = await _server.Http.GetAsync(_server.BaseUrl + path);
+        using var response = await Server.Http.GetAsync(Server.BaseUrl + path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
@@ -31,7 +20,7 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
         Assert.True(response.Headers.CacheControl.Public);
         Assert.NotNull(response.Headers.ETag);
         var key = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("keys").EnumerateArray());
-        Assert.Equal(_server.Host.Authorities.Get(type).SigningKid, key.GetProperty("kid").GetString());
+        Assert.Equal(Server.Host.Authorities.Get(type).SigningKid, key.GetProperty("kid").GetString());
         Assert.Equal("RSA", key.GetProperty("kty").GetString());
         Assert.Equal("RS256", key.GetProperty("alg").GetString());
         Assert.Equal("sig", key.GetProperty("use").GetString());
@@ -39,7 +28,7 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
 
     [Fact]
     public void The_two_authorities_have_different_keys() =>
-        Assert.NotEqual(_server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, _server.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid);
+        Assert.NotEqual(Server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, Server.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid);
 
     [Theory]
     [InlineData("/.well-known/jwks.json")]
@@ -47,7 +36,7 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
     [InlineData("/workload-identity/.well-known/openid-configuration")]
     public async Task A_matching_If_None_Match_gets_304_and_another_gets_the_document(string path)
     {
-        using var first = await _server.Http.GetAsync(_server.BaseUrl + path);
+        using var first = await Server.Http.GetAsync(Server.BaseUrl + path);
         var etag = first.Headers.ETag!.Tag;
 
         foreach (var (ifNoneMatch, expected) in new[]
@@ -59,9 +48,9 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
             ("\"other\"", HttpStatusCode.OK),
         })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _server.BaseUrl + path);
+            using var request = new HttpRequestMessage(HttpMethod.Get, Server.BaseUrl + path);
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
-            using var response = await _server.Http.SendAsync(request);
+            using var response = await Server.Http.SendAsync(request);
 
             Assert.Equal(expected, response.StatusCode);
             Assert.Equal(etag, response.Headers.ETag!.Tag);
@@ -72,9 +61,9 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_discovery_document_has_the_fields_and_values_of_the_spec()
     {
-        var text = await _server.Http.GetStringAsync(_server.BaseUrl + "/workload-identity/.well-known/openid-configuration");
+        var text = await Server.Http.GetStringAsync(Server.BaseUrl + "/workload-identity/.well-known/openid-configuration");
         var doc = JsonDocument.Parse(text).RootElement;
-        var publicAddr = _server.Host.PublicAddr.Text;
+        var publicAddr = Server.Host.PublicAddr.Text;
 
         Assert.Equal(publicAddr + "/workload-identity", doc.GetProperty("issuer").GetString());
         Assert.Contains("\"issuer\":\"" + publicAddr + "/workload-identity\"", text, StringComparison.Ordinal);
@@ -88,8 +77,8 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Health_and_readiness_answer()
     {
-        using var health = await _server.Http.GetAsync(_server.BaseUrl + "/healthz");
-        using var ready = await _server.Http.GetAsync(_server.BaseUrl + "/readyz");
+        using var health = await Server.Http.GetAsync(Server.BaseUrl + "/healthz");
+        using var ready = await Server.Http.GetAsync(Server.BaseUrl + "/readyz");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -99,7 +88,7 @@ public sealed class KeySetEndpointTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_path_is_404()
     {
-        using var response = await _server.Http.GetAsync(_server.BaseUrl + "/.well-known/jwks.json.bak");
+        using var response = await Server.Http.GetAsync(Server.BaseUrl + "/.well-known/jwks.json.bak");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
