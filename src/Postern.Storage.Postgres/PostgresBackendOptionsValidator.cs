@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace Postern.Storage.Postgres;
+
+/// <summary>Checks <see cref="PostgresBackendOptions"/> before anything is opened, reporting every problem at once.</summary>
+internal static class PostgresBackendOptionsValidator
+{
+    public static void ThrowIfInvalid(PostgresBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            problems.Add("ConnectionString must name the database");
+        else if (ParseProblem(options.ConnectionString) is { } problem)
+            problems.Add($"ConnectionString is not valid: {problem}");
+        if (options.Time is null)
+            problems.Add("Time must be set");
+        if (options.Logger is null)
+            problems.Add("Logger must be set");
+        if (options.ChangeLogRetention < 1)
+            problems.Add($"ChangeLogRetention must be at least 1, not {options.ChangeLogRetention}");
+        if (!IsPeriod(options.SweepInterval))
+            problems.Add($"SweepInterval must be positive or Timeout.InfiniteTimeSpan, not {options.SweepInterval}");
+        if (!IsPeriod(options.WatchPollInterval))
+            problems.Add($"WatchPollInterval must be positive or Timeout.InfiniteTimeSpan, not {options.WatchPollInterval}");
+
+        if (problems.Count > 0)
+            throw new ArgumentException($"invalid PostgreSQL store options: {string.Join("; ", problems)}", nameof(options));
+    }
+
+    private static string? ParseProblem(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message; // Npgsql names the key, never echoes a password
+        }
+    }
+
+    private static bool IsPeriod(TimeSpan period) => period > TimeSpan.Zero || period == Timeout.InfiniteTimeSpan;
+}
