@@ -37,6 +37,9 @@ public sealed class PostgresBackend : IBackend
         _listener = new ChangeListener(listenSource, _changed, options.Logger);
     }
 
+    /// <summary>The options this backend was opened with.</summary>
+    internal PostgresBackendOptions Options => _options;
+
     /// <summary>
     /// Connects to <see cref="PostgresBackendOptions.ConnectionString"/>, creates the store's tables or migrates
     /// older ones, and starts listening for changes and the expiry sweeper.
