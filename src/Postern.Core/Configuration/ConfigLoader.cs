@@ -153,8 +153,13 @@ public static partial class ConfigLoader
                 break;
             case StorageConfig.Sqlite:
                 break;
+            case StorageConfig.Postgres when conn is null:
+                c.Error("storage.conn_string", "required for type postgres (e.g. 'Host=db.example.com;Database=postern;Username=postern')");
+                break;
+            case StorageConfig.Postgres when ConnectionStringProblem(conn) is { } problem:
+                c.Error("storage.conn_string", problem);
+                break;
             case StorageConfig.Postgres:
-                c.Error("storage.type", "postgres is not available in this version of Postern; use sqlite");
                 break;
             default:
                 c.Error("storage.type", $"unknown type '{type}' (expected sqlite or postgres)");
@@ -162,6 +167,29 @@ public static partial class ConfigLoader
         }
 
         return new StorageConfig { Type = type, ConnString = conn };
+    }
+
+    /// <summary>
+    /// Why <paramref name="conn"/> is not a connection string of <c>key=value</c> pairs, or <c>null</c>. The keys
+    /// themselves are the driver's to check, when the store is opened; the text is never echoed, as it may
+    /// hold a password.
+    /// </summary>
+    private static string? ConnectionStringProblem(string conn)
+    {
+        if (string.IsNullOrWhiteSpace(conn))
+        {
+            return "must not be empty";
+        }
+
+        try
+        {
+            var pairs = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = conn };
+            return pairs.Count == 0 ? "holds no key=value pair" : null;
+        }
+        catch (ArgumentException)
+        {
+            return "is not a list of key=value pairs separated by ';' (e.g. 'Host=db.example.com;Database=postern')";
+        }
     }
 
     [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]
