@@ -35,9 +35,9 @@ internal static class PostgresBackendOptionsValidator
             _ = new NpgsqlConnectionStringBuilder(connectionString);
             return null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            return e.Message; // Npgsql names the key, never echoes a password
+            return e.Message;
         }
     }
 
