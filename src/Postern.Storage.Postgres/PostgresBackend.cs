@@ -107,22 +107,10 @@ public sealed class PostgresBackend : IBackend
         return WriteAsync(null, scope => scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken), cancellationToken);
     }
 
-    /// <summary>
-    /// Writes every item in one transaction: all or none. Each item gets its own revision, consecutive and in
-    /// list order; returns the last one. An empty list writes nothing and returns the current revision.
-    /// </summary>
-    /// <exception cref="ArgumentException">A key breaks the key rules, or two items have the same key.</exception>
+    /// <inheritdoc />
     public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(items);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in items)
-        {
-            StoreKey.ThrowIfInvalid(item.Key, nameof(items));
-            if (!keys.Add(item.Key))
-                throw new ArgumentException($"the key '{item.Key}' is in the batch more than once", nameof(items));
-        }
-
+        BatchPuts.ThrowIfInvalid(items, nameof(items));
         if (items.Count == 0)
             return CurrentRevisionAsync(cancellationToken);
         var copy = items.ToArray(); // the caller may change its list while the write runs

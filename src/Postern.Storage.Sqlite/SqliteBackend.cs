@@ -113,6 +113,25 @@ public sealed class SqliteBackend : IBackend
     }
 
     /// <inheritdoc />
+    public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
+    {
+        BatchPuts.ThrowIfInvalid(items, nameof(items));
+        if (items.Count == 0)
+            return CurrentRevisionAsync(cancellationToken);
+
+        var copy = items.ToArray(); // the caller may change its list while the write waits for the gate
+        return WriteAsync(
+            async scope =>
+            {
+                var last = 0L;
+                foreach (var item in copy)
+                    last = await scope.PutAsync(item.Key, item.Value, item.Expires, cancellationToken);
+                return last;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));

@@ -22,6 +22,9 @@ public interface IBackend : IAsyncDisposable
     /// <summary>Writes <paramref name="key"/> unconditionally and returns the new revision.</summary>
     Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken);
 
+    /// Writes every item in one transaction: all or none. Each item gets its own revision, consecutive and in list order; returns the last one. An empty list writes nothing and returns the current revision. Duplicate keys in one batch are refused with ArgumentException.
+    Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken);
+
     /// <summary>
     /// Writes <paramref name="key"/> only if its current revision is <paramref name="expectedRevision"/>
     /// (<see cref="Revision.Absent"/>: only if the key is absent or expired).
