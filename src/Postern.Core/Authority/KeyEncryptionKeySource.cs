@@ -50,21 +50,7 @@ public sealed class KeyEncryptionKeySource(string dataDir, Func<string, string?>
     public KeyEncryptionKey Create()
     {
         var kek = KeyEncryptionKey.Generate();
-        Directory.CreateDirectory(dataDir);
-        var temp = FilePath + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        {
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(kek.Format() + "\n"));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, FilePath, overwrite: false);
+        PrivateFile.Write(FilePath, kek.Format() + "\n", overwrite: false);
         return kek;
     }
 }

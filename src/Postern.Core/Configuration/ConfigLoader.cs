@@ -12,7 +12,7 @@ namespace Postern.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] RootFields =
-        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "apps"];
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "apps"];
 
     /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
@@ -93,6 +93,7 @@ public static partial class ConfigLoader
             c.Error("data_dir", "must be a folder path");
         }
 
+        var appAccess = ReadAppAccess(c, map);
         var apps = AppConfigReader.Read(c, map);
 
         return listen is null
@@ -105,6 +106,7 @@ public static partial class ConfigLoader
                 DataDir = System.IO.Path.GetFullPath(dataDir, baseDir),
                 Tls = tls,
                 Storage = storage,
+                AppAccess = appAccess,
                 Apps = apps,
             };
     }
@@ -190,6 +192,37 @@ public static partial class ConfigLoader
         {
             return "is not a list of key=value pairs separated by ';' (e.g. 'Host=db.example.com;Database=postern')";
         }
+    }
+
+    private static AppAccessConfig ReadAppAccess(YamlCursor c, Dictionary<string, YamlNode>? root)
+    {
+        var map = root is not null && root.TryGetValue("app_access", out var node) ? c.Mapping(node, "app_access", "assertion_ttl", "session_ttl") : null;
+        var defaults = new AppAccessConfig();
+        var assertion = Duration(c, map, "assertion_ttl", defaults.AssertionTtl, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        var session = Duration(c, map, "session_ttl", defaults.SessionTtl, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+        return new AppAccessConfig { AssertionTtl = assertion, SessionTtl = session };
+    }
+
+    private static TimeSpan Duration(YamlCursor c, Dictionary<string, YamlNode>? map, string field, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    {
+        if (c.String(map, field, "app_access") is not { } text)
+        {
+            return fallback;
+        }
+
+        if (!Durations.TryParse(text, out var value, out var reason))
+        {
+            c.Error($"app_access.{field}", reason);
+            return fallback;
+        }
+
+        if (value < min || value > max)
+        {
+            c.Error($"app_access.{field}", $"'{text}' is out of range ({Durations.Format(min)} to {Durations.Format(max)})");
+            return fallback;
+        }
+
+        return value;
     }
 
     [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]

@@ -24,6 +24,9 @@ public sealed record PosternConfig
     /// <summary>Store settings.</summary>
     public StorageConfig Storage { get; init; } = new();
 
+    /// <summary>Session and assertion lifetimes.</summary>
+    public AppAccessConfig AppAccess { get; init; } = new();
+
     /// <summary>Applications from the file.</summary>
     public IReadOnlyList<AppConfig> Apps { get; init; } = [];
 

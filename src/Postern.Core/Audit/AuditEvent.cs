@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Postern.Audit;
+
+/// <summary>One recorded event: its type, when it happened, a unique sortable id, and its fields.</summary>
+public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, JsonObject Fields)
+{
+    private static readonly string[] Reserved = ["type", "time", "id"];
+
+    /// <summary>
+    /// The event as one line of JSON: <c>type</c>, <c>time</c> (RFC 3339, UTC) and <c>id</c> first, then the
+    /// event's own fields.
+    /// </summary>
+    public string ToJsonLine()
+    {
+        var line = new JsonObject
+        {
+            ["type"] = Type,
+            ["time"] = Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            ["id"] = Id,
+        };
+        foreach (var (name, value) in Fields)
+        {
+            if (Array.IndexOf(Reserved, name) < 0)
+            {
+                line[name] = value?.DeepClone();
+            }
+        }
+
+        return line.ToJsonString();
+    }
+
+    /// <summary>Reads a line written by <see cref="ToJsonLine"/>; <c>null</c> when it is not one.</summary>
+    public static AuditEvent? Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject line
+                || line["type"]?.GetValueKind() != JsonValueKind.String
+                || line["id"]?.GetValueKind() != JsonValueKind.String
+                || !DateTimeOffset.TryParse(line["time"]?.GetValueKind() == JsonValueKind.String ? line["time"]!.GetValue<string>() : null, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return null;
+            }
+
+            var type = line["type"]!.GetValue<string>();
+            var id = line["id"]!.GetValue<string>();
+            foreach (var name in Reserved)
+            {
+                line.Remove(name);
+            }
+
+            return new AuditEvent(type, time, id, line);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Postern.Audit;
+
+/// <summary>The audit event types Postern records; the names are stable, as tools filter on them.</summary>
+public static class AuditEventTypes
+{
+    /// <summary>A sign-in attempt, successful or not (<c>success</c>, <c>reason</c>).</summary>
+    public const string UserLogin = "user.login";
+
+    /// <summary>A user was created.</summary>
+    public const string UserCreate = "user.create";
+
+    /// <summary>A user's roles or traits changed.</summary>
+    public const string UserUpdate = "user.update";
+
+    /// <summary>A user was removed, and their sessions ended.</summary>
+    public const string UserDelete = "user.delete";
+
+    /// <summary>A user's password was set.</summary>
+    public const string UserPasswordSet = "user.password.set";
+
+    /// <summary>An app session began: the user opened an app.</summary>
+    public const string AppSessionStart = "app.session.start";
+
+    /// <summary>An assertion was minted for an app session (<c>jti</c>, <c>exp</c>).</summary>
+    public const string AppAssertionIssued = "app.assertion.issued";
+
+    /// <summary>A user was refused an app by the access rules.</summary>
+    public const string AppAccessDenied = "app.access.denied";
+
+    /// <summary>A lock was put on an identity.</summary>
+    public const string LockCreate = "lock.create";
+
+    /// <summary>A lock was lifted.</summary>
+    public const string LockDelete = "lock.delete";
+
+    /// <summary>A resource (role, app, user) was created or replaced.</summary>
+    public const string ResourceCreate = "resource.create";
+
+    /// <summary>A resource was removed.</summary>
+    public const string ResourceDelete = "resource.delete";
+
+    /// <summary>A JWT-SVID was issued to a workload.</summary>
+    public const string JwtSvidIssued = "spiffe.svid.issued";
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Postern.Storage;
+
+namespace Postern.Audit;
+
+/// <summary>
+/// The audit log, kept in the store under <c>/audit/&lt;day&gt;/&lt;id&gt;</c>. <see cref="AppendAsync"/> returns
+/// once the event is durable; events appended at the same moment share one store write (group commit),
+/// so that recording every assertion costs one write per burst rather than one per event.
+/// </summary>
+public sealed class AuditLog : IAsyncDisposable
+{
+    /// <summary>The prefix of every audit key.</summary>
+    public const string Prefix = "/audit/";
+
+    private readonly IBackend _store;
+    private readonly TimeProvider _time;
+    private readonly AuditLogOptions _options;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    /// <summary>Starts the log's writer over <paramref name="store"/>.</summary>
+    public AuditLog(IBackend store, TimeProvider time, AuditLogOptions? options = null)
+    {
+        _store = store;
+        _time = time;
+        _options = options ?? new AuditLogOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>
+    /// Records an event of <paramref name="type"/> with <paramref name="fields"/> (copied at once) and returns it
+    /// once the store holds it. Throws when the store refuses the write: an action whose record cannot be kept
+    /// should not go ahead.
+    /// </summary>
+    public async Task<AuditEvent> AppendAsync(string type, JsonObject fields, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        var now = _time.GetUtcNow();
+        var id = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
+        var recorded = new AuditEvent(type, now, id, (JsonObject)fields.DeepClone());
+        var pending = new Pending(
+            new BatchPut(KeyOf(now, id), Encoding.UTF8.GetBytes(recorded.ToJsonLine()), now + _options.Retention),
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(AuditLog));
+        }
+
+        await pending.Written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return recorded;
+    }
+
+    /// <summary>The events that match <paramref name="query"/>: the newest <see cref="AuditQuery.Limit"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        var prefixes = new List<string>();
+        if (query.Since is { } since)
+        {
+            var last = (query.Until ?? _time.GetUtcNow()).UtcDateTime.Date;
+            for (var day = since.UtcDateTime.Date; day <= last && prefixes.Count <= 3660; day = day.AddDays(1))
+            {
+                prefixes.Add(Prefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/");
+            }
+        }
+        else
+        {
+            prefixes.Add(Prefix);
+        }
+
+        var found = new List<AuditEvent>();
+        foreach (var prefix in prefixes)
+        {
+            foreach (var item in await _store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (AuditEvent.Parse(item.Value.Span) is { } e && Matches(e, query))
+                {
+                    found.Add(e);
+                }
+            }
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return found.Count <= query.Limit ? found : found.GetRange(found.Count - query.Limit, query.Limit);
+    }
+
+    /// <summary>Writes what is queued, then stops the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private static string KeyOf(DateTimeOffset time, string id) =>
+        Prefix + time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/" + id;
+
+    private static bool Matches(AuditEvent e, AuditQuery query) =>
+        (query.Type is null || e.Type == query.Type)
+        && (query.Since is null || e.Time >= query.Since)
+        && (query.Until is null || e.Time < query.Until)
+        && query.FieldEquals.All(f => e.Fields[f.Key] is JsonValue value && value.TryGetValue<string>(out var text) && text == f.Value);
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>(_options.MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _options.MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await _store.PutBatchAsync([.. batch.Select(p => p.Put)], CancellationToken.None).ConfigureAwait(false);
+                batch.ForEach(p => p.Written.TrySetResult());
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(p => p.Written.TrySetException(e));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private sealed record Pending(BatchPut Put, TaskCompletionSource Written);
+}

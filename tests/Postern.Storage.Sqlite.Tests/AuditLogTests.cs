@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Postern.Audit;
+
+namespace Postern.Storage.Sqlite.Tests;
+
+/// <summary>The audit log over a real SQLite store: durable on return, group-committed, searchable.</summary>
+public sealed class AuditLogTests : IDisposable
+{
+    private readonly TempStoreFolder _folder = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task An_appended_event_is_in_the_store_when_append_returns()
+    {
+        string jti;
+        await using (var store = await OpenAsync())
+        {
+            var log = new AuditLog(store, _time);
+            var recorded = await log.AppendAsync(AuditEventTypes.AppAssertionIssued, new JsonObject { ["jti"] = "abc", ["app"] = "whoami" }, CancellationToken.None);
+            jti = recorded.Fields["jti"]!.GetValue<string>();
+
+            // Read straight from another connection to the same file: nothing is left in a buffer.
+            await using var other = await OpenAsync();
+            var items = await other.RangeAsync(AuditLog.Prefix, CancellationToken.None);
+            var line = Assert.Single(items);
+            Assert.Equal("/audit/2026-11-23/" + recorded.Id, line.Key);
+            var parsed = AuditEvent.Parse(line.Value.Span);
+            Assert.NotNull(parsed);
+            Assert.Equal(AuditEventTypes.AppAssertionIssued, parsed.Type);
+            Assert.Equal(_time.GetUtcNow(), parsed.Time);
+            Assert.Equal("whoami", parsed.Fields["app"]!.GetValue<string>());
+            await log.DisposeAsync();
+        }
+
+        Assert.Equal("abc", jti);
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_share_store_writes_and_none_is_lost()
+    {
+        await using var store = await OpenAsync();
+        var counting = new CountingBackend(store);
+        await using var log = new AuditLog(counting, _time);
+        var appends = Enumerable.Range(0, 400).Select(i => Task.Run(() => log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["n"] = i }, CancellationToken.None)));
+        var recorded = await Task.WhenAll(appends);
+
+        Assert.Equal(400, recorded.Select(e => e.Id).Distinct().Count());
+        var found = await log.SearchAsync(new AuditQuery { Limit = 1000 }, CancellationToken.None);
+        Assert.Equal(400, found.Count);
+        Assert.Equal(Enumerable.Range(0, 400), found.Select(e => e.Fields["n"]!.GetValue<int>()).Order());
+        Assert.True(counting.Batches < 400, $"{counting.Batches} store writes for 400 events: no grouping");
+    }
+
+    [Fact]
+    public async Task Search_filters_by_type_time_and_field_and_keeps_the_newest_within_the_limit()
+    {
+        await using var store = await OpenAsync();
+        await using var log = new AuditLog(store, _time);
+        await log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["user"] = "old" }, CancellationToken.None);
+        _time.Advance(TimeSpan.FromDays(2));
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await log.AppendAsync(AuditEventTypes.AppAssertionIssued, new JsonObject { ["jti"] = $"j{i}" }, CancellationToken.None);
+        }
+
+        await log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["user"] = "new" }, CancellationToken.None);
+
+        var logins = await log.SearchAsync(new AuditQuery { Type = AuditEventTypes.UserLogin }, CancellationToken.None);
+        Assert.Equal(["old", "new"], logins.Select(e => e.Fields["user"]!.GetValue<string>()));
+
+        var lastDay = await log.SearchAsync(new AuditQuery { Since = _time.GetUtcNow() - TimeSpan.FromDays(1) }, CancellationToken.None);
+        Assert.Equal(6, lastDay.Count);
+
+        var newest = await log.SearchAsync(new AuditQuery { Type = AuditEventTypes.AppAssertionIssued, Limit = 2 }, CancellationToken.None);
+        Assert.Equal(["j3", "j4"], newest.Select(e => e.Fields["jti"]!.GetValue<string>()));
+
+        var one = await log.SearchAsync(new AuditQuery { FieldEquals = new Dictionary<string, string> { ["jti"] = "j2" } }, CancellationToken.None);
+        Assert.Equal("j2", Assert.Single(one).Fields["jti"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_failed_store_write_fails_the_append()
+    {
+        var store = await OpenAsync();
+        await store.DisposeAsync();
+        await using var log = new AuditLog(store, _time);
+        await Assert.ThrowsAnyAsync<Exception>(() => log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject(), CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_line_that_is_not_an_event_parses_to_null()
+    {
+        Assert.Null(AuditEvent.Parse("not json"u8));
+        Assert.Null(AuditEvent.Parse("{\"type\":\"x\"}"u8));
+        Assert.Null(AuditEvent.Parse("[1]"u8));
+    }
+
+    private async Task<IBackend> OpenAsync() =>
+        await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = _folder.Database, Time = _time, SweepInterval = Timeout.InfiniteTimeSpan }, CancellationToken.None);
+
+    private sealed class CountingBackend(IBackend inner) : IBackend
+    {
+        public int Batches;
+
+        public Task<Item?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken) => inner.RangeAsync(prefix, cancellationToken);
+
+        public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) => inner.PutAsync(key, value, expires, cancellationToken);
+
+        public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Batches);
+            return inner.PutBatchAsync(items, cancellationToken);
+        }
+
+        public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) =>
+            inner.CompareAndSwapAsync(key, expectedRevision, value, expires, cancellationToken);
+
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public Task<WriteResult> CompareAndDeleteAsync(string key, long expectedRevision, CancellationToken cancellationToken) => inner.CompareAndDeleteAsync(key, expectedRevision, cancellationToken);
+
+        public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) => inner.CurrentRevisionAsync(cancellationToken);
+
+        public IAsyncEnumerable<Change> WatchAsync(string prefix, long afterRevision, CancellationToken cancellationToken) => inner.WatchAsync(prefix, afterRevision, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
