@@ -6,9 +6,20 @@ namespace Postern.Cli;
 /// <summary>The <c>postern</c> command line.</summary>
 internal static class PosternCli
 {
-    public static RootCommand CreateRootCommand() => new("Postern: an identity-aware access plane that signs short-lived JWTs for people and workloads.")
+    public static RootCommand CreateRootCommand()
     {
-        StartCommand.Create(),
-        JwtCommand.Create(),
-    };
+        var root = new RootCommand("Postern: an identity-aware access plane that signs short-lived JWTs for people and workloads.")
+        {
+            StartCommand.Create(),
+            UsersCommand.Create(),
+            AuditCommand.Create(),
+            JwtCommand.Create(),
+        };
+        foreach (var command in ResourceCommands.Create().Concat(LockCommand.Create()))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
 }

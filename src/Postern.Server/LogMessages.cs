@@ -25,4 +25,25 @@ internal static partial class LogMessages
 
     [LoggerMessage(1011, LogLevel.Warning, "TLS is disabled: Postern serves plain HTTP and must sit behind a TLS-terminating load balancer")]
     public static partial void TlsDisabled(this ILogger logger);
+
+    [LoggerMessage(1020, LogLevel.Warning, "The store's change feed was compacted past revision {Revision}; re-reading users, roles, apps and locks")]
+    public static partial void StateWatchCompacted(this ILogger logger, long revision);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Following users, roles, apps and locks in the store failed; retrying in {Delay}")]
+    public static partial void StateWatchFailed(this ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(1022, LogLevel.Warning, "The stored resource {Key} at revision {Revision} is not readable; it is ignored")]
+    public static partial void StoredResourceUnreadable(this ILogger logger, string key, long revision, Exception exception);
+
+    [LoggerMessage(1030, LogLevel.Warning, "App {App}: a value of header {Header} for user {User} holds a control character and was not sent")]
+    public static partial void UnsafeHeaderValueDropped(this ILogger logger, string app, string header, string user);
+
+    [LoggerMessage(1031, LogLevel.Error, "App {App}: could not issue the assertion for user {User}")]
+    public static partial void AssertionMintFailed(this ILogger logger, string app, string user, Exception exception);
+
+    [LoggerMessage(1032, LogLevel.Warning, "App {App}: forwarding failed ({Error})")]
+    public static partial void UpstreamFailed(this ILogger logger, string app, string error, Exception? exception);
+
+    [LoggerMessage(1040, LogLevel.Error, "Could not write a {EventType} audit event")]
+    public static partial void AuditFailed(this ILogger logger, string eventType, Exception exception);
 }

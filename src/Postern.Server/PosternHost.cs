@@ -8,11 +8,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Postern.Authority;
 using Postern.Configuration;
+using Postern.Audit;
+using Postern.Server.Admin;
+using Postern.Server.AppAccess;
 using Postern.Server.Authority;
+using Postern.Server.Sessions;
+using Postern.Server.State;
 using Postern.Server.Storage;
 using Postern.Server.Tls;
 using Postern.Server.Web;
 using Postern.Storage;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Postern.Server;
 
@@ -53,6 +59,18 @@ public sealed class PosternHost : IAsyncDisposable
 
     /// <summary>The address Kestrel is bound to, e.g. <c>https://127.0.0.1:3080</c>.</summary>
     public Uri BoundAddress { get; private set; } = null!;
+
+    /// <summary>The built-in demo app and the admin user's one-time password, when started with <see cref="PosternHostOptions.Demo"/>.</summary>
+    public DemoSetup? Demo { get; private set; }
+
+    /// <summary>Where admin commands find this server and its credential.</summary>
+    public string AdminCredentialPath => Path.Combine(Config.DataDir, AdminCredential.FileName);
+
+    internal IServiceProvider Services => _app.Services;
+
+    internal ClusterState Cluster => _app.Services.GetRequiredService<ClusterState>();
+
+    internal TimeProvider Time => _app.Services.GetRequiredService<TimeProvider>();
 
     /// <summary>The generated self-signed certificate's PEM file, when one is used.</summary>
     public string? GeneratedCertificatePath { get; private set; }
@@ -100,24 +118,71 @@ public sealed class PosternHost : IAsyncDisposable
                 });
             });
 
-            builder.Services.AddSingleton(options.Time);
-            builder.Services.AddSingleton(store);
-            builder.Services.AddSingleton(authorities);
-            builder.Services.AddHostedService(sp => new AuthorityFollower(
+            PosternHost? host = null;
+            var settings = new AppAccessSettings(config, () => host!.PublicAddr);
+            var services = builder.Services;
+            services.AddSingleton(options.Time);
+            services.AddSingleton(config);
+            services.AddSingleton(store);
+            services.AddSingleton(authorities);
+            services.AddSingleton(settings);
+            services.AddSingleton(new TokenSigner(authorities));
+            services.AddSingleton(new AuditLog(store, options.Time));
+            services.AddSingleton<ClusterState>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterState>());
+            services.AddSingleton<SessionStore>();
+            services.AddSingleton<AppSessions>();
+            services.AddSingleton<LoginService>();
+            services.AddSingleton<Web.WebSessionCookie>();
+            services.AddSingleton<UserDirectory>();
+            services.AddSingleton<AssertionMinter>();
+            services.AddSingleton<AppProxy>();
+            services.AddHttpForwarder();
+            services.AddStoreDataProtection(store, kek);
+            services.AddAntiforgery(o =>
+            {
+                o.Cookie.Name = settings.AntiforgeryCookie;
+                o.Cookie.SecurePolicy = settings.Secure ? Microsoft.AspNetCore.Http.CookieSecurePolicy.Always : Microsoft.AspNetCore.Http.CookieSecurePolicy.None;
+                o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+                o.FormFieldName = "_csrf";
+            });
+            services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+            services.AddHostedService(sp => new AuthorityFollower(
                 store, authorities, kek, kekSource.Origin, options.Time,
                 sp.GetRequiredService<ILogger<AuthorityFollower>>()));
 
             var app = builder.Build();
-            var host = new PosternHost(app, store, config, authorities)
+            host = new PosternHost(app, store, config, authorities)
             {
                 GeneratedCertificatePath = certificate is not null && config.Tls.CertFile is null ? ServerCertificate.GeneratedCertPath(config.DataDir) : null,
             };
+
+            await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false);
+            var cluster = app.Services.GetRequiredService<ClusterState>();
+            await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
+            var appSessions = app.Services.GetRequiredService<AppSessions>();
+            cluster.SessionRemoved += appSessions.OnSessionRemoved;
+
+            var proxy = app.Services.GetRequiredService<AppProxy>();
+            app.Use((context, next) => proxy.InvokeAsync(context, next));
+            app.UseRouting();
             var discovery = new DiscoveryDocuments(() => host.PublicAddr, authorities);
             app.MapKeySets(authorities, discovery);
             app.MapHealth(store, authorities);
+            app.MapLogin();
+            app.MapLauncher();
+            app.MapSignup();
+            var adminCredential = AdminCredential.Open(config.DataDir);
+            app.MapAdmin(adminCredential);
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             host.OnStarted();
+            adminCredential.Publish(host.BoundAddress);
+            if (options.Demo)
+            {
+                host.Demo = await DemoSetup.StartAsync(host, cancellationToken).ConfigureAwait(false);
+            }
+
             return host;
         }
         catch
@@ -161,6 +226,11 @@ public sealed class PosternHost : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Demo is not null)
+        {
+            await Demo.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);

@@ -11,12 +11,13 @@ internal static class StartCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var command = new Command("start", "Run the Postern server.") { config };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        var demo = new Option<bool>("--demo") { Description = "Add the built-in demo app (demo.localhost) and an admin user whose one-time password is printed." };
+        var command = new Command("start", "Run the Postern server.") { config, demo };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config), parse.GetValue(demo), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configPath, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? configPath, bool demo, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         PosternConfig config;
         try
@@ -32,7 +33,7 @@ internal static class StartCommand
         PosternHost host;
         try
         {
-            host = await PosternHost.StartAsync(config, new PosternHostOptions(), cancellationToken).ConfigureAwait(false);
+            host = await PosternHost.StartAsync(config, new PosternHostOptions { Demo = demo }, cancellationToken).ConfigureAwait(false);
         }
         catch (KeyEncryptionKeyException e)
         {
@@ -76,6 +77,15 @@ internal static class StartCommand
         if (host.GeneratedCertificatePath is { } cert)
         {
             lines.Add($"  TLS certificate:      {cert} (self-signed: curl --cacert {cert} ..., or curl -k)");
+        }
+
+        if (host.Demo is { } setup)
+        {
+            lines.Add("");
+            lines.Add($"Demo: sign in at {host.PublicAddr.Combine("/web/")} as '{DemoSetup.AdminUser}' with the one-time password {setup.AdminPassword}");
+            lines.Add($"      then open the demo app at {setup.AppPublicUrl} (*.localhost names reach this machine in Chrome, Firefox and curl).");
+            lines.Add($"      From a script: curl -k -c jar -H 'Content-Type: application/json' -d '{{\"username\":\"{DemoSetup.AdminUser}\",\"password\":\"{setup.AdminPassword}\"}}' {host.PublicAddr.Combine("/v1/login")}");
+            lines.Add($"                     curl -kL -b jar -c jar {setup.AppPublicUrl}");
         }
 
         lines.Add($"Try: curl -k {web}/.well-known/jwks.json");

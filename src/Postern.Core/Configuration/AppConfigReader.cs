@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Postern.AppAccess;
 using YamlDotNet.RepresentationModel;
 
 namespace Postern.Configuration;
@@ -39,63 +40,84 @@ internal static partial class AppConfigReader
                 c.Error($"{path}.name", $"another app is already named '{name}'");
             }
 
-            var uriText = c.String(map, "uri", path);
-            Uri? uri = null;
-            if (uriText is null)
-            {
-                c.Error($"{path}.uri", "required");
-            }
-            else if (!Uri.TryCreate(uriText, UriKind.Absolute, out uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
-            {
-                c.Error($"{path}.uri", $"'{uriText}' is not an absolute http:// or https:// URI");
-                uri = null;
-            }
-
             var publicAddr = c.String(map, "public_addr", path);
-            if (publicAddr is null)
-            {
-                c.Error($"{path}.public_addr", "required");
-            }
-            else if (!AppHostPattern().IsMatch(publicAddr))
-            {
-                c.Error($"{path}.public_addr", $"'{publicAddr}' is not a host name with an optional port (no scheme, no path)");
-            }
-            else if (!hosts.Add(publicAddr))
+            if (publicAddr is not null && AppHostPattern().IsMatch(publicAddr) && !hosts.Add(publicAddr))
             {
                 c.Error($"{path}.public_addr", $"another app already uses '{publicAddr}'");
             }
 
-            var labels = c.StringMap(map, "labels", path);
-            var rewrite = ReadRewrite(c, map, $"{path}.rewrite");
-            var insecure = c.Bool(map, "insecure_skip_verify", path) ?? false;
-
-            if (name is not null && uri is not null && publicAddr is not null)
+            var app = ReadSpec(c, map, path, name, c.StringMap(map, "labels", path));
+            if (app is not null)
             {
-                apps.Add(new AppConfig
-                {
-                    Name = name,
-                    Uri = uri,
-                    PublicAddr = publicAddr.ToLowerInvariant(),
-                    Labels = labels,
-                    Rewrite = rewrite,
-                    InsecureSkipVerify = insecure,
-                });
+                apps.Add(app);
             }
         }
 
         return apps;
     }
 
-    private static AppRewriteConfig ReadRewrite(YamlCursor c, Dictionary<string, YamlNode> app, string path)
+    /// <summary>
+    /// The fields every app has wherever it is declared (<c>uri</c>, <c>public_addr</c>, <c>rewrite</c>,
+    /// <c>insecure_skip_verify</c>), for an app whose name and labels were read by the caller; <c>null</c> when
+    /// anything is wrong (each problem is reported on <paramref name="c"/>).
+    /// </summary>
+    internal static AppConfig? ReadSpec(YamlCursor c, Dictionary<string, YamlNode> map, string path, string? name, IReadOnlyDictionary<string, string> labels)
+    {
+        var errors = c.Errors.Count;
+        var uriText = c.String(map, "uri", path);
+        Uri? uri = null;
+        if (uriText is null)
+        {
+            c.Error($"{path}.uri", "required");
+        }
+        else if (!Uri.TryCreate(uriText, UriKind.Absolute, out uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            c.Error($"{path}.uri", $"'{uriText}' is not an absolute http:// or https:// URI");
+            uri = null;
+        }
+
+        var publicAddr = c.String(map, "public_addr", path);
+        if (publicAddr is null)
+        {
+            c.Error($"{path}.public_addr", "required");
+        }
+        else if (!AppHostPattern().IsMatch(publicAddr))
+        {
+            c.Error($"{path}.public_addr", $"'{publicAddr}' is not a host name with an optional port (no scheme, no path)");
+        }
+
+        var rewrite = ReadRewrite(c, map, $"{path}.rewrite", name ?? "?");
+        var insecure = c.Bool(map, "insecure_skip_verify", path) ?? false;
+        return name is null || uri is null || publicAddr is null || c.Errors.Count != errors ? null : new AppConfig
+        {
+            Name = name,
+            Uri = uri,
+            PublicAddr = publicAddr.ToLowerInvariant(),
+            Labels = labels,
+            Rewrite = rewrite,
+            InsecureSkipVerify = insecure,
+        };
+    }
+
+    private static AppRewriteConfig ReadRewrite(YamlCursor c, Dictionary<string, YamlNode> app, string path, string appName)
     {
         var map = app.TryGetValue("rewrite", out var node) ? c.Mapping(node, path, RewriteFields) : null;
         var headers = c.Strings(map, "headers", path);
+        var rules = new List<HeaderRewriteRule>(headers.Count);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < headers.Count; i++)
         {
-            var colon = headers[i].IndexOf(':');
-            if (colon <= 0 || !HeaderNamePattern().IsMatch(headers[i][..colon]))
+            if (!HeaderRewrite.TryParse(headers[i], out var rule, out var error))
             {
-                c.Error($"{path}.headers[{i}]", $"'{headers[i]}' is not of the form 'Name: value'");
+                c.Error($"{path}.headers[{i}]", $"app '{appName}': {error}");
+            }
+            else if (!names.Add(rule!.Name))
+            {
+                c.Error($"{path}.headers[{i}]", $"app '{appName}': '{headers[i]}' sets '{rule.Name}' a second time");
+            }
+            else
+            {
+                rules.Add(rule);
             }
         }
 
@@ -108,7 +130,7 @@ internal static partial class AppConfigReader
             var other => Invalid(c, $"{path}.jwt_claims", other),
         };
 
-        return new AppRewriteConfig { Headers = headers, JwtClaims = mode, Redirect = c.Strings(map, "redirect", path) };
+        return new AppRewriteConfig { Headers = headers, HeaderRules = rules, JwtClaims = mode, Redirect = c.Strings(map, "redirect", path) };
     }
 
     private static JwtClaimsMode Invalid(YamlCursor c, string path, string value)
@@ -118,11 +140,8 @@ internal static partial class AppConfigReader
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-    private static partial Regex AppNamePattern();
+    internal static partial Regex AppNamePattern();
 
     [GeneratedRegex(@"^(?=.{1,253}(:|$))[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$")]
     private static partial Regex AppHostPattern();
-
-    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
-    private static partial Regex HeaderNamePattern();
 }

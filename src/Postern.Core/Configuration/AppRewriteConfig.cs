@@ -1,3 +1,5 @@
+using Postern.AppAccess;
+
 namespace Postern.Configuration;
 
 /// <summary>An app's <c>rewrite</c> section.</summary>
@@ -5,6 +7,9 @@ public sealed record AppRewriteConfig
 {
     /// <summary>Header rules, each <c>Name: value</c> with at most one <c>{{ expr }}</c>.</summary>
     public IReadOnlyList<string> Headers { get; init; } = [];
+
+    /// <summary>The header rules, parsed from <see cref="Headers"/>.</summary>
+    public IReadOnlyList<HeaderRewriteRule> HeaderRules { get; init; } = [];
 
     /// <summary>What the assertion carries.</summary>
     public JwtClaimsMode JwtClaims { get; init; } = JwtClaimsMode.RolesAndTraits;

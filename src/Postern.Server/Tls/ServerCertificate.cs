@@ -59,7 +59,8 @@ internal static class ServerCertificate
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={config.ClusterName}, O=Postern self-signed", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        foreach (var dns in new[] { "localhost", Dns.GetHostName(), config.ClusterName, config.PublicAddr?.Host }.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var dns in new[] { "localhost", "*.localhost", Dns.GetHostName(), config.ClusterName, config.PublicAddr?.Host }
+            .Concat(config.Apps.Select(a => a.PublicAddr.Split(':')[0])).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
             if (IPAddress.TryParse(dns, out var ip))
             {
@@ -88,22 +89,8 @@ internal static class ServerCertificate
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(Lifetime));
 
         Directory.CreateDirectory(Path.GetDirectoryName(certPath)!);
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        PrivateFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", overwrite: true);
         File.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n");
         return LoadPem(certPath, keyPath);
-    }
-
-    private static void WritePrivate(string path, string content)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(content);
-        writer.Write('\n');
     }
 }

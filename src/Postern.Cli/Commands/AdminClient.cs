@@ -1,0 +1,125 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Postern.Configuration;
+using Postern.Server.Admin;
+
+namespace Postern.Cli.Commands;
+
+/// <summary>
+/// How admin commands reach the server described by <c>--config</c>: its address and token come from
+/// <c>data_dir/admin.json</c>, and only the server's own certificate (generated or configured) is trusted.
+/// </summary>
+internal sealed class AdminClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private AdminClient(HttpClient http) => _http = http;
+
+    /// <summary>Thrown for a problem the user can fix: the message says what and where.</summary>
+    internal sealed class AdminException(string message, int exitCode) : Exception(message)
+    {
+        public int ExitCode { get; } = exitCode;
+    }
+
+    public static AdminClient Open(string? configPath)
+    {
+        PosternConfig config;
+        try
+        {
+            config = ConfigLoader.Load(configPath ?? CommonOptions.DefaultConfigPath, mayBeMissing: configPath is null);
+        }
+        catch (ConfigException e)
+        {
+            throw new AdminException(e.Message, ExitCodes.Usage);
+        }
+
+        var path = Path.Combine(config.DataDir, AdminCredential.FileName);
+        if (!File.Exists(path))
+        {
+            throw new AdminException($"no admin credential at {path}: start the server with this configuration first (postern start --config ...)", ExitCodes.Failed);
+        }
+
+        if (!AdminCredential.TryRead(File.ReadAllText(path), out var credential))
+        {
+            throw new AdminException($"the admin credential at {path} is not readable; restart the server to rewrite it", ExitCodes.Failed);
+        }
+
+        var handler = new SocketsHttpHandler { UseProxy = false };
+        var pinned = config.Tls.CertFile ?? Path.Combine(config.DataDir, "tls", "cert.pem");
+        if (!config.Tls.Disabled && File.Exists(pinned))
+        {
+            var trusted = X509CertificateLoader.LoadCertificateFromFile(pinned);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(trusted.RawData);
+        }
+
+        var http = new HttpClient(handler) { BaseAddress = new Uri(credential.Server + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential.Token);
+        return new AdminClient(http);
+    }
+
+    /// <summary>Sends a request and returns the body of a success; an error answer becomes an <see cref="AdminException"/> with the server's words.</summary>
+    public async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, "v1/admin/" + path) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AdminException($"cannot reach the Postern server at {_http.BaseAddress}: {e.Message}", ExitCodes.Failed);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return body;
+            }
+
+            throw new AdminException(DescribeError(body, (int)response.StatusCode), (int)response.StatusCode == 400 ? ExitCodes.Usage : ExitCodes.Failed);
+        }
+    }
+
+    private static string DescribeError(string body, int status)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var message = root.TryGetProperty("error", out var error) ? error.GetString() : null;
+            var lines = new List<string> { message ?? $"the server answered {status}" };
+            if (root.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
+            {
+                lines.AddRange(details.EnumerateArray().Select(d => "  " + d.GetString()));
+            }
+
+            return string.Join(Environment.NewLine, lines);
+        }
+        catch (JsonException)
+        {
+            return $"the server answered {status}";
+        }
+    }
+
+    /// <summary>Runs an admin command body, turning <see cref="AdminException"/> into a message and an exit code.</summary>
+    public static async Task<int> RunAsync(string? configPath, TextWriter error, Func<AdminClient, Task<int>> body)
+    {
+        try
+        {
+            using var client = Open(configPath);
+            return await body(client).ConfigureAwait(false);
+        }
+        catch (AdminException e)
+        {
+            await error.WriteLineAsync($"postern: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Postern.Cli.Commands;
+
+/// <summary><c>postern audit search</c>: read the audit log.</summary>
+internal static class AuditCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var format = CommonOptions.Format();
+        var type = new Option<string?>("--type") { Description = "Only events of this type, e.g. app.assertion.issued." };
+        var since = new Option<string?>("--since") { Description = "Only events of the last DURATION, e.g. 1h or 7d." };
+        var limit = new Option<int>("--limit") { Description = "At most this many events, newest last.", DefaultValueFactory = _ => 1000 };
+        var search = new Command("search", "Print audit events (--format json: one event per line).") { config, format, type, since, limit };
+        search.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
+        {
+            var query = $"audit?limit={parse.GetValue(limit)}";
+            if (parse.GetValue(type) is { } t)
+            {
+                query += "&type=" + Uri.EscapeDataString(t);
+            }
+
+            if (parse.GetValue(since) is { } s)
+            {
+                query += "&since=" + Uri.EscapeDataString(s);
+            }
+
+            var body = await client.SendAsync(HttpMethod.Get, query, null, cancellationToken).ConfigureAwait(false);
+            var output = parse.InvocationConfiguration.Output;
+            foreach (var line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (parse.GetValue(format) == OutputFormat.Json)
+                {
+                    await output.WriteLineAsync(line).ConfigureAwait(false);
+                    continue;
+                }
+
+                using var e = JsonDocument.Parse(line);
+                var fields = e.RootElement.EnumerateObject().Where(p => p.Name is not ("type" or "time" or "id")).Select(p => $"{p.Name}={p.Value}");
+                await output.WriteLineAsync($"{e.RootElement.GetProperty("time").GetString()} {e.RootElement.GetProperty("type").GetString(),-22} {string.Join(' ', fields)}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return new Command("audit", "The audit log.") { search };
+    }
+}

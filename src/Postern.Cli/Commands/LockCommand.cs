@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+
+namespace Postern.Cli.Commands;
+
+/// <summary><c>postern lock</c> and <c>postern unlock</c>: stop an identity everywhere at once.</summary>
+internal static class LockCommand
+{
+    public static IEnumerable<Command> Create() => [Lock(), Unlock()];
+
+    private static Command Lock()
+    {
+        var config = CommonOptions.Config();
+        var target = new Argument<string>("target") { Description = "user/NAME or bot/NAME." };
+        var ttl = new Option<string?>("--ttl") { Description = "Lift the lock after this long (e.g. 1h); without it, until unlocked." };
+        var message = new Option<string?>("--message") { Description = "Why, for the audit log." };
+        var command = new Command("lock", "End every session and credential of an identity, on every instance, until unlocked.") { config, target, ttl, message };
+        command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
+        {
+            await client.SendAsync(HttpMethod.Post, "locks", JsonContent.Create(new { target = parse.GetValue(target), ttl = parse.GetValue(ttl), message = parse.GetValue(message) }), cancellationToken).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{parse.GetValue(target)} locked.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Unlock()
+    {
+        var config = CommonOptions.Config();
+        var target = new Argument<string>("target") { Description = "user/NAME or bot/NAME." };
+        var command = new Command("unlock", "Lift a lock.") { config, target };
+        command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
+        {
+            await client.SendAsync(HttpMethod.Delete, "locks/" + parse.GetValue(target), null, cancellationToken).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{parse.GetValue(target)} unlocked.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Postern.Identity;
+
+/// <summary>The roles every cluster has from its first start, as in the reference system.</summary>
+public static class PresetRoles
+{
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Everything =
+        new Dictionary<string, IReadOnlyList<string>> { ["*"] = ["*"] };
+
+    /// <summary><c>access</c>: every app and workload identity, with the user's own logins.</summary>
+    public static Role Access { get; } = new()
+    {
+        Name = "access",
+        Allow = new RoleConditions { AppLabels = Everything, Logins = ["{{internal.logins}}"], WorkloadIdentityLabels = Everything },
+    };
+
+    /// <summary><c>editor</c>: manage roles, apps, users and other resources.</summary>
+    public static Role Editor { get; } = new()
+    {
+        Name = "editor",
+        Allow = new RoleConditions
+        {
+            Rules = [new ResourceRule { Resources = ["role", "app", "user", "workload_identity", "bot", "lock", "cert_authority"], Verbs = ["*"] }],
+        },
+    };
+
+    /// <summary><c>auditor</c>: read the audit log and sessions.</summary>
+    public static Role Auditor { get; } = new()
+    {
+        Name = "auditor",
+        Allow = new RoleConditions { Rules = [new ResourceRule { Resources = ["event", "session"], Verbs = ["list", "read"] }] },
+    };
+
+    /// <summary>All preset roles.</summary>
+    public static IReadOnlyList<Role> All { get; } = [Access, Editor, Auditor];
+}

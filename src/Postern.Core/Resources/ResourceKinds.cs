@@ -1,0 +1,17 @@
+namespace Postern.Resources;
+
+/// <summary>The kinds of resource Postern stores, and where.</summary>
+public static class ResourceKinds
+{
+    /// <summary><c>role</c>.</summary>
+    public const string Role = "role";
+
+    /// <summary><c>app</c>.</summary>
+    public const string App = "app";
+
+    /// <summary><c>user</c>.</summary>
+    public const string User = "user";
+
+    /// <summary>Every kind.</summary>
+    public static IReadOnlyList<string> All { get; } = [Role, App, User];
+}

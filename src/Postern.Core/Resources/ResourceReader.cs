@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Postern.Configuration;
+using Postern.Identity;
+using YamlDotNet.RepresentationModel;
+
+namespace Postern.Resources;
+
+/// <summary>Reads one resource document (from YAML, or from the store's JSON turned into the same node tree).</summary>
+internal static partial class ResourceReader
+{
+    private static readonly string[] DocumentFields = ["kind", "version", "metadata", "spec"];
+    private static readonly string[] MetadataFields = ["name", "labels", "description"];
+    private static readonly string[] RoleSpecFields = ["allow", "deny"];
+    private static readonly string[] ConditionFields = ["app_labels", "logins", "rules", "workload_identity_labels"];
+    private static readonly string[] RuleFields = ["resources", "verbs"];
+    private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "insecure_skip_verify"];
+    private static readonly string[] UserSpecFields = ["roles", "traits"];
+    private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at"];
+
+    /// <summary>
+    /// The resource in <paramref name="node"/>, or <c>null</c> with every problem on <paramref name="c"/>.
+    /// <paramref name="stored"/> admits the fields only Postern writes (a user's password hash).
+    /// </summary>
+    public static Resource? Read(YamlCursor c, YamlNode node, bool stored)
+    {
+        var errors = c.Errors.Count;
+        var document = c.Mapping(node, "", DocumentFields);
+        if (document is null)
+        {
+            c.Error("", "expected a resource: a mapping with kind, version, metadata and spec");
+            return null;
+        }
+
+        var kind = c.String(document, "kind", "");
+        var version = c.String(document, "version", "");
+        if (version is not (null or "v1"))
+        {
+            c.Error("version", $"unsupported version '{version}' (expected v1)");
+        }
+
+        var metadata = ReadMetadata(c, document);
+        var spec = document.TryGetValue("spec", out var specNode) ? specNode : null;
+        Resource? resource = kind switch
+        {
+            null => Missing(c, "kind"),
+            ResourceKinds.Role => ReadRole(c, metadata, spec),
+            ResourceKinds.App => ReadApp(c, metadata, spec),
+            ResourceKinds.User => ReadUser(c, metadata, spec, stored),
+            _ => Unknown(c, kind),
+        };
+        return c.Errors.Count == errors ? resource : null;
+    }
+
+    private static Resource? Missing(YamlCursor c, string field)
+    {
+        c.Error(field, "required");
+        return null;
+    }
+
+    private static Resource? Unknown(YamlCursor c, string kind)
+    {
+        c.Error("kind", $"unknown kind '{kind}' (expected one of: {string.Join(", ", ResourceKinds.All)})");
+        return null;
+    }
+
+    private static ResourceMetadata? ReadMetadata(YamlCursor c, Dictionary<string, YamlNode> document)
+    {
+        var map = document.TryGetValue("metadata", out var node) ? c.Mapping(node, "metadata", MetadataFields) : null;
+        var name = c.String(map, "name", "metadata");
+        if (name is null)
+        {
+            c.Error("metadata.name", "required");
+            return null;
+        }
+
+        return new ResourceMetadata { Name = name, Labels = c.StringMap(map, "labels", "metadata"), Description = c.String(map, "description", "metadata") };
+    }
+
+    private static RoleResource? ReadRole(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode)
+    {
+        if (metadata is not null && !RoleNamePattern().IsMatch(metadata.Name))
+        {
+            c.Error("metadata.name", $"'{metadata.Name}' is not a valid role name (letters, digits, '.', '_', '-', at most 128 characters)");
+        }
+
+        var spec = c.Mapping(specNode, "spec", RoleSpecFields);
+        var allow = ReadConditions(c, spec, "allow");
+        var deny = ReadConditions(c, spec, "deny");
+        return metadata is null ? null : new RoleResource
+        {
+            Metadata = metadata,
+            Role = new Role { Name = metadata.Name, Labels = metadata.Labels, Allow = allow, Deny = deny },
+        };
+    }
+
+    private static RoleConditions ReadConditions(YamlCursor c, Dictionary<string, YamlNode>? spec, string side)
+    {
+        var path = "spec." + side;
+        var map = spec is not null && spec.TryGetValue(side, out var node) ? c.Mapping(node, path, ConditionFields) : null;
+        var logins = c.Strings(map, "logins", path);
+        for (var i = 0; i < logins.Count; i++)
+        {
+            CheckTemplate(c, $"{path}.logins[{i}]", logins[i]);
+        }
+
+        var rules = new List<ResourceRule>();
+        var items = c.Sequence(map, "rules", path);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var rule = c.Mapping(items[i], $"{path}.rules[{i}]", RuleFields);
+            rules.Add(new ResourceRule { Resources = c.Strings(rule, "resources", $"{path}.rules[{i}]"), Verbs = c.Strings(rule, "verbs", $"{path}.rules[{i}]") });
+        }
+
+        return new RoleConditions
+        {
+            AppLabels = ReadSelector(c, map, "app_labels", path),
+            Logins = logins,
+            Rules = rules,
+            WorkloadIdentityLabels = ReadSelector(c, map, "workload_identity_labels", path),
+        };
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadSelector(YamlCursor c, Dictionary<string, YamlNode>? map, string key, string path)
+    {
+        var at = YamlCursor.Join(path, key);
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var entries = map is not null && map.TryGetValue(key, out var node) ? c.Mapping(node, at) : null;
+        foreach (var (label, value) in entries ?? [])
+        {
+            var values = value switch
+            {
+                YamlScalarNode { Value: { } one } => [one],
+                YamlSequenceNode => c.Strings(entries, label, at),
+                _ => null,
+            };
+            if (values is null)
+            {
+                c.Error(YamlCursor.Join(at, label), "expected a string or a list of strings");
+                continue;
+            }
+
+            for (var i = 0; i < values.Count; i++)
+            {
+                CheckTemplate(c, YamlCursor.Join(at, label), values[i]);
+            }
+
+            result[label] = values;
+        }
+
+        return result;
+    }
+
+    private static void CheckTemplate(YamlCursor c, string path, string value)
+    {
+        if (!TraitTemplate.TryParse(value, out _, out var error))
+        {
+            c.Error(path, error!);
+        }
+    }
+
+    private static AppResource? ReadApp(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode)
+    {
+        if (metadata is not null && !AppConfigReader.AppNamePattern().IsMatch(metadata.Name))
+        {
+            c.Error("metadata.name", $"'{metadata.Name}' is not a valid name (lowercase letters, digits and '-', at most 63 characters)");
+        }
+
+        var spec = c.Mapping(specNode, "spec", AppSpecFields);
+        if (spec is null)
+        {
+            c.Error("spec", "required: uri and public_addr");
+            return null;
+        }
+
+        var app = AppConfigReader.ReadSpec(c, spec, "spec", metadata?.Name, metadata?.Labels ?? new Dictionary<string, string>());
+        return metadata is null || app is null ? null : new AppResource { Metadata = metadata, App = app };
+    }
+
+    private static UserResource? ReadUser(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode, bool stored)
+    {
+        if (metadata is not null && !UserNamePattern().IsMatch(metadata.Name))
+        {
+            c.Error("metadata.name", $"'{metadata.Name}' is not a valid user name (lowercase letters, digits, '@', '.', '_', '-', at most 128 characters)");
+        }
+
+        var spec = c.Mapping(specNode, "spec", stored ? UserStoredFields : UserSpecFields);
+        var traits = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var traitMap = spec is not null && spec.TryGetValue("traits", out var node) ? c.Mapping(node, "spec.traits") : null;
+        foreach (var name in (traitMap ?? []).Keys)
+        {
+            traits[name] = traitMap![name] is YamlScalarNode { Value: { } one } ? [one] : c.Strings(traitMap, name, "spec.traits");
+        }
+
+        DateTimeOffset created = default;
+        if (c.String(spec, "created_at", "spec") is { } text && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out created))
+        {
+            c.Error("spec.created_at", $"'{text}' is not a time");
+        }
+
+        return metadata is null ? null : new UserResource
+        {
+            Metadata = metadata with { Labels = new Dictionary<string, string>() },
+            User = new User
+            {
+                Name = metadata.Name,
+                Roles = c.Strings(spec, "roles", "spec"),
+                Traits = traits,
+                PasswordHash = c.String(spec, "password_hash", "spec"),
+                TotpSecret = c.String(spec, "totp_secret", "spec"),
+                CreatedAt = created,
+            },
+        };
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex RoleNamePattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9@._-]{0,127}$")]
+    private static partial Regex UserNamePattern();
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Postern.Configuration;
+using Postern.Identity;
+
+namespace Postern.Resources;
+
+/// <summary>A resource as a tree of JSON nodes, the shape both the store's JSON and rendered YAML take.</summary>
+internal static class ResourceWriter
+{
+    public static JsonObject ToNode(Resource resource, bool withSecrets)
+    {
+        var metadata = new JsonObject { ["name"] = resource.Metadata.Name };
+        if (resource.Metadata.Labels.Count > 0)
+        {
+            metadata["labels"] = Map(resource.Metadata.Labels);
+        }
+
+        if (resource.Metadata.Description is { } description)
+        {
+            metadata["description"] = description;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = resource.Kind,
+            ["version"] = "v1",
+            ["metadata"] = metadata,
+            ["spec"] = resource switch
+            {
+                RoleResource role => new JsonObject { ["allow"] = Conditions(role.Role.Allow), ["deny"] = Conditions(role.Role.Deny) },
+                AppResource app => App(app.App),
+                UserResource user => User(user.User, withSecrets),
+                _ => throw new ArgumentException($"no writer for kind '{resource.Kind}'", nameof(resource)),
+            },
+        };
+    }
+
+    private static JsonObject Conditions(RoleConditions conditions)
+    {
+        var node = new JsonObject();
+        if (conditions.AppLabels.Count > 0)
+        {
+            node["app_labels"] = Selector(conditions.AppLabels);
+        }
+
+        if (conditions.Logins.Count > 0)
+        {
+            node["logins"] = List(conditions.Logins);
+        }
+
+        if (conditions.Rules.Count > 0)
+        {
+            node["rules"] = new JsonArray([.. conditions.Rules.Select(r => new JsonObject { ["resources"] = List(r.Resources), ["verbs"] = List(r.Verbs) })]);
+        }
+
+        if (conditions.WorkloadIdentityLabels.Count > 0)
+        {
+            node["workload_identity_labels"] = Selector(conditions.WorkloadIdentityLabels);
+        }
+
+        return node;
+    }
+
+    private static JsonObject App(AppConfig app)
+    {
+        var rewrite = new JsonObject();
+        if (app.Rewrite.Headers.Count > 0)
+        {
+            rewrite["headers"] = List(app.Rewrite.Headers);
+        }
+
+        if (app.Rewrite.JwtClaims != JwtClaimsMode.RolesAndTraits)
+        {
+            rewrite["jwt_claims"] = app.Rewrite.JwtClaims switch
+            {
+                JwtClaimsMode.Roles => "roles",
+                JwtClaimsMode.Traits => "traits",
+                _ => "none",
+            };
+        }
+
+        if (app.Rewrite.Redirect.Count > 0)
+        {
+            rewrite["redirect"] = List(app.Rewrite.Redirect);
+        }
+
+        var spec = new JsonObject { ["uri"] = app.Uri.OriginalString, ["public_addr"] = app.PublicAddr };
+        if (rewrite.Count > 0)
+        {
+            spec["rewrite"] = rewrite;
+        }
+
+        if (app.InsecureSkipVerify)
+        {
+            spec["insecure_skip_verify"] = true;
+        }
+
+        return spec;
+    }
+
+    private static JsonObject User(User user, bool withSecrets)
+    {
+        var spec = new JsonObject { ["roles"] = List(user.Roles), ["traits"] = Selector(user.Traits) };
+        if (withSecrets)
+        {
+            spec["password_hash"] = user.PasswordHash;
+            spec["totp_secret"] = user.TotpSecret;
+            spec["created_at"] = user.CreatedAt.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        return spec;
+    }
+
+    private static JsonArray List(IEnumerable<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
+
+    private static JsonObject Map(IReadOnlyDictionary<string, string> map) =>
+        new(map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
+
+    private static JsonObject Selector(IReadOnlyDictionary<string, IReadOnlyList<string>> map) =>
+        new(map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)List(p.Value))));
+}

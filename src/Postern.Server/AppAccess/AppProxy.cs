@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Postern.Audit;
+using Postern.Identity;
+using Postern.Server.Sessions;
+using Postern.Server.State;
+using Postern.Server.Web;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Postern.Server.AppAccess;
+
+/// <summary>
+/// The app door: a request whose <c>Host</c> names an app is served here and never reaches the web
+/// endpoints. Without an app session it is sent through the web address to sign in; with one, the
+/// access rules are checked and the request is forwarded with the user's assertion.
+/// </summary>
+internal sealed class AppProxy(
+    ClusterState cluster,
+    AppSessions appSessions,
+    SessionStore sessions,
+    AssertionMinter minter,
+    AuditLog audit,
+    AppAccessSettings settings,
+    IHttpForwarder forwarder,
+    TimeProvider time,
+    ILogger<AppProxy> logger)
+{
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (cluster.FindAppByHost(context.Request.Host.Host) is not { } app)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Request.Path.Equals(AppAccessSettings.CallbackPath, StringComparison.Ordinal))
+        {
+            await CompleteLaunchAsync(context, app).ConfigureAwait(false);
+            return;
+        }
+
+        var token = context.Request.Cookies[settings.AppCookie];
+        if (token is null)
+        {
+            await StartLaunchAsync(context, app).ConfigureAwait(false);
+            return;
+        }
+
+        var session = await appSessions.FindAsync(token, context.RequestAborted).ConfigureAwait(false);
+        if (session is null || session.App != app.Name)
+        {
+            context.Response.Cookies.Delete(settings.AppCookie, settings.CookieOptions(null));
+            await Pages.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Your session for this app is not valid or has expired.",
+                "Sign in again", context.Request.Path + context.Request.QueryString).ConfigureAwait(false);
+            return;
+        }
+
+        var decision = Decide(session, app);
+        if (decision.UserRecord is not { } user)
+        {
+            context.Response.Cookies.Delete(settings.AppCookie, settings.CookieOptions(null));
+            await Pages.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Your session has ended.", null, null).ConfigureAwait(false);
+            return;
+        }
+
+        if (!decision.Access.Allowed)
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status403Forbidden, $"You are not allowed to open {app.Name}.", null, null).ConfigureAwait(false);
+            return;
+        }
+
+        MintedAssertion assertion;
+        try
+        {
+            assertion = await minter.GetAsync(session, user, decision.UserRevision, app, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.AssertionMintFailed(app.Name, user.Name, e);
+            await Pages.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Postern cannot issue your identity to this app right now.", null, null).ConfigureAwait(false);
+            return;
+        }
+
+        var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), logger);
+        var error = await forwarder.SendAsync(context, app.DestinationPrefix, app.Client, RequestConfig, transformer).ConfigureAwait(false);
+        if (error != ForwarderError.None)
+        {
+            logger.UpstreamFailed(app.Name, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        }
+    }
+
+    /// <summary>The decision for this session now: recomputed only when anything in the cluster state moved.</summary>
+    private AppSessionState.Decision Decide(AppSessionState session, AppEntry app)
+    {
+        var version = cluster.Version;
+        var last = session.LastDecision;
+        if (last is not null && last.Version == version && last.AppRevision == app.Revision)
+        {
+            return last;
+        }
+
+        AppSessionState.Decision decision;
+        var user = cluster.FindUser(session.User);
+        if (user is null)
+        {
+            decision = new(version, new AccessDecision(false, "the user no longer exists"), null, 0, app.Revision);
+        }
+        else if (cluster.FindLock("user/" + user.Name) is not null)
+        {
+            decision = new(version, new AccessDecision(false, "the user is locked"), null, 0, app.Revision);
+        }
+        else
+        {
+            var access = AccessChecker.Create(user, cluster.RolesOf(user)).CheckApp(app.Name, app.Config.Labels);
+            decision = new(version, access, user, cluster.UserRevision(user.Name), app.Revision);
+        }
+
+        if (!decision.Access.Allowed && (last is null || last.Access.Allowed))
+        {
+            _ = AuditDeniedAsync(session.User, app.Name, decision.Access.Reason, SessionKeys.Reference(session.Hash));
+        }
+
+        session.LastDecision = decision;
+        return decision;
+    }
+
+    private async Task AuditDeniedAsync(string user, string app, string reason, string? session)
+    {
+        try
+        {
+            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, new JsonObject
+            {
+                ["user"] = user,
+                ["app"] = app,
+                ["reason"] = reason,
+                ["session"] = session,
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.AuditFailed(AuditEventTypes.AppAccessDenied, e);
+        }
+    }
+
+    /// <summary>No app session: remember a state in a cookie on this host and go to the web address to launch.</summary>
+    private async Task StartLaunchAsync(HttpContext context, AppEntry app)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, $"Sign in to open {app.Name}.", null, null).ConfigureAwait(false);
+            return;
+        }
+
+        var state = SessionKeys.NewToken();
+        context.Response.Cookies.Append(settings.StateCookie, state, settings.CookieOptions(time.GetUtcNow() + TimeSpan.FromMinutes(10)));
+        var path = context.Request.Path + context.Request.QueryString;
+        var launch = settings.PublicAddr.Combine(
+            $"/web/launch/{Uri.EscapeDataString(app.Name)}?path={Uri.EscapeDataString(path.ToString())}&state={Uri.EscapeDataString(SessionKeys.Hash(state))}");
+        context.Response.Redirect(launch);
+    }
+
+    /// <summary>Back from the web address with a one-time code: open the app session and go to the page first asked for.</summary>
+    private async Task CompleteLaunchAsync(HttpContext context, AppEntry app)
+    {
+        var stateCookie = context.Request.Cookies[settings.StateCookie];
+        var code = await sessions.TakeLaunchCodeAsync(context.Request.Query["code"].ToString(), context.RequestAborted).ConfigureAwait(false);
+        if (code is null || code.App != app.Name || !SessionKeys.IsWellFormed(stateCookie)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(SessionKeys.Hash(stateCookie!)), Encoding.ASCII.GetBytes(code.StateHash)))
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status400BadRequest,
+                "This sign-in link is not valid: it has expired, was already used, or was opened in another browser.", "Try again", "/").ConfigureAwait(false);
+            return;
+        }
+
+        var (token, session) = await appSessions.CreateAsync(code.User, app.Name, code.WebSession, code.SessionExpires, context.RequestAborted).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEventTypes.AppSessionStart, new JsonObject
+        {
+            ["user"] = code.User,
+            ["app"] = app.Name,
+            ["session"] = SessionKeys.Reference(session.Hash),
+            ["expires"] = code.SessionExpires.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        }, context.RequestAborted).ConfigureAwait(false);
+
+        context.Response.Cookies.Delete(settings.StateCookie, settings.CookieOptions(null));
+        context.Response.Cookies.Append(settings.AppCookie, token, settings.CookieOptions(code.SessionExpires));
+        context.Response.Redirect(LocalPath.IsSafe(code.Path) ? code.Path : "/");
+    }
+
+    private string PublicOrigin(AppEntry app, HttpContext context) =>
+        app.PublicOrigin(settings.PublicAddr.Uri.Scheme, context.Request.Host.Port ?? settings.PublicAddr.Uri.Port);
+}

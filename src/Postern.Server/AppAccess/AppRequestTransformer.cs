@@ -1,0 +1,140 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Postern.AppAccess;
+using Postern.Identity;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Postern.Server.AppAccess;
+
+/// <summary>
+/// Turns one client request into the upstream request: identity headers the client sent are dropped,
+/// the assertion and the app's rewritten headers are added, Postern's cookies are removed and
+/// <c>X-Forwarded-*</c> are set. On the way back, <c>Location</c> headers naming a configured host are
+/// rewritten to the app's public address.
+/// </summary>
+internal sealed class AppRequestTransformer(AppEntry app, User user, string assertion, string publicOrigin, ILogger logger) : HttpTransformer
+{
+    private static readonly string[] ForwardingHeaders =
+        ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Real-Ip", "Forwarded"];
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        var headers = proxyRequest.Headers;
+        headers.Remove(AppAccessSettings.AssertionHeader);
+        foreach (var name in ForwardingHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        foreach (var header in httpContext.Request.Headers.Keys)
+        {
+            if (header.StartsWith("X-Postern-", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Remove(header);
+            }
+        }
+
+        var rules = app.Config.Rewrite.HeaderRules;
+        foreach (var rule in rules)
+        {
+            if (!rule.Name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Remove(rule.Name);
+                proxyRequest.Content?.Headers.Remove(rule.Name);
+            }
+        }
+
+        RemovePosternCookies(headers);
+
+        headers.TryAddWithoutValidation(AppAccessSettings.AssertionHeader, assertion);
+        foreach (var rule in rules)
+        {
+            var value = Expand(rule);
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (rule.Name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Host = value;
+            }
+            else if (!headers.TryAddWithoutValidation(rule.Name, value))
+            {
+                proxyRequest.Content?.Headers.TryAddWithoutValidation(rule.Name, value);
+            }
+        }
+
+        var request = httpContext.Request;
+        if (httpContext.Connection.RemoteIpAddress is { } remote)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
+        }
+
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        if (request.Host.Port is { } port)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        var redirectHosts = app.Config.Rewrite.Redirect;
+        if (redirectHosts.Count > 0
+            && httpContext.Response.Headers.Location.ToString() is { Length: > 0 } location
+            && Uri.TryCreate(location, UriKind.Absolute, out var target)
+            && redirectHosts.Any(h => string.Equals(h, target.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(h, target.Authority, StringComparison.OrdinalIgnoreCase)))
+        {
+            httpContext.Response.Headers.Location = publicOrigin + target.PathAndQuery + target.Fragment;
+        }
+
+        return proceed;
+    }
+
+    private string? Expand(HeaderRewriteRule rule)
+    {
+        var values = rule.Value.Expand(user.Traits, assertion);
+        foreach (var value in values)
+        {
+            if (!HeaderRewrite.IsSafeValue(value))
+            {
+                logger.UnsafeHeaderValueDropped(app.Name, rule.Name, user.Name);
+            }
+        }
+
+        return HeaderRewrite.Join(values);
+    }
+
+    private static void RemovePosternCookies(HttpRequestHeaders headers)
+    {
+        if (!headers.TryGetValues("Cookie", out var values))
+        {
+            return;
+        }
+
+        var kept = new List<string>();
+        foreach (var value in values)
+        {
+            foreach (var pair in value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                var name = eq < 0 ? pair.AsSpan() : pair.AsSpan(0, eq).Trim();
+                if (!AppAccessSettings.IsPosternCookie(name))
+                {
+                    kept.Add(pair);
+                }
+            }
+        }
+
+        headers.Remove("Cookie");
+        if (kept.Count > 0)
+        {
+            headers.TryAddWithoutValidation("Cookie", string.Join("; ", kept));
+        }
+    }
+}

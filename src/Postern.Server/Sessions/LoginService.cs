@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Postern.Audit;
+using Postern.Identity;
+using Postern.Server.State;
+using Postern.Storage;
+
+namespace Postern.Server.Sessions;
+
+/// <summary>The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log.</summary>
+internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error)
+{
+    public bool Succeeded => Token is not null;
+}
+
+/// <summary>
+/// Checks a user name and password (and one-time code) and opens a web session. Unknown users, wrong
+/// passwords and locked users get the same answer, in the same time; repeated failures for a name lock
+/// that name out for a while, whether or not such a user exists.
+/// </summary>
+internal sealed class LoginService(ClusterState cluster, IBackend store, SessionStore sessions, AuditLog audit, TimeProvider time)
+{
+    public const int MaxFailures = 5;
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(30);
+    public const string InvalidCredentials = "invalid username or password";
+
+    private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString("N")));
+
+    public async Task<LoginOutcome> LoginAsync(string username, string password, string? otp, string? remoteAddress, TimeSpan sessionTtl, CancellationToken cancellationToken)
+    {
+        var attemptsKey = SessionKeys.LoginAttemptsPrefix + Uri.EscapeDataString(username);
+        var attempts = await store.GetAsync(attemptsKey, cancellationToken).ConfigureAwait(false);
+        var record = attempts is null ? null : StoreJson.TryDeserialize<LoginAttempts>(attempts.Value);
+        var now = time.GetUtcNow();
+        if (record?.LockedUntil > now)
+        {
+            await AuditAsync(username, false, "locked out after repeated failures", remoteAddress).ConfigureAwait(false);
+            return new LoginOutcome(null, null, "locked_out", "too many failed sign-in attempts; try again later");
+        }
+
+        var user = cluster.FindUser(username);
+        var passwordOk = Passwords.Verify(user?.PasswordHash ?? DummyHash.Value, password) && user?.PasswordHash is not null;
+        string? failure = user is null ? "unknown user"
+            : user.PasswordHash is null ? "the user has not set a password"
+            : !passwordOk ? "wrong password"
+            : cluster.FindLock("user/" + username) is not null ? "the user is locked"
+            : null;
+
+        if (failure is null && user!.TotpSecret is { } secret)
+        {
+            if (string.IsNullOrEmpty(otp))
+            {
+                await AuditAsync(username, false, "one-time code missing", remoteAddress).ConfigureAwait(false);
+                return new LoginOutcome(null, null, "otp_required", "a one-time code is required");
+            }
+
+            failure = await CheckOneTimeCodeAsync(username, secret, otp, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            await RecordFailureAsync(attemptsKey, attempts, record, now, cancellationToken).ConfigureAwait(false);
+            await AuditAsync(username, false, failure, remoteAddress).ConfigureAwait(false);
+            return new LoginOutcome(null, null, "invalid_credentials", InvalidCredentials);
+        }
+
+        if (attempts is not null)
+        {
+            await store.DeleteAsync(attemptsKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (token, session) = await sessions.CreateWebSessionAsync(username, sessionTtl, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(username, true, null, remoteAddress).ConfigureAwait(false);
+        return new LoginOutcome(token, session, null, null);
+    }
+
+    /// <summary>Checks a TOTP code and refuses a code whose time step was already used (a replay).</summary>
+    private async Task<string?> CheckOneTimeCodeAsync(string username, string secret, string otp, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!Totp.Verify(secret, otp, now, out var step))
+        {
+            return "wrong one-time code";
+        }
+
+        var key = "/otp_used/" + Uri.EscapeDataString(username);
+        var used = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (used is not null && long.TryParse(System.Text.Encoding.ASCII.GetString(used.Value.Span), out var last) && step <= last)
+        {
+            return "one-time code already used";
+        }
+
+        var write = await store.CompareAndSwapAsync(key, used?.Revision ?? Revision.Absent, System.Text.Encoding.ASCII.GetBytes(step.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            now + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+        return write.Succeeded ? null : "one-time code already used";
+    }
+
+    private async Task RecordFailureAsync(string key, Item? current, LoginAttempts? record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var failures = (record?.Failures ?? 0) + 1;
+            var next = new LoginAttempts(failures, failures >= MaxFailures ? now + LockoutDuration : null);
+            var expires = next.LockedUntil ?? now + FailureWindow;
+            var write = await store.CompareAndSwapAsync(key, current?.Revision ?? Revision.Absent, StoreJson.Serialize(next), expires, cancellationToken).ConfigureAwait(false);
+            if (write.Succeeded)
+            {
+                return;
+            }
+
+            current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            record = current is null ? null : StoreJson.TryDeserialize<LoginAttempts>(current.Value);
+        }
+    }
+
+    private Task AuditAsync(string username, bool success, string? reason, string? remoteAddress)
+    {
+        var fields = new JsonObject { ["user"] = username, ["success"] = success, ["method"] = "password" };
+        if (reason is not null)
+        {
+            fields["reason"] = reason;
+        }
+
+        if (remoteAddress is not null)
+        {
+            fields["remote_addr"] = remoteAddress;
+        }
+
+        return audit.AppendAsync(AuditEventTypes.UserLogin, fields, CancellationToken.None);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Postern.Server.Sessions;
+
+/// <summary>A signed-in user's session on the web address, at <c>/sessions/web/&lt;hash&gt;</c>.</summary>
+internal sealed record WebSession(string User, DateTimeOffset Created, DateTimeOffset Expires);
+
+/// <summary>A session for one app on the app's own host, at <c>/sessions/app/&lt;hash&gt;</c>; it ends with its web session.</summary>
+internal sealed record AppSession(string User, string App, string WebSession, DateTimeOffset Created, DateTimeOffset Expires);
+
+/// <summary>
+/// A one-time code that carries an app launch from the web address to the app's host, at
+/// <c>/sessions/codes/&lt;hash&gt;</c>. It is bound to the state cookie set on the app's host when the
+/// launch began, so a code cannot be planted in another browser.
+/// </summary>
+internal sealed record LaunchCode(string User, string App, string WebSession, DateTimeOffset SessionExpires, string StateHash, string Path, DateTimeOffset Expires);
+
+/// <summary>Failed sign-in attempts for a user name, at <c>/login_attempts/&lt;name&gt;</c>, expiring with the window.</summary>
+internal sealed record LoginAttempts(int Failures, DateTimeOffset? LockedUntil);
+
+/// <summary>A one-time sign-up link for a new user to set a password, at <c>/sessions/signup/&lt;hash&gt;</c>.</summary>
+internal sealed record SignupToken(string User, DateTimeOffset Expires);

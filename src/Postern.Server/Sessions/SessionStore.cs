@@ -1,0 +1,119 @@
+using Postern.Server.State;
+using Postern.Storage;
+
+namespace Postern.Server.Sessions;
+
+/// <summary>
+/// Web sessions, app sessions and launch codes in the store. Records expire with the store's own
+/// expiry, so an ended session is gone on every instance.
+/// </summary>
+internal sealed class SessionStore(IBackend store, TimeProvider time)
+{
+    /// <summary>How long a launch code lives between the web address and the app's host.</summary>
+    public static readonly TimeSpan LaunchCodeLifetime = TimeSpan.FromMinutes(1);
+
+    public async Task<(string Token, WebSession Session)> CreateWebSessionAsync(string user, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var session = new WebSession(user, now, now + ttl);
+        var token = SessionKeys.NewToken();
+        await store.PutAsync(SessionKeys.WebPrefix + SessionKeys.Hash(token), StoreJson.Serialize(session), session.Expires, cancellationToken).ConfigureAwait(false);
+        return (token, session);
+    }
+
+    /// <summary>The live web session of <paramref name="token"/>, with its hash; <c>null</c> for a malformed, unknown or expired token.</summary>
+    public async Task<(string Hash, WebSession Session)?> FindWebSessionAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!SessionKeys.IsWellFormed(token))
+        {
+            return null;
+        }
+
+        var hash = SessionKeys.Hash(token!);
+        var item = await store.GetAsync(SessionKeys.WebPrefix + hash, cancellationToken).ConfigureAwait(false);
+        return item is not null && StoreJson.TryDeserialize<WebSession>(item.Value) is { } session && session.Expires > time.GetUtcNow()
+            ? (hash, session)
+            : null;
+    }
+
+    public async Task<(string Token, string Hash, AppSession Session)> CreateAppSessionAsync(string user, string app, string webSessionHash, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var session = new AppSession(user, app, webSessionHash, time.GetUtcNow(), expires);
+        var token = SessionKeys.NewToken();
+        var hash = SessionKeys.Hash(token);
+        await store.PutAsync(SessionKeys.AppPrefix + hash, StoreJson.Serialize(session), expires, cancellationToken).ConfigureAwait(false);
+        return (token, hash, session);
+    }
+
+    public async Task<AppSession?> FindAppSessionAsync(string hash, CancellationToken cancellationToken)
+    {
+        var item = await store.GetAsync(SessionKeys.AppPrefix + hash, cancellationToken).ConfigureAwait(false);
+        return item is not null && StoreJson.TryDeserialize<AppSession>(item.Value) is { } session && session.Expires > time.GetUtcNow()
+            ? session
+            : null;
+    }
+
+    public async Task<string> CreateLaunchCodeAsync(LaunchCode code, CancellationToken cancellationToken)
+    {
+        var token = SessionKeys.NewToken();
+        await store.PutAsync(SessionKeys.CodePrefix + SessionKeys.Hash(token), StoreJson.Serialize(code), code.Expires, cancellationToken).ConfigureAwait(false);
+        return token;
+    }
+
+    /// <summary>Takes the launch code: it is deleted as it is read, so a second use finds nothing.</summary>
+    public async Task<LaunchCode?> TakeLaunchCodeAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!SessionKeys.IsWellFormed(token))
+        {
+            return null;
+        }
+
+        var key = SessionKeys.CodePrefix + SessionKeys.Hash(token!);
+        var item = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (item is null)
+        {
+            return null;
+        }
+
+        var taken = await store.CompareAndDeleteAsync(key, item.Revision, cancellationToken).ConfigureAwait(false);
+        return taken.Succeeded && StoreJson.TryDeserialize<LaunchCode>(item.Value) is { } code && code.Expires > time.GetUtcNow() ? code : null;
+    }
+
+    /// <summary>Ends a web session and every app session opened from it.</summary>
+    public async Task EndWebSessionAsync(string hash, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(SessionKeys.WebPrefix + hash, cancellationToken).ConfigureAwait(false);
+        foreach (var item in await store.RangeAsync(SessionKeys.AppPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (StoreJson.TryDeserialize<AppSession>(item.Value) is { } session && session.WebSession == hash)
+            {
+                await store.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Ends every web and app session of <paramref name="user"/>; returns how many.</summary>
+    public async Task<int> EndSessionsOfAsync(string user, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        foreach (var item in await store.RangeAsync(SessionKeys.AppPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (StoreJson.TryDeserialize<AppSession>(item.Value) is { } session && session.User == user
+                && await store.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false))
+            {
+                ended++;
+            }
+        }
+
+        foreach (var item in await store.RangeAsync(SessionKeys.WebPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (StoreJson.TryDeserialize<WebSession>(item.Value) is { } session && session.User == user
+                && await store.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false))
+            {
+                ended++;
+            }
+        }
+
+        return ended;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Postern.Server.AppAccess;
+using Postern.Server.Sessions;
+
+namespace Postern.Server.Web;
+
+/// <summary>
+/// Sign-in: <c>POST /v1/login</c> for scripts (JSON only, refused when the browser says the request
+/// comes from another site) and the login page's form (with an anti-forgery token).
+/// </summary>
+internal static class LoginEndpoints
+{
+    private const int MaxNameLength = 128;
+    private const int MaxPasswordLength = 1024;
+
+    public static void MapLogin(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/login", LoginJsonAsync);
+        app.MapGet("/web/login", ShowLoginPageAsync);
+        app.MapPost("/web/login", LoginFormAsync).DisableAntiforgery();
+        app.MapPost("/web/logout", LogoutAsync).DisableAntiforgery();
+        app.MapPost("/v1/logout", LogoutJsonAsync);
+    }
+
+    private static async Task LoginJsonAsync(HttpContext context, LoginService login, WebSessionCookie cookie, AppAccessSettings settings)
+    {
+        if (CrossSiteReason(context, settings) is { } crossSite)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "cross_site", crossSite).ConfigureAwait(false);
+            return;
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            await WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send the credentials as application/json").ConfigureAwait(false);
+            return;
+        }
+
+        LoginRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<LoginRequest>(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "malformed_request", $"the body is not a login request: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        if (request is null || Validate(request.Username, request.Password) is { } invalid)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "malformed_request", request is null ? "the body is empty" : Validate(request.Username, request.Password)!).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await login.LoginAsync(request.Username!, request.Password!, request.Otp, context.Connection.RemoteIpAddress?.ToString(), settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, outcome.ErrorCode!, outcome.Error!).ConfigureAwait(false);
+            return;
+        }
+
+        cookie.Set(context, outcome.Token!, outcome.Session!);
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(new { username = outcome.Session!.User, expires = outcome.Session.Expires }, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task ShowLoginPageAsync(HttpContext context, IAntiforgery antiforgery, WebSessionCookie cookie)
+    {
+        var redirect = context.Request.Query["redirect"].ToString();
+        if (await cookie.FindAsync(context).ConfigureAwait(false) is not null)
+        {
+            context.Response.Redirect(LocalPath.IsSafe(redirect) ? redirect : "/web/");
+            return;
+        }
+
+        await WriteLoginPageAsync(context, antiforgery, redirect, null, StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    private static async Task LoginFormAsync(HttpContext context, IAntiforgery antiforgery, LoginService login, WebSessionCookie cookie, AppAccessSettings settings)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "The sign-in form must be posted as a form.", "Sign in", "/web/login").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "The sign-in form has expired or did not come from this page.", "Sign in", "/web/login").ConfigureAwait(false);
+            return;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var redirect = form["redirect"].ToString();
+        string username = form["username"].ToString(), password = form["password"].ToString(), otp = form["otp"].ToString();
+        if (Validate(username, password) is { } invalid)
+        {
+            await WriteLoginPageAsync(context, antiforgery, redirect, invalid, StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await login.LoginAsync(username, password, otp.Length == 0 ? null : otp, context.Connection.RemoteIpAddress?.ToString(), settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            await WriteLoginPageAsync(context, antiforgery, redirect, outcome.Error, StatusCodes.Status401Unauthorized).ConfigureAwait(false);
+            return;
+        }
+
+        cookie.Set(context, outcome.Token!, outcome.Session!);
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = LocalPath.IsSafe(redirect) ? redirect : "/web/";
+    }
+
+    private static async Task LogoutAsync(HttpContext context, IAntiforgery antiforgery, WebSessionCookie cookie, SessionStore sessions, AppSessions appSessions)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "The sign-out form has expired.", "Back", "/web/").ConfigureAwait(false);
+            return;
+        }
+
+        await EndAsync(context, cookie, sessions).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = "/web/login";
+    }
+
+    private static async Task LogoutJsonAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions, AppAccessSettings settings)
+    {
+        if (CrossSiteReason(context, settings) is { } crossSite)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "cross_site", crossSite).ConfigureAwait(false);
+            return;
+        }
+
+        await EndAsync(context, cookie, sessions).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static async Task EndAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions)
+    {
+        if (await cookie.FindAsync(context).ConfigureAwait(false) is { } signedIn)
+        {
+            await sessions.EndWebSessionAsync(signedIn.Hash, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        cookie.Clear(context);
+    }
+
+    /// <summary>
+    /// Why a state-changing JSON request must be refused as coming from another site: browsers send
+    /// <c>Sec-Fetch-Site</c> and <c>Origin</c>; scripts and <c>curl</c> send neither and pass.
+    /// </summary>
+    internal static string? CrossSiteReason(HttpContext context, AppAccessSettings settings)
+    {
+        var fetchSite = context.Request.Headers["Sec-Fetch-Site"].ToString();
+        if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none"))
+        {
+            return $"refused: the request comes from another site (Sec-Fetch-Site: {fetchSite})";
+        }
+
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !string.Equals(origin, settings.PublicAddr.Text, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase))
+        {
+            return "refused: the request's Origin is not Postern's web address";
+        }
+
+        return null;
+    }
+
+    private static string? Validate(string? username, string? password) =>
+        string.IsNullOrEmpty(username) ? "username is required"
+        : username.Length > MaxNameLength ? $"username is longer than {MaxNameLength} characters"
+        : string.IsNullOrEmpty(password) ? "password is required"
+        : password.Length > MaxPasswordLength ? $"password is longer than {MaxPasswordLength} characters"
+        : null;
+
+    internal static Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(new { error = message, reason = code }, context.RequestAborted);
+    }
+
+    private static Task WriteLoginPageAsync(HttpContext context, IAntiforgery antiforgery, string redirect, string? error, int status)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var body = $"""
+            <h1>Sign in to Postern</h1>
+            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{Pages.Encode(error)}</p>")}
+            <form method="post" action="/web/login">
+              <input type="hidden" name="{Pages.Encode(tokens.FormFieldName)}" value="{Pages.Encode(tokens.RequestToken)}">
+              <input type="hidden" name="redirect" value="{Pages.Encode(LocalPath.IsSafe(redirect) ? redirect : "/web/")}">
+              <label>User name <input name="username" autocomplete="username" required autofocus></label>
+              <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+              <label>One-time code <span class="muted">(if you set one up)</span> <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
+              <button type="submit">Sign in</button>
+            </form>
+            """;
+        return Pages.WriteAsync(context, status, "Sign in", body);
+    }
+
+    private sealed record LoginRequest(string? Username, string? Password, string? Otp);
+}
