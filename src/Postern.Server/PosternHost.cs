@@ -90,6 +90,11 @@ public sealed class PosternHost : IAsyncDisposable
             else
             {
                 logging.AddSimpleConsole(o => o.SingleLine = true);
+
+                // Postern's own events at Information; the framework's per-request chatter only when it matters.
+                logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+                logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+                logging.AddFilter("Yarp", LogLevel.Warning);
             }
         }
 

@@ -45,6 +45,12 @@ internal sealed class AppProxy(
         }
 
         var token = context.Request.Cookies[settings.AppCookie];
+        if (token is null && HasUnreadableCookie(context.Request, settings.AppCookie))
+        {
+            // A cookie of that name the parser refused (e.g. holding spaces): a broken or forged session, not none.
+            token = "";
+        }
+
         if (token is null)
         {
             await StartLaunchAsync(context, app).ConfigureAwait(false);
@@ -189,6 +195,22 @@ internal sealed class AppProxy(
         context.Response.Cookies.Delete(settings.StateCookie, settings.CookieOptions(null));
         context.Response.Cookies.Append(settings.AppCookie, token, settings.CookieOptions(code.SessionExpires));
         context.Response.Redirect(LocalPath.IsSafe(code.Path) ? code.Path : "/");
+    }
+
+    private static bool HasUnreadableCookie(HttpRequest request, string name)
+    {
+        foreach (var header in request.Headers.Cookie)
+        {
+            foreach (var pair in (header ?? "").Split(';'))
+            {
+                if (pair.TrimStart().StartsWith(name + "=", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private string PublicOrigin(AppEntry app, HttpContext context) =>

@@ -22,7 +22,6 @@ internal static class LauncherEndpoints
     public static void MapLauncher(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/web/"));
-        app.MapGet("/web", () => Results.Redirect("/web/"));
         app.MapGet("/web/", ShowLauncherAsync);
         app.MapGet("/web/launch/{name}", LaunchAsync);
     }

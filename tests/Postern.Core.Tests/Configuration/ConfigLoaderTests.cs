@@ -112,7 +112,7 @@ public sealed class ConfigLoaderTests
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: 'https://x.localhost' }]", "apps[0].public_addr: 'https://x.localhost' is not a host name with an optional port (no scheme, no path)")]
     [InlineData("apps: [{ name: a, uri: 'http://x' }]", "apps[0].public_addr: required")]
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { jwt_claims: all } }]", "apps[0].rewrite.jwt_claims: unknown value 'all' (expected roles-and-traits, roles, traits or none)")]
-    [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { headers: ['no colon'] } }]", "apps[0].rewrite.headers[0]: 'no colon' is not of the form 'Name: value'")]
+    [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { headers: ['no colon'] } }]", "apps[0].rewrite.headers[0]: app 'a': 'no colon' is not of the form 'Name: value'")]
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost }, { name: a, uri: 'http://y', public_addr: y.localhost }]", "apps[1].name: another app is already named 'a'")]
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost }, { name: b, uri: 'http://y', public_addr: X.localhost }]", "apps[1].public_addr: another app already uses 'X.localhost'")]
     public void An_impossible_value_is_named_with_its_path(string yaml, string expected) =>

@@ -37,7 +37,8 @@ public sealed class AppAccessTests(AppAccessFixture fixture) : IClassFixture<App
         Assert.Equal(["alice", "root"], result.Identity.Traits["logins"]);
 
         var (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", Server.CertificatePath,
-            "--jwks", Server.BaseUrl + "/.well-known/jwks.json", "--iss", "test.example.com", "--aud", Upstream.Address, assertion);
+            "--jwks", Server.BaseUrl + "/.well-known/jwks.json", "--iss", "test.example.com", "--aud", Upstream.Address,
+            "--now", fixture.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), assertion);
         Assert.True(exit == 0, answer.ToString());
         var payload = answer.GetProperty("payload");
         Assert.Equal(Upstream.Address, payload.GetProperty("aud")[0].GetString());
@@ -217,7 +218,6 @@ public sealed class AppAccessTests(AppAccessFixture fixture) : IClassFixture<App
 
         using (var socket = new System.Net.WebSockets.ClientWebSocket())
         {
-            socket.Options.Cookies = browser.Cookies;
             await socket.ConnectAsync(new Uri(browser.AppUrl("whoami.localhost", "/ws").Replace("https://", "wss://", StringComparison.Ordinal)), new HttpMessageInvoker(browser.Handler, false), CancellationToken.None);
             await socket.SendAsync("ping"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
             var buffer = new byte[16];
