@@ -1,0 +1,3 @@
+using Postern.Bench.BareProxy;
+
+return await BareProxy.RunAsync(args);

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Proxy overhead benchmark: the same small static response fetched directly from an nginx
+# upstream, through a bare YARP proxy, through an nginx reverse proxy, and through Postern.
+#
+# For each target: wrk -t2 -c64 for DURATION (default 10s) gives the maximum requests/second
+# and the p99 latency at that load; then, when `hey` is installed, a run at a constant rate
+# of half bare YARP's maximum gives the p99 latency at a load every target can carry.
+# Prints a markdown table with absolute numbers and ratios against bare YARP and against the
+# upstream served directly.
+#
+# usage: bench/proxy/run.sh [--quick]      (--quick: 3 s runs)
+# env:   DURATION=10s  CONNECTIONS=64  THREADS=2  KEEP_TMP=1 (keep the temp dir and logs)
+#        With 4 or more CPUs the upstream, the proxy under test and the load generator are
+#        pinned to separate cores with taskset (UPSTREAM_CPUS, PROXY_CPUS, LOAD_CPUS).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+WARMUP=3s
+for arg in "$@"; do
+  case "$arg" in
+    --quick) DURATION=3s; WARMUP=1s ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) printf 'unknown argument: %s\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- tools
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+apt_install() {
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; then
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  fi
+}
+command -v wrk >/dev/null || { log "installing wrk"; apt_install wrk; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { log "installing nginx"; apt_install nginx; }
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+if ! command -v hey >/dev/null; then
+  if apt-cache policy hey 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    log "installing hey"; apt_install hey || true
+  fi
+fi
+HEY="$(command -v hey || true)"
+[ -n "$HEY" ] || log "hey is not available: skipping the constant-rate runs"
+
+# ---------------------------------------------------------------- CPU pinning
+pin_upstream=() pin_proxy=() pin_load=()
+cpus="$(nproc)"
+if command -v taskset >/dev/null && [ "$cpus" -ge 4 ]; then
+  pin_upstream=(taskset -c "${UPSTREAM_CPUS:-0}")
+  pin_proxy=(taskset -c "${PROXY_CPUS:-1}")
+  pin_load=(taskset -c "${LOAD_CPUS:-2-$((cpus - 1))}")
+  log "pinning: upstream ${pin_upstream[2]}, proxy ${pin_proxy[2]}, load ${pin_load[2]}"
+else
+  log "$cpus CPUs: not pinning; the load generator shares the cores with the servers"
+fi
+
+# ---------------------------------------------------------------- processes
+TMP="$(mktemp -d /tmp/postern-proxy-bench.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "${KEEP_TMP:-}" ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_ready() { # url [header]
+  local url="$1" header="${2:-}"
+  for _ in $(seq 1 150); do
+    if curl -ksf -o /dev/null ${header:+-H "$header"} "$url"; then return 0; fi
+    sleep 0.2
+  done
+  log "$url did not answer; logs in $TMP"; KEEP_TMP=1; exit 1
+}
+
+nginx_conf() { # name port body → path of a config for one nginx, one worker, no access log
+  local name="$1" port="$2" body="$3" dir="$TMP/$1"
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  keepalive_requests 1000000;
+$body
+}
+CONF
+  printf '%s' "$dir/nginx.conf"
+}
+
+upstream_port="$(free_port)"
+conf="$(nginx_conf upstream "$upstream_port" "  server {
+    listen 127.0.0.1:$upstream_port;
+    location / { default_type text/plain; return 200 \"hello from the upstream\\n\"; }
+  }")"
+"${pin_upstream[@]}" "$NGINX" -c "$conf" -e "$TMP/upstream/error.log" >"$TMP/upstream/out.log" 2>&1 &
+pids+=($!)
+UPSTREAM_URL="http://127.0.0.1:$upstream_port"
+wait_ready "$UPSTREAM_URL/"
+
+nginx_proxy_port="$(free_port)"
+conf="$(nginx_conf nginx-proxy "$nginx_proxy_port" "  upstream app { server 127.0.0.1:$upstream_port; keepalive 128; }
+  server {
+    listen 127.0.0.1:$nginx_proxy_port;
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+      proxy_set_header Host \$host;
+    }
+  }")"
+"${pin_proxy[@]}" "$NGINX" -c "$conf" -e "$TMP/nginx-proxy/error.log" >"$TMP/nginx-proxy/out.log" 2>&1 &
+pids+=($!)
+NGINX_PROXY_URL="http://127.0.0.1:$nginx_proxy_port"
+wait_ready "$NGINX_PROXY_URL/"
+
+log "building the bare YARP proxy"
+dotnet build "$repo/bench/Postern.Bench.BareProxy/Postern.Bench.BareProxy.csproj" -c Release -nologo -v q >"$TMP/yarp-build.log" 2>&1 \
+  || { cat "$TMP/yarp-build.log" >&2; exit 1; }
+yarp_port="$(free_port)"
+"${pin_proxy[@]}" dotnet "$repo/bench/Postern.Bench.BareProxy/bin/Release/net10.0/Postern.Bench.BareProxy.dll" \
+  --listen "http://127.0.0.1:$yarp_port" --upstream "$UPSTREAM_URL" >"$TMP/yarp.log" 2>&1 &
+pids+=($!)
+YARP_URL="http://127.0.0.1:$yarp_port"
+wait_ready "$YARP_URL/"
+
+# ================================================================ POSTERN (the lead wires this)
+# start_postern UPSTREAM_URL
+#   Must start Postern in front of UPSTREAM_URL (an app whose uri is that URL), sign a user in,
+#   and export:
+#     POSTERN_URL     the app's address through Postern (e.g. https://whoami.localhost:3080/)
+#     POSTERN_COOKIE  the value of the Cookie header of the signed-in app session
+#   and optionally POSTERN_HOST (a Host header to send, when POSTERN_URL is an IP address).
+#   Leave POSTERN_URL empty to skip Postern. Append the process id to `pids` so it is stopped.
+#   Plan: write $TMP/postern.yaml (the app with uri UPSTREAM_URL, TLS as the lead decides), run
+#   `dotnet run -c Release --project "$repo/src/Postern.Cli" -- start --config $TMP/postern.yaml`
+#   in the background pinned with "${pin_proxy[@]}", wait_ready, log in, read the cookie.
+start_postern() {
+  local upstream="$1"
+  echo "TODO(lead): start_postern is not wired yet; skipping Postern (upstream would be $upstream)" >&2
+  export POSTERN_URL="" POSTERN_COOKIE="" POSTERN_HOST=""
+}
+# ================================================================
+
+start_postern "$UPSTREAM_URL"
+
+# ---------------------------------------------------------------- measuring
+# to_ms "1.23ms" → 1.23 (wrk prints us, ms, s)
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+
+# run_wrk name url [headers...] → sets RPS and P99 (ms)
+run_wrk() {
+  local name="$1" url="$2"; shift 2
+  local headers=()
+  for h in "$@"; do [ -n "$h" ] && headers+=(-H "$h"); done
+  "${pin_load[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${headers[@]}" "$url" >/dev/null 2>&1 || true
+  "${pin_load[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${headers[@]}" "$url" >"$TMP/wrk-$name.txt" 2>&1
+  RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/wrk-$name.txt")"
+  P99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$TMP/wrk-$name.txt")")"
+  local errors
+  errors="$(grep -E 'Non-2xx|Socket errors' "$TMP/wrk-$name.txt" || true)"
+  [ -z "$errors" ] || log "$name: $errors"
+  log "$name: $RPS req/s, p99 $P99 ms"
+}
+
+# run_hey name url rate [headers...] → sets RATE_P99 (ms) and RATE_ACHIEVED (req/s)
+run_hey() {
+  local name="$1" url="$2" rate="$3"; shift 3
+  local headers=()
+  for h in "$@"; do [ -n "$h" ] && headers+=(-H "$h"); done
+  local per_worker
+  per_worker="$(awk -v r="$rate" -v c="$CONNECTIONS" 'BEGIN { printf "%.2f", r / c }')"
+  "${pin_load[@]}" "$HEY" -z "$DURATION" -c "$CONNECTIONS" -q "$per_worker" "${headers[@]}" "$url" >"$TMP/hey-$name.txt" 2>&1
+  RATE_P99="$(awk '$1 == "99%" && $2 == "in" { printf "%.3f", $3 * 1000 }' "$TMP/hey-$name.txt")"
+  RATE_ACHIEVED="$(awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/hey-$name.txt")"
+  log "$name at $rate req/s: achieved $RATE_ACHIEVED req/s, p99 $RATE_P99 ms"
+}
+
+names=(upstream yarp nginx)
+declare -A label url hdr1 hdr2 rps p99 rate_p99 rate_done
+label[upstream]="upstream direct (nginx)"; url[upstream]="$UPSTREAM_URL/"
+label[yarp]="bare YARP";                   url[yarp]="$YARP_URL/"
+label[nginx]="nginx reverse proxy";        url[nginx]="$NGINX_PROXY_URL/"
+if [ -n "${POSTERN_URL:-}" ]; then
+  names+=(postern)
+  label[postern]="Postern"; url[postern]="$POSTERN_URL"
+  hdr1[postern]="${POSTERN_COOKIE:+Cookie: $POSTERN_COOKIE}"
+  hdr2[postern]="${POSTERN_HOST:+Host: $POSTERN_HOST}"
+  wait_ready "$POSTERN_URL" "${hdr1[postern]}"
+fi
+
+log "maximum throughput: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
+for n in "${names[@]}"; do
+  run_wrk "$n" "${url[$n]}" "${hdr1[$n]:-}" "${hdr2[$n]:-}"
+  rps[$n]="$RPS"; p99[$n]="$P99"
+done
+
+rate=""
+if [ -n "$HEY" ]; then
+  rate=$(( ${rps[yarp]} / 2 ))
+  log "constant rate: hey at $rate req/s (half of bare YARP's maximum), $CONNECTIONS workers"
+  for n in "${names[@]}"; do
+    run_hey "$n" "${url[$n]}" "$rate" "${hdr1[$n]:-}" "${hdr2[$n]:-}"
+    rate_p99[$n]="$RATE_P99"; rate_done[$n]="$RATE_ACHIEVED"
+  done
+fi
+
+# ---------------------------------------------------------------- the table
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "–"; else printf "%.2f×", a / b }'; }
+
+printf '\n### Proxy overhead (%s runs, %s connections, %s CPUs, %s)\n\n' "$DURATION" "$CONNECTIONS" "$cpus" "$(date -u +%Y-%m-%d)"
+if [ -n "$rate" ]; then
+  printf '| target | req/s (max) | vs YARP | vs upstream | p99 at max (ms) | p99 at %s req/s (ms) | achieved req/s | p99 vs YARP |\n' "$rate"
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
+else
+  printf '| target | req/s (max) | vs YARP | vs upstream | p99 at max (ms) |\n|---|---:|---:|---:|---:|\n'
+fi
+for n in "${names[@]}"; do
+  printf '| %s | %s | %s | %s | %s' "${label[$n]}" "${rps[$n]}" "$(ratio "${rps[$n]}" "${rps[yarp]}")" "$(ratio "${rps[$n]}" "${rps[upstream]}")" "${p99[$n]}"
+  if [ -n "$rate" ]; then
+    printf ' | %s | %s | %s' "${rate_p99[$n]}" "${rate_done[$n]}" "$(ratio "${rate_p99[$n]}" "${rate_p99[yarp]}")"
+  fi
+  printf ' |\n'
+done
+[ -n "${POSTERN_URL:-}" ] || printf '\nPostern was skipped: start_postern is not wired yet.\n'
