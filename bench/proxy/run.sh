@@ -143,19 +143,46 @@ wait_ready "$YARP_URL/"
 
 # ================================================================ POSTERN (the lead wires this)
 # start_postern UPSTREAM_URL
-#   Must start Postern in front of UPSTREAM_URL (an app whose uri is that URL), sign a user in,
-#   and export:
-#     POSTERN_URL     the app's address through Postern (e.g. https://whoami.localhost:3080/)
-#     POSTERN_COOKIE  the value of the Cookie header of the signed-in app session
-#   and optionally POSTERN_HOST (a Host header to send, when POSTERN_URL is an IP address).
-#   Leave POSTERN_URL empty to skip Postern. Append the process id to `pids` so it is stopped.
-#   Plan: write $TMP/postern.yaml (the app with uri UPSTREAM_URL, TLS as the lead decides), run
-#   `dotnet run -c Release --project "$repo/src/Postern.Cli" -- start --config $TMP/postern.yaml`
-#   in the background pinned with "${pin_proxy[@]}", wait_ready, log in, read the cookie.
+#   Starts Postern (Release build, TLS disabled like the other proxies here, its own SQLite store) with one
+#   app, `bench`, in front of UPSTREAM_URL; adds a user with the preset `access` role, signs in with curl
+#   through the same redirects a browser follows, and exports:
+#     POSTERN_URL     the proxy's address (an IP address; the app is chosen by Host)
+#     POSTERN_HOST    the app's host, sent as Host
+#     POSTERN_COOKIE  the app session cookie
 start_postern() {
-  local upstream="$1"
-  echo "TODO(lead): start_postern is not wired yet; skipping Postern (upstream would be $upstream)" >&2
-  export POSTERN_URL="" POSTERN_COOKIE="" POSTERN_HOST=""
+  local upstream="$1" port dir cli password jar
+  port="$(free_port)"
+  dir="$TMP/postern"
+  mkdir -p "$dir"
+  cat >"$dir/postern.yaml" <<YAML
+cluster_name: bench
+listen_addr: 127.0.0.1:$port
+public_addr: http://127.0.0.1:$port
+data_dir: $dir/data
+tls: { disabled: true }
+apps:
+  - name: bench
+    uri: $upstream
+    public_addr: bench.localhost
+YAML
+  log "building Postern (Release)"
+  dotnet build -c Release -nologo -v quiet "$repo/src/Postern.Cli" >/dev/null
+  cli=(dotnet "$repo/src/Postern.Cli/bin/Release/net10.0/postern.dll")
+  "${pin_proxy[@]}" "${cli[@]}" start --config "$dir/postern.yaml" >"$dir/postern.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  echo "$password" | "${cli[@]}" users add bench --roles access --password-stdin --config "$dir/postern.yaml" >/dev/null
+  jar="$dir/cookies"
+  curl -fs -c "$jar" -H 'Content-Type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" "http://127.0.0.1:$port/v1/login" >/dev/null
+  curl -fsL -b "$jar" -c "$jar" --resolve "bench.localhost:$port:127.0.0.1" "http://bench.localhost:$port/" >/dev/null
+  POSTERN_COOKIE="$(awk -F'\t' '$1 ~ /bench\.localhost/ && $6 ~ /postern_app/ { print $6 "=" $7 }' "$jar")"
+  if [ -z "$POSTERN_COOKIE" ]; then
+    log "Postern: no app session cookie; see $dir/postern.log"
+    export POSTERN_URL="" POSTERN_COOKIE="" POSTERN_HOST=""
+    return
+  fi
+  export POSTERN_URL="http://127.0.0.1:$port/" POSTERN_COOKIE POSTERN_HOST="bench.localhost:$port"
 }
 # ================================================================
 
@@ -239,4 +266,4 @@ for n in "${names[@]}"; do
   fi
   printf ' |\n'
 done
-[ -n "${POSTERN_URL:-}" ] || printf '\nPostern was skipped: start_postern is not wired yet.\n'
+[ -n "${POSTERN_URL:-}" ] || printf '\nPostern was skipped: it did not start or sign in (see the log above).\n'
