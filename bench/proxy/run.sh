@@ -211,7 +211,14 @@ run_wrk() {
 run_hey() {
   local name="$1" url="$2" rate="$3"; shift 3
   local headers=()
-  for h in "$@"; do [ -n "$h" ] && headers+=(-H "$h"); done
+  # Go's client ignores a Host in the header list: hey takes it with -host.
+  for h in "$@"; do
+    case "$h" in
+      "") ;;
+      Host:*) headers+=(-host "$(sed 's/^Host: *//' <<<"$h")") ;;
+      *) headers+=(-H "$h") ;;
+    esac
+  done
   local per_worker
   per_worker="$(awk -v r="$rate" -v c="$CONNECTIONS" 'BEGIN { printf "%.2f", r / c }')"
   "${pin_load[@]}" "$HEY" -z "$DURATION" -c "$CONNECTIONS" -q "$per_worker" "${headers[@]}" "$url" >"$TMP/hey-$name.txt" 2>&1
