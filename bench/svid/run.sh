@@ -74,8 +74,9 @@ BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":
 export BOT_CREDENTIAL
 [ -n "$BOT_CREDENTIAL" ] || { log "could not join; see $TMP/postern.log"; exit 1; }
 
-log "warming up"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
+# Long enough for tiered compilation (with its profile-guided rejits) to settle: the figure is the steady state.
+log "warming up (10s)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
 
 # The machine's speed drifts (shared, noisy): the baseline is measured before and after the issuance run
 # and averaged.

@@ -80,7 +80,13 @@ public sealed class PosternHost : IAsyncDisposable
     /// <exception cref="KeyEncryptionKeyException">The key-encryption key is missing, malformed or wrong for the store.</exception>
     public static async Task<PosternHost> StartAsync(PosternConfig config, PosternHostOptions options, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Postern" });
+        // Postern reads postern.yaml, not appsettings.json: without this, the host would watch its content root (the
+        // working folder, often holding data_dir) and wake on every write to the store.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Postern",
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         void ConfigureLogging(ILoggingBuilder logging)
         {
             logging.ClearProviders();

@@ -40,7 +40,7 @@ internal sealed partial class DemoApp : IAsyncDisposable
     /// <summary>Starts the demo on a free loopback port.</summary>
     public static async Task<DemoApp> StartAsync(DemoAppOptions options, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         options.ConfigureLogging?.Invoke(builder.Logging);
