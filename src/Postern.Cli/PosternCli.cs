@@ -14,6 +14,8 @@ internal static class PosternCli
             UsersCommand.Create(),
             AuditCommand.Create(),
             JwtCommand.Create(),
+            BotsCommand.Create(),
+            SvidCommand.Create(),
         };
         foreach (var command in ResourceCommands.Create().Concat(LockCommand.Create()))
         {

@@ -17,6 +17,7 @@ using Postern.Server.State;
 using Postern.Server.Storage;
 using Postern.Server.Tls;
 using Postern.Server.Web;
+using Postern.Server.WorkloadIdentity;
 using Postern.Storage;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -142,6 +143,8 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton<UserDirectory>();
             services.AddSingleton<AssertionMinter>();
             services.AddSingleton<AppProxy>();
+            services.AddSingleton<WorkloadIdentity.BotAuthority>();
+            services.AddSingleton<WorkloadIdentity.JwtSvidIssuer>();
             services.AddHttpForwarder();
             services.AddStoreDataProtection(store, kek);
             services.AddAntiforgery(o =>
@@ -177,6 +180,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.MapLogin();
             app.MapLauncher();
             app.MapSignup();
+            app.MapWorkloadIdentity();
             var adminCredential = AdminCredential.Open(config.DataDir);
             app.MapAdmin(adminCredential);
 

@@ -42,7 +42,7 @@ internal static class JwtCommand
             return ExitCodes.Usage;
         }
 
-        using var http = new HttpClient(Handler(caFile, insecure));
+        using var http = new HttpClient(TrustOptions.Handler(caFile, insecure));
         var cache = new JsonWebKeySetCache(http, keySetUri, TimeProvider.System);
         var validator = new PosternTokenValidator(
             cache,
@@ -71,37 +71,4 @@ internal static class JwtCommand
     }
 
     private static string ReasonCode(TokenRejection? rejection) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(rejection?.ToString() ?? "unknown");
-
-    private static SocketsHttpHandler Handler(string? caFile, bool insecure)
-    {
-        var handler = new SocketsHttpHandler();
-        if (insecure)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        }
-        else if (caFile is not null)
-        {
-            var trusted = X509CertificateLoader.LoadCertificateFromFile(caFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            {
-                if (errors == System.Net.Security.SslPolicyErrors.None)
-                {
-                    return true;
-                }
-
-                if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    return false;
-                }
-
-                using var custom = new X509Chain();
-                custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                custom.ChainPolicy.CustomTrustStore.Add(trusted);
-                custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return custom.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-            };
-        }
-
-        return handler;
-    }
 }

@@ -146,7 +146,7 @@ internal static class UsersCommand
 
     private static Option<string[]> Traits() => new("--traits") { Description = "A trait as KEY=V1,V2; repeat for more traits.", AllowMultipleArgumentsPerToken = false };
 
-    private static string[] SplitList(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    internal static string[] SplitList(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Parses <c>KEY=V1,V2</c> pairs; <c>null</c> when one is malformed. A repeated key adds values.</summary>
     internal static Dictionary<string, List<string>>? ParseTraits(string[]? pairs)

@@ -39,6 +39,15 @@ public static class AuditEventTypes
     /// <summary>A resource was removed.</summary>
     public const string ResourceDelete = "resource.delete";
 
-    /// <summary>A JWT-SVID was issued to a workload.</summary>
-    public const string JwtSvidIssued = "spiffe.svid.issued";
+    /// <summary>A JWT-SVID was issued (<c>jti</c>, <c>spiffe_id</c>, <c>audiences</c>, <c>ttl</c>, the caller and its attributes).</summary>
+    public const string JwtSvidIssued = "jwt_svid.issued";
+
+    /// <summary>A JWT-SVID was refused: no workload identity admitted the caller (<c>reasons</c>).</summary>
+    public const string JwtSvidDenied = "jwt_svid.denied";
+
+    /// <summary>A bot was created (with a join token).</summary>
+    public const string BotCreate = "bot.create";
+
+    /// <summary>A bot presented a join token (<c>success</c>, <c>reason</c>).</summary>
+    public const string BotJoin = "bot.join";
 }

@@ -12,7 +12,7 @@ namespace Postern.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] RootFields =
-        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "apps"];
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "apps"];
 
     /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
@@ -94,6 +94,7 @@ public static partial class ConfigLoader
         }
 
         var appAccess = ReadAppAccess(c, map);
+        var workloadIdentity = ReadWorkloadIdentity(c, map);
         var apps = AppConfigReader.Read(c, map);
 
         return listen is null
@@ -107,6 +108,7 @@ public static partial class ConfigLoader
                 Tls = tls,
                 Storage = storage,
                 AppAccess = appAccess,
+                WorkloadIdentity = workloadIdentity,
                 Apps = apps,
             };
     }
@@ -198,27 +200,48 @@ public static partial class ConfigLoader
     {
         var map = root is not null && root.TryGetValue("app_access", out var node) ? c.Mapping(node, "app_access", "assertion_ttl", "session_ttl") : null;
         var defaults = new AppAccessConfig();
-        var assertion = Duration(c, map, "assertion_ttl", defaults.AssertionTtl, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
-        var session = Duration(c, map, "session_ttl", defaults.SessionTtl, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+        var assertion = Duration(c, map, "app_access", "assertion_ttl", defaults.AssertionTtl, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        var session = Duration(c, map, "app_access", "session_ttl", defaults.SessionTtl, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
         return new AppAccessConfig { AssertionTtl = assertion, SessionTtl = session };
     }
 
-    private static TimeSpan Duration(YamlCursor c, Dictionary<string, YamlNode>? map, string field, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    private static WorkloadIdentityConfig ReadWorkloadIdentity(YamlCursor c, Dictionary<string, YamlNode>? root)
     {
-        if (c.String(map, field, "app_access") is not { } text)
+        var map = root is not null && root.TryGetValue("workload_identity", out var node) ? c.Mapping(node, "workload_identity", "trust_domain", "default_ttl", "max_ttl") : null;
+        var defaults = new WorkloadIdentityConfig();
+        var trustDomain = c.String(map, "trust_domain", "workload_identity");
+        if (trustDomain is not null && WorkloadIdentity.SpiffeId.CheckTrustDomain(trustDomain) is { } bad)
+        {
+            c.Error("workload_identity.trust_domain", bad);
+        }
+
+        // An SVID lives at least 30 s (the agent renews at half life) and at most a day (AWS and GCP refuse longer tokens).
+        var maxTtl = Duration(c, map, "workload_identity", "max_ttl", defaults.MaxTtl, TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
+        var defaultTtl = Duration(c, map, "workload_identity", "default_ttl", defaults.DefaultTtl, TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
+        if (defaultTtl > maxTtl)
+        {
+            c.Error("workload_identity.default_ttl", $"'{Durations.Format(defaultTtl)}' is longer than max_ttl ({Durations.Format(maxTtl)})");
+        }
+
+        return new WorkloadIdentityConfig { TrustDomain = trustDomain, DefaultTtl = defaultTtl, MaxTtl = maxTtl };
+    }
+
+    private static TimeSpan Duration(YamlCursor c, Dictionary<string, YamlNode>? map, string section, string field, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    {
+        if (c.String(map, field, section) is not { } text)
         {
             return fallback;
         }
 
         if (!Durations.TryParse(text, out var value, out var reason))
         {
-            c.Error($"app_access.{field}", reason);
+            c.Error($"{section}.{field}", reason);
             return fallback;
         }
 
         if (value < min || value > max)
         {
-            c.Error($"app_access.{field}", $"'{text}' is out of range ({Durations.Format(min)} to {Durations.Format(max)})");
+            c.Error($"{section}.{field}", $"'{text}' is out of range ({Durations.Format(min)} to {Durations.Format(max)})");
             return fallback;
         }
 

@@ -27,6 +27,12 @@ public sealed record PosternConfig
     /// <summary>Session and assertion lifetimes.</summary>
     public AppAccessConfig AppAccess { get; init; } = new();
 
+    /// <summary>The <c>workload_identity</c> section.</summary>
+    public WorkloadIdentityConfig WorkloadIdentity { get; init; } = new();
+
+    /// <summary>The SPIFFE trust domain: configured, or the cluster name in lower case.</summary>
+    public string TrustDomain => WorkloadIdentity.TrustDomain ?? ClusterName.ToLowerInvariant();
+
     /// <summary>Applications from the file.</summary>
     public IReadOnlyList<AppConfig> Apps { get; init; } = [];
 

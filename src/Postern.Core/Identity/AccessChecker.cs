@@ -6,13 +6,16 @@ namespace Postern.Identity;
 /// </summary>
 public sealed class AccessChecker
 {
-    private readonly User _user;
     private readonly IReadOnlyList<(Role Role, Dictionary<string, HashSet<string>> Allow, Dictionary<string, HashSet<string>> Deny)> _roles;
+    private readonly IReadOnlyList<(Role Role, Dictionary<string, HashSet<string>> Allow, Dictionary<string, HashSet<string>> Deny)> _workloadSelectors;
 
-    private AccessChecker(User user, IReadOnlyList<Role> roles)
+    private readonly string _subject;
+
+    private AccessChecker(User user, IReadOnlyList<Role> roles, string subject)
     {
-        _user = user;
+        _subject = subject;
         _roles = [.. roles.Select(r => (r, Expand(r.Allow.AppLabels, user), Expand(r.Deny.AppLabels, user)))];
+        _workloadSelectors = [.. roles.Select(r => (r, Expand(r.Allow.WorkloadIdentityLabels, user), Expand(r.Deny.WorkloadIdentityLabels, user)))];
         var denied = roles.SelectMany(r => ExpandAll(r.Deny.Logins, user)).ToHashSet(StringComparer.Ordinal);
         Logins = [.. roles.SelectMany(r => ExpandAll(r.Allow.Logins, user)).Where(l => !denied.Contains(l)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         RoleNames = [.. roles.Select(r => r.Name)];
@@ -25,29 +28,19 @@ public sealed class AccessChecker
     public IReadOnlyList<string> RoleNames { get; }
 
     /// <summary>A checker for <paramref name="user"/> holding <paramref name="roles"/> (the roles that exist; unknown names are ignored by the caller).</summary>
-    public static AccessChecker Create(User user, IReadOnlyList<Role> roles) => new(user, roles);
+    public static AccessChecker Create(User user, IReadOnlyList<Role> roles) => new(user, roles, $"user '{user.Name}'");
+
+    /// <summary>A checker for a bot named <paramref name="botName"/> holding <paramref name="roles"/>; a bot has no traits.</summary>
+    public static AccessChecker ForBot(string botName, IReadOnlyList<Role> roles) =>
+        new(new User { Name = botName, Roles = [.. roles.Select(r => r.Name)] }, roles, $"bot '{botName}'");
 
     /// <summary>May the user open the app named <paramref name="appName"/> with <paramref name="appLabels"/>?</summary>
-    public AccessDecision CheckApp(string appName, IReadOnlyDictionary<string, string> appLabels)
-    {
-        foreach (var (role, _, deny) in _roles)
-        {
-            if (Matches(deny, appLabels))
-            {
-                return new AccessDecision(false, $"denied by role '{role.Name}' (deny app_labels {Describe(deny)})");
-            }
-        }
+    public AccessDecision CheckApp(string appName, IReadOnlyDictionary<string, string> appLabels) =>
+        Check(_roles, "app_labels", $"app '{appName}'", appLabels);
 
-        foreach (var (role, allow, _) in _roles)
-        {
-            if (Matches(allow, appLabels))
-            {
-                return new AccessDecision(true, $"allowed by role '{role.Name}'");
-            }
-        }
-
-        return new AccessDecision(false, $"no role of user '{_user.Name}' allows app '{appName}' (labels {Describe(appLabels)})");
-    }
+    /// <summary>May the caller be issued the workload identity <paramref name="name"/> with <paramref name="labels"/>?</summary>
+    public AccessDecision CheckWorkloadIdentity(string name, IReadOnlyDictionary<string, string> labels) =>
+        Check(_workloadSelectors, "workload_identity_labels", $"workload identity '{name}'", labels);
 
     /// <summary>May the user do <paramref name="verb"/> on resources of kind <paramref name="resource"/>?</summary>
     public bool Can(string resource, string verb)
@@ -57,6 +50,31 @@ public sealed class AccessChecker
 
         return !_roles.Any(r => r.Role.Deny.Rules.Any(rule => Covers(rule, resource, verb)))
             && _roles.Any(r => r.Role.Allow.Rules.Any(rule => Covers(rule, resource, verb)));
+    }
+
+    private AccessDecision Check(
+        IReadOnlyList<(Role Role, Dictionary<string, HashSet<string>> Allow, Dictionary<string, HashSet<string>> Deny)> selectors,
+        string field,
+        string what,
+        IReadOnlyDictionary<string, string> labels)
+    {
+        foreach (var (role, _, deny) in selectors)
+        {
+            if (Matches(deny, labels))
+            {
+                return new AccessDecision(false, $"denied by role '{role.Name}' (deny {field} {Describe(deny)})");
+            }
+        }
+
+        foreach (var (role, allow, _) in selectors)
+        {
+            if (Matches(allow, labels))
+            {
+                return new AccessDecision(true, $"allowed by role '{role.Name}'");
+            }
+        }
+
+        return new AccessDecision(false, $"no role of {_subject} allows {what} (labels {Describe(labels)})");
     }
 
     private static bool Matches(Dictionary<string, HashSet<string>> selector, IReadOnlyDictionary<string, string> labels)

@@ -43,6 +43,8 @@ public static class ResourceJson
         ResourceKinds.Role => "/roles/",
         ResourceKinds.App => "/apps/",
         ResourceKinds.User => "/users/",
+        ResourceKinds.WorkloadIdentity => "/workload_identities/",
+        ResourceKinds.Bot => "/bots/",
         _ => throw new ArgumentException($"unknown resource kind '{kind}'", nameof(kind)),
     };
 

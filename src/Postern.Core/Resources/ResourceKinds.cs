@@ -12,6 +12,12 @@ public static class ResourceKinds
     /// <summary><c>user</c>.</summary>
     public const string User = "user";
 
+    /// <summary><c>workload_identity</c>.</summary>
+    public const string WorkloadIdentity = "workload_identity";
+
+    /// <summary><c>bot</c>.</summary>
+    public const string Bot = "bot";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Role, App, User];
+    public static IReadOnlyList<string> All { get; } = [Role, App, User, WorkloadIdentity, Bot];
 }

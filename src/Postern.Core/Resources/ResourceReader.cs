@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Postern.Configuration;
 using Postern.Identity;
+using Postern.WorkloadIdentity;
 using YamlDotNet.RepresentationModel;
 
 namespace Postern.Resources;
@@ -16,6 +17,12 @@ internal static partial class ResourceReader
     private static readonly string[] RuleFields = ["resources", "verbs"];
     private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "insecure_skip_verify"];
     private static readonly string[] UserSpecFields = ["roles", "traits"];
+    private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "rules"];
+    private static readonly string[] SpiffeFields = ["id", "hint"];
+    private static readonly string[] WorkloadRulesFields = ["allow"];
+    private static readonly string[] WorkloadRuleFields = ["conditions"];
+    private static readonly string[] ConditionOperators = ["equals", "in", "glob"];
+    private static readonly string[] BotSpecFields = ["roles"];
     private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at"];
 
     /// <summary>
@@ -47,6 +54,8 @@ internal static partial class ResourceReader
             ResourceKinds.Role => ReadRole(c, metadata, spec),
             ResourceKinds.App => ReadApp(c, metadata, spec),
             ResourceKinds.User => ReadUser(c, metadata, spec, stored),
+            ResourceKinds.WorkloadIdentity => ReadWorkloadIdentity(c, metadata, spec),
+            ResourceKinds.Bot => ReadBot(c, metadata, spec),
             _ => Unknown(c, kind),
         };
         return c.Errors.Count == errors ? resource : null;
@@ -211,6 +220,126 @@ internal static partial class ResourceReader
                 CreatedAt = created,
             },
         };
+    }
+
+    private static WorkloadIdentityResource? ReadWorkloadIdentity(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode)
+    {
+        if (metadata is not null && !RoleNamePattern().IsMatch(metadata.Name))
+        {
+            c.Error("metadata.name", $"'{metadata.Name}' is not a valid name (letters, digits, '.', '_', '-', at most 128 characters)");
+        }
+
+        var spec = c.Mapping(specNode, "spec", WorkloadIdentitySpecFields);
+        var spiffe = spec is not null && spec.TryGetValue("spiffe", out var spiffeNode) ? c.Mapping(spiffeNode, "spec.spiffe", SpiffeFields) : null;
+        SpiffeIdTemplate? template = null;
+        if (c.String(spiffe, "id", "spec.spiffe") is not { } idText)
+        {
+            c.Error("spec.spiffe.id", "required: the SPIFFE ID path, e.g. /svc/{{workload.unix.uid}}");
+        }
+        else if (!SpiffeIdTemplate.TryParse(idText, out template, out var error))
+        {
+            c.Error("spec.spiffe.id", error);
+        }
+
+        var rules = new List<WorkloadRule>();
+        var rulesMap = spec is not null && spec.TryGetValue("rules", out var rulesNode) ? c.Mapping(rulesNode, "spec.rules", WorkloadRulesFields) : null;
+        var allow = c.Sequence(rulesMap, "allow", "spec.rules");
+        for (var i = 0; i < allow.Count; i++)
+        {
+            var at = $"spec.rules.allow[{i}]";
+            var rule = c.Mapping(allow[i], at, WorkloadRuleFields);
+            var items = c.Sequence(rule, "conditions", at);
+            if (items.Count == 0)
+            {
+                c.Error(at + ".conditions", "a rule needs at least one condition (leave out rules to admit every caller)");
+            }
+
+            var conditions = new List<WorkloadCondition>();
+            for (var j = 0; j < items.Count; j++)
+            {
+                if (ReadCondition(c, items[j], $"{at}.conditions[{j}]") is { } condition)
+                {
+                    conditions.Add(condition);
+                }
+            }
+
+            rules.Add(new WorkloadRule { Conditions = conditions });
+        }
+
+        return metadata is null || template is null ? null : new WorkloadIdentityResource
+        {
+            Metadata = metadata,
+            Policy = new WorkloadIdentityPolicy
+            {
+                Name = metadata.Name,
+                Labels = metadata.Labels,
+                SpiffeId = template,
+                Hint = c.String(spiffe, "hint", "spec.spiffe"),
+                Rules = rules,
+            },
+        };
+    }
+
+    private static WorkloadCondition? ReadCondition(YamlCursor c, YamlNode node, string at)
+    {
+        var map = c.Mapping(node, at, ["attribute", .. ConditionOperators]);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var attribute = c.String(map, "attribute", at);
+        if (attribute is null)
+        {
+            c.Error(at + ".attribute", $"required (one of {WorkloadAttributes.Expected})");
+        }
+        else if (!WorkloadAttributes.IsKnown(attribute))
+        {
+            c.Error(at + ".attribute", $"unknown attribute '{attribute}' (expected one of {WorkloadAttributes.Expected})");
+        }
+
+        var operators = ConditionOperators.Where(map.ContainsKey).ToList();
+        if (operators.Count != 1)
+        {
+            c.Error(at, "a condition has exactly one of: equals, in, glob");
+            return null;
+        }
+
+        IReadOnlyList<string> values = operators[0] == "in" ? c.Strings(map, "in", at) : c.String(map, operators[0], at) is { } one ? [one] : [];
+        if (values.Count == 0)
+        {
+            c.Error($"{at}.{operators[0]}", operators[0] == "in" ? "expected a non-empty list of strings" : "expected a string");
+            return null;
+        }
+
+        return attribute is null ? null : new WorkloadCondition
+        {
+            Attribute = attribute,
+            Operator = operators[0] switch
+            {
+                "equals" => WorkloadConditionOperator.Equals,
+                "in" => WorkloadConditionOperator.In,
+                _ => WorkloadConditionOperator.Glob,
+            },
+            Values = values,
+        };
+    }
+
+    private static BotResource? ReadBot(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode)
+    {
+        if (metadata is not null && !AppConfigReader.AppNamePattern().IsMatch(metadata.Name))
+        {
+            c.Error("metadata.name", $"'{metadata.Name}' is not a valid bot name (lowercase letters, digits and '-', at most 63 characters)");
+        }
+
+        var spec = c.Mapping(specNode, "spec", BotSpecFields);
+        var roles = c.Strings(spec, "roles", "spec");
+        if (roles.Count == 0)
+        {
+            c.Error("spec.roles", "required: the roles the bot holds");
+        }
+
+        return metadata is null ? null : new BotResource { Metadata = metadata, Roles = roles };
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Postern.Configuration;
 using Postern.Identity;
+using Postern.WorkloadIdentity;
 
 namespace Postern.Resources;
 
@@ -31,6 +32,8 @@ internal static class ResourceWriter
                 RoleResource role => new JsonObject { ["allow"] = Conditions(role.Role.Allow), ["deny"] = Conditions(role.Role.Deny) },
                 AppResource app => App(app.App),
                 UserResource user => User(user.User, withSecrets),
+                WorkloadIdentityResource identity => WorkloadIdentity(identity.Policy),
+                BotResource bot => new JsonObject { ["roles"] = List(bot.Roles) },
                 _ => throw new ArgumentException($"no writer for kind '{resource.Kind}'", nameof(resource)),
             },
         };
@@ -111,6 +114,40 @@ internal static class ResourceWriter
 
         return spec;
     }
+
+    private static JsonObject WorkloadIdentity(WorkloadIdentityPolicy policy)
+    {
+        var spiffe = new JsonObject { ["id"] = policy.SpiffeId.Text };
+        if (policy.Hint is { } hint)
+        {
+            spiffe["hint"] = hint;
+        }
+
+        var spec = new JsonObject { ["spiffe"] = spiffe };
+        if (policy.Rules.Count > 0)
+        {
+            spec["rules"] = new JsonObject
+            {
+                ["allow"] = new JsonArray([.. policy.Rules.Select(rule => new JsonObject
+                {
+                    ["conditions"] = new JsonArray([.. rule.Conditions.Select(Condition)]),
+                })]),
+            };
+        }
+
+        return spec;
+    }
+
+    private static JsonObject Condition(WorkloadCondition condition) => new()
+    {
+        ["attribute"] = condition.Attribute,
+        [condition.Operator switch
+        {
+            WorkloadConditionOperator.Equals => "equals",
+            WorkloadConditionOperator.In => "in",
+            _ => "glob",
+        }] = condition.Operator == WorkloadConditionOperator.In ? List(condition.Values) : JsonValue.Create(condition.Values[0]),
+    };
 
     private static JsonArray List(IEnumerable<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
 

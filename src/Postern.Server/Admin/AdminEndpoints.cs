@@ -47,6 +47,8 @@ internal static partial class AdminEndpoints
         admin.MapDelete("/locks/{kind}/{name}", UnlockAsync);
         admin.MapGet("/locks", ListLocks);
         admin.MapGet("/audit", SearchAuditAsync);
+        admin.MapPost("/bots", AddBotAsync);
+        admin.MapGet("/bots", ListBots);
     }
 
     internal static IResult Error(int status, string message, IEnumerable<string>? details = null) =>
@@ -138,6 +140,70 @@ internal static partial class AdminEndpoints
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return Results.Json(new { name, sessions_ended = ended });
     }
+
+    private static async Task<IResult> AddBotAsync(AddBotRequest request, IBackend store, ClusterState cluster, WorkloadIdentity.BotAuthority bots, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(request.Name) || !Configuration.AppConfigReader.AppNamePattern().IsMatch(request.Name))
+        {
+            problems.Add($"name: '{request.Name}' is not a valid bot name (lowercase letters, digits and '-', at most 63 characters)");
+        }
+
+        if (request.Roles is null || request.Roles.Count == 0)
+        {
+            problems.Add("roles: at least one role is required");
+        }
+        else
+        {
+            problems.AddRange(request.Roles.Where(r => cluster.FindRole(r) is null).Select(r => $"roles: role '{r}' does not exist"));
+        }
+
+        var lifetime = WorkloadIdentity.BotAuthority.DefaultJoinTokenLifetime;
+        if (request.Ttl is { Length: > 0 } ttlText)
+        {
+            if (!Durations.TryParse(ttlText, out lifetime, out var reason))
+            {
+                problems.Add($"ttl: {reason}");
+            }
+            else if (lifetime < TimeSpan.FromMinutes(1) || lifetime > TimeSpan.FromDays(7))
+            {
+                problems.Add($"ttl: '{ttlText}' is out of range (1m to 7d)");
+            }
+        }
+
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
+        {
+            if (!TraitNamePattern().IsMatch(key) || value.Any(char.IsControl))
+            {
+                problems.Add($"labels: '{key}' is not a valid label");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"cannot add bot '{request.Name}'", problems);
+        }
+
+        var bot = new BotResource { Metadata = new ResourceMetadata { Name = request.Name! }, Roles = request.Roles! };
+        var write = await store.CompareAndSwapAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot.Metadata.Name), Revision.Absent, ResourceJson.Serialize(bot), null, cancellationToken).ConfigureAwait(false);
+        if (!write.Succeeded)
+        {
+            return Error(StatusCodes.Status409Conflict, $"bot '{bot.Metadata.Name}' already exists (remove it with `postern rm bot/{bot.Metadata.Name}` first)");
+        }
+
+        await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
+        var (token, expires) = await bots.CreateJoinTokenAsync(bot.Metadata.Name, request.Labels ?? new Dictionary<string, string>(), lifetime, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEventTypes.BotCreate, new JsonObject
+        {
+            ["bot"] = bot.Metadata.Name,
+            ["roles"] = new JsonArray([.. bot.Roles.Select(r => JsonValue.Create(r))]),
+            ["join_token_expires"] = expires.ToString("O"),
+        }, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { name = bot.Metadata.Name, token, expires }, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult ListBots(ClusterState cluster) =>
+        Results.Json(cluster.Bots.Select(b => new { name = b.Metadata.Name, roles = b.Roles, locked = cluster.FindLock("bot/" + b.Metadata.Name) is not null }));
 
     private static IEnumerable<string> CheckUser(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? traits, ClusterState cluster)
     {
@@ -365,6 +431,8 @@ internal static partial class AdminEndpoints
     internal sealed record AddUserRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits, string? Password);
 
     internal sealed record UpdateUserRequest(IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits);
+
+    internal sealed record AddBotRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, string>? Labels, string? Ttl);
 
     internal sealed record LockRequest(string? Target, string? Ttl, string? Message);
 

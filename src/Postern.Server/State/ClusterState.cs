@@ -8,6 +8,7 @@ using Postern.Resources;
 using Postern.Server.AppAccess;
 using Postern.Server.Sessions;
 using Postern.Storage;
+using Postern.WorkloadIdentity;
 
 namespace Postern.Server.State;
 
@@ -24,10 +25,14 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly string[] WatchedPrefixes =
-        [ResourceJson.Prefix("user"), ResourceJson.Prefix("role"), ResourceJson.Prefix("app"), LockRecord.Prefix, SessionKeys.AppPrefix, SessionKeys.WebPrefix];
+        [ResourceJson.Prefix("user"), ResourceJson.Prefix("role"), ResourceJson.Prefix("app"), LockRecord.Prefix,
+         ResourceJson.Prefix(ResourceKinds.WorkloadIdentity), ResourceJson.Prefix(ResourceKinds.Bot), SessionKeys.AppPrefix, SessionKeys.WebPrefix];
+    private static readonly string[] ResourcePrefixKinds = ["user", "role", "app", ResourceKinds.WorkloadIdentity, ResourceKinds.Bot];
 
     private readonly ConcurrentDictionary<string, Versioned<User>> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Versioned<Role>> _roles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorkloadIdentityPolicy> _workloadIdentities = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BotResource> _bots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LockRecord> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AppEntry> _storedApps = new(StringComparer.Ordinal);
     private readonly FrozenDictionary<string, AppEntry> _configApps = config.Apps.ToFrozenDictionary(a => a.Name, a => new AppEntry(a, 0, fromConfig: true), StringComparer.Ordinal);
@@ -52,7 +57,9 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         _roles.Clear();
         _locks.Clear();
         _storedApps.Clear();
-        foreach (var prefix in WatchedPrefixes[..4])
+        _workloadIdentities.Clear();
+        _bots.Clear();
+        foreach (var prefix in WatchedPrefixes[..6])
         {
             foreach (var item in await store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
@@ -98,6 +105,15 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
 
     public AppEntry? FindApp(string name) =>
         _configApps.TryGetValue(name, out var fromConfig) ? fromConfig : _storedApps.GetValueOrDefault(name);
+
+    /// <summary>Every workload identity, by name.</summary>
+    public IEnumerable<WorkloadIdentityPolicy> WorkloadIdentities => _workloadIdentities.Values.OrderBy(w => w.Name, StringComparer.Ordinal);
+
+    public BotResource? FindBot(string name) => _bots.GetValueOrDefault(name);
+
+    public IEnumerable<BotResource> Bots => _bots.Values.OrderBy(b => b.Metadata.Name, StringComparer.Ordinal);
+
+    public IReadOnlyList<Role> RolesOf(IEnumerable<string> names) => [.. names.Select(FindRole).OfType<Role>()];
 
     public IEnumerable<AppEntry> Apps => _appsByHost.Values.OrderBy(a => a.Name, StringComparer.Ordinal);
 
@@ -178,7 +194,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
             return true;
         }
 
-        foreach (var kind in (ReadOnlySpan<string>)["user", "role", "app"])
+        foreach (var kind in ResourcePrefixKinds)
         {
             var prefix = ResourceJson.Prefix(kind);
             if (!key.StartsWith(prefix, StringComparison.Ordinal))
@@ -207,6 +223,18 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
                     break;
                 case RoleResource role:
                     _roles[name] = new(role.Role, change.Revision);
+                    break;
+                case WorkloadIdentityResource identity:
+                    _workloadIdentities[name] = identity.Policy;
+                    break;
+                case BotResource bot:
+                    _bots[name] = bot;
+                    break;
+                case null when kind == ResourceKinds.WorkloadIdentity:
+                    _workloadIdentities.TryRemove(name, out _);
+                    break;
+                case null when kind == ResourceKinds.Bot:
+                    _bots.TryRemove(name, out _);
                     break;
                 case AppResource app:
                     _storedApps[name] = new AppEntry(app.App, change.Revision, fromConfig: false);

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Postern.Audit;
+using Postern.Configuration;
+using Postern.Server.Sessions;
+using Postern.Server.State;
+using Postern.Storage;
+
+namespace Postern.Server.WorkloadIdentity;
+
+/// <summary>
+/// Bots' join tokens and credentials. A join token is used once, for a credential that lives
+/// <see cref="CredentialLifetime"/> and is renewed before it ends; a lock on <c>bot/NAME</c> (or removing the
+/// bot) refuses its credential on every instance as soon as their state has seen it. Only hashes of tokens
+/// and credentials are stored.
+/// </summary>
+internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLog audit, PosternConfig config, TimeProvider time)
+{
+    /// <summary>How long a bot credential lives; the agent renews it at half of that.</summary>
+    public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>The default lifetime of a join token.</summary>
+    public static readonly TimeSpan DefaultJoinTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>Makes a join token for <paramref name="bot"/>, whose joins carry <paramref name="labels"/>.</summary>
+    public async Task<(string Token, DateTimeOffset Expires)> CreateJoinTokenAsync(string bot, IReadOnlyDictionary<string, string> labels, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var token = SessionKeys.NewToken();
+        var expires = time.GetUtcNow() + lifetime;
+        await store.PutAsync(JoinTokenRecord.Prefix + SessionKeys.Hash(token), StoreJson.Serialize(new JoinTokenRecord(bot, labels, expires, null)), expires, cancellationToken).ConfigureAwait(false);
+        return (token, expires);
+    }
+
+    /// <summary>Exchanges a join token, once, for a credential. Every attempt is audited.</summary>
+    public async Task<(BotCredentialGrant? Grant, string? Error)> JoinAsync(string? token, string remote, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        string? bot = null;
+        string? error = null;
+        BotCredentialGrant? grant = null;
+        if (!SessionKeys.IsWellFormed(token))
+        {
+            error = "the join token is malformed";
+        }
+        else if (await store.GetAsync(JoinTokenRecord.Prefix + SessionKeys.Hash(token!), cancellationToken).ConfigureAwait(false) is not { } item
+            || StoreJson.TryDeserialize<JoinTokenRecord>(item.Value) is not { } record)
+        {
+            error = "the join token is unknown or expired";
+        }
+        else
+        {
+            bot = record.Bot;
+            error = record.UsedAt is { } used ? $"the join token was already used at {used:O}"
+                : record.Expires <= now ? "the join token has expired"
+                : cluster.FindBot(record.Bot) is null ? $"bot '{record.Bot}' no longer exists"
+                : cluster.FindLock("bot/" + record.Bot) is not null ? $"bot '{record.Bot}' is locked"
+                : null;
+            if (error is null)
+            {
+                var consumed = await store.CompareAndSwapAsync(item.Key, item.Revision, StoreJson.Serialize(record with { UsedAt = now }), record.Expires, cancellationToken).ConfigureAwait(false);
+                if (consumed.Succeeded)
+                {
+                    grant = await IssueCredentialAsync(record.Bot, record.Labels, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    error = "the join token was already used";
+                }
+            }
+        }
+
+        await audit.AppendAsync(AuditEventTypes.BotJoin, new JsonObject
+        {
+            ["bot"] = bot,
+            ["success"] = grant is not null,
+            ["reason"] = error,
+            ["remote_addr"] = remote,
+        }, cancellationToken).ConfigureAwait(false);
+        return (grant, error);
+    }
+
+    /// <summary>Checks a bearer credential: 401 when unknown or expired, 403 when its bot is locked or gone.</summary>
+    public async Task<BotAuthentication> AuthenticateAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "a bot credential is required (Authorization: Bearer …)");
+        }
+
+        var credential = header["Bearer ".Length..].Trim();
+        if (!SessionKeys.IsWellFormed(credential))
+        {
+            return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is malformed");
+        }
+
+        var hash = SessionKeys.Hash(credential);
+        if (await store.GetAsync(BotCredentialRecord.Prefix + hash, context.RequestAborted).ConfigureAwait(false) is not { } item
+            || StoreJson.TryDeserialize<BotCredentialRecord>(item.Value) is not { } record
+            || record.Expires <= time.GetUtcNow())
+        {
+            return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is unknown or expired; join again with a new token");
+        }
+
+        if (cluster.FindBot(record.Bot) is null)
+        {
+            return BotAuthentication.Refused(StatusCodes.Status403Forbidden, $"bot '{record.Bot}' no longer exists");
+        }
+
+        if (cluster.FindLock("bot/" + record.Bot) is { } locked)
+        {
+            return BotAuthentication.Refused(StatusCodes.Status403Forbidden, $"bot '{record.Bot}' is locked{(locked.Message is { } why ? ": " + why : "")}");
+        }
+
+        return new BotAuthentication(record, hash, StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>Replaces an authenticated credential with a new one; the old one stops working.</summary>
+    public async Task<BotCredentialGrant> RenewAsync(BotAuthentication authenticated, CancellationToken cancellationToken)
+    {
+        var grant = await IssueCredentialAsync(authenticated.Bot!.Bot, authenticated.Bot.Labels, cancellationToken).ConfigureAwait(false);
+        await store.DeleteAsync(BotCredentialRecord.Prefix + authenticated.CredentialHash, cancellationToken).ConfigureAwait(false);
+        return grant;
+    }
+
+    private async Task<BotCredentialGrant> IssueCredentialAsync(string bot, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var credential = SessionKeys.NewToken();
+        var now = time.GetUtcNow();
+        var expires = now + CredentialLifetime;
+        await store.PutAsync(BotCredentialRecord.Prefix + SessionKeys.Hash(credential), StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires)), expires, cancellationToken).ConfigureAwait(false);
+        return new BotCredentialGrant(bot, credential, expires, config.TrustDomain);
+    }
+}

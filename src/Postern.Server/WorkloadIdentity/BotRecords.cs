@@ -1,0 +1,25 @@
+namespace Postern.Server.WorkloadIdentity;
+
+/// <summary>
+/// A one-time join token for a bot, stored at <c>/bot_join_tokens/&lt;hash&gt;</c> until it expires. Once used, it
+/// is kept (with <see cref="UsedAt"/>) until then, so that a second use is told apart from a token never issued.
+/// </summary>
+internal sealed record JoinTokenRecord(string Bot, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Expires, DateTimeOffset? UsedAt)
+{
+    public const string Prefix = "/bot_join_tokens/";
+}
+
+/// <summary>A bot's renewable credential, stored at <c>/bot_credentials/&lt;hash&gt;</c> until it expires.</summary>
+internal sealed record BotCredentialRecord(string Bot, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Issued, DateTimeOffset Expires)
+{
+    public const string Prefix = "/bot_credentials/";
+}
+
+/// <summary>What a bot receives when it joins or renews: the credential and where it belongs.</summary>
+internal sealed record BotCredentialGrant(string Bot, string Credential, DateTimeOffset Expires, string TrustDomain);
+
+/// <summary>The outcome of presenting a bot credential: the bot, or a status and why not.</summary>
+internal sealed record BotAuthentication(BotCredentialRecord? Bot, string? CredentialHash, int Status, string? Error)
+{
+    public static BotAuthentication Refused(int status, string error) => new(null, null, status, error);
+}

@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Postern.Audit;
+using Postern.Authority;
+using Postern.Configuration;
+using Postern.Identity;
+using Postern.Server.AppAccess;
+using Postern.Server.State;
+using Postern.WorkloadIdentity;
+
+namespace Postern.Server.WorkloadIdentity;
+
+/// <summary>What a caller asks for: audiences, optionally a lifetime and one SPIFFE ID of those it may have.</summary>
+internal sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl, string? SpiffeId);
+
+/// <summary>One issued JWT-SVID.</summary>
+internal sealed record IssuedSvid(string SpiffeId, string JwtSvid, DateTimeOffset Expires, string Jti, string WorkloadIdentity, string? Hint);
+
+/// <summary>The outcome of an issuance: the SVIDs, or why none (every reason found).</summary>
+internal sealed record SvidIssuance(IReadOnlyList<IssuedSvid> Svids, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// Issues JWT-SVIDs: for every workload identity that the caller's roles grant (by labels, deny winning) and whose
+/// rules admit the caller's attributes, renders the SPIFFE ID, signs a token with the workload authority and
+/// records a <c>jwt_svid.issued</c> event. The events are durable before any token is handed back; events of
+/// concurrent issuances share store writes (the audit log's group commit).
+/// </summary>
+internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, AppAccessSettings settings, TimeProvider time)
+{
+    /// <summary>The most audiences one SVID may carry.</summary>
+    public const int MaxAudiences = 16;
+
+    /// <summary>The longest audience, in characters.</summary>
+    public const int MaxAudienceLength = 1024;
+
+    /// <summary><c>null</c> when <paramref name="request"/> is well-formed; otherwise what is wrong with it.</summary>
+    public string? Check(SvidRequest request)
+    {
+        if (request.Audiences.Count == 0)
+        {
+            return "audiences: at least one audience is required";
+        }
+
+        if (request.Audiences.Count > MaxAudiences)
+        {
+            return $"audiences: at most {MaxAudiences} are allowed";
+        }
+
+        for (var i = 0; i < request.Audiences.Count; i++)
+        {
+            var audience = request.Audiences[i];
+            if (string.IsNullOrWhiteSpace(audience))
+            {
+                return $"audiences[{i}]: an audience must not be empty";
+            }
+
+            if (audience.Length > MaxAudienceLength || audience.Any(char.IsControl))
+            {
+                return $"audiences[{i}]: longer than {MaxAudienceLength} characters or holds a control character";
+            }
+        }
+
+        if (request.Ttl is { } ttl)
+        {
+            if (ttl < TimeSpan.FromSeconds(1))
+            {
+                return $"ttl: '{Durations.Format(ttl)}' is too short (at least 1s)";
+            }
+
+            if (ttl > config.WorkloadIdentity.MaxTtl)
+            {
+                return $"ttl: '{Durations.Format(ttl)}' is over the maximum of {Durations.Format(config.WorkloadIdentity.MaxTtl)} (workload_identity.max_ttl)";
+            }
+        }
+
+        if (request.SpiffeId is { } id && SpiffeId.Check(id, out _, out _) is { } bad)
+        {
+            return $"spiffe_id: {bad}";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Issues what <paramref name="caller"/>, holding <paramref name="roles"/>, may have; the request must have
+    /// passed <see cref="Check"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
+    /// </summary>
+    public async Task<SvidIssuance> IssueAsync(WorkloadCaller caller, IReadOnlyList<Role> roles, SvidRequest request, CancellationToken cancellationToken)
+    {
+        var checker = caller.Kind == WorkloadCallerKind.User
+            ? AccessChecker.Create(new User { Name = caller.Name, Roles = [.. roles.Select(r => r.Name)], Traits = caller.Traits }, roles)
+            : AccessChecker.ForBot(caller.Name, roles);
+        var reasons = new List<string>();
+        var chosen = new List<(WorkloadIdentityPolicy Policy, string Id)>();
+        foreach (var policy in cluster.WorkloadIdentities)
+        {
+            var decision = checker.CheckWorkloadIdentity(policy.Name, policy.Labels);
+            if (!decision.Allowed)
+            {
+                reasons.Add(decision.Reason);
+                continue;
+            }
+
+            if (policy.Admits(caller) is { } refused)
+            {
+                reasons.Add(refused);
+                continue;
+            }
+
+            if (policy.SpiffeId.Render(caller, out var renderError) is not { } path)
+            {
+                reasons.Add($"workload identity '{policy.Name}': {renderError}");
+                continue;
+            }
+
+            var id = SpiffeId.Scheme + config.TrustDomain + path;
+            if (SpiffeId.Check(id, out _, out _) is { } invalid)
+            {
+                reasons.Add($"workload identity '{policy.Name}': {invalid}");
+                continue;
+            }
+
+            if ((request.SpiffeId is null || request.SpiffeId == id) && !chosen.Any(c => c.Id == id))
+            {
+                chosen.Add((policy, id));
+            }
+        }
+
+        if (chosen.Count == 0)
+        {
+            if (request.SpiffeId is { } wanted)
+            {
+                reasons.Insert(0, $"{caller.Target} may not have '{wanted}'");
+            }
+            else if (reasons.Count == 0)
+            {
+                reasons.Add("no workload identity exists");
+            }
+
+            var denied = Describe(caller, request);
+            denied["reasons"] = new JsonArray([.. reasons.Select(r => JsonValue.Create(r))]);
+            await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, denied, cancellationToken).ConfigureAwait(false);
+            return new SvidIssuance([], reasons);
+        }
+
+        var ttl = request.Ttl ?? config.WorkloadIdentity.DefaultTtl;
+        var issuer = WorkloadIssuer.Issuer(settings.PublicAddr);
+        var issued = new IssuedSvid[chosen.Count];
+        var written = new Task[chosen.Count];
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            var (policy, id) = chosen[i];
+            var issuedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+            var expires = issuedAt + TimeSpan.FromSeconds(Math.Ceiling(ttl.TotalSeconds));
+            var jti = RandomNumberGenerator.GetHexString(32, lowercase: true);
+            var token = signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>
+            {
+                ["iss"] = issuer,
+                ["sub"] = id,
+                ["aud"] = request.Audiences,
+                ["exp"] = expires,
+                ["iat"] = issuedAt,
+                ["jti"] = jti,
+            });
+            issued[i] = new IssuedSvid(id, token.Value, expires, jti, policy.Name, policy.Hint);
+            var fields = Describe(caller, request);
+            fields["jti"] = jti;
+            fields["spiffe_id"] = id;
+            fields["workload_identity"] = policy.Name;
+            fields["ttl"] = Durations.Format(expires - issuedAt);
+            fields["expires"] = expires.ToString("O");
+            fields["kid"] = token.KeyId;
+            written[i] = audit.AppendAsync(AuditEventTypes.JwtSvidIssued, fields, cancellationToken);
+        }
+
+        // Handed back only once every event is durable: a token whose record is lost is never returned.
+        await Task.WhenAll(written).ConfigureAwait(false);
+        return new SvidIssuance(issued, []);
+    }
+
+    private static JsonObject Describe(WorkloadCaller caller, SvidRequest request)
+    {
+        var attributes = new JsonObject();
+        if (caller.Unix is { } unix)
+        {
+            attributes["workload.unix.uid"] = unix.Uid;
+            attributes["workload.unix.gid"] = unix.Gid;
+            attributes["workload.unix.pid"] = unix.Pid;
+            attributes["workload.unix.exe"] = unix.Exe;
+        }
+
+        foreach (var (key, value) in caller.JoinLabels)
+        {
+            attributes[WorkloadAttributes.JoinLabelsPrefix + key] = value;
+        }
+
+        return new JsonObject
+        {
+            ["caller"] = caller.Target,
+            [caller.Kind == WorkloadCallerKind.Bot ? "bot" : "user"] = caller.Name,
+            ["audiences"] = new JsonArray([.. request.Audiences.Select(a => JsonValue.Create(a))]),
+            ["attributes"] = attributes,
+        };
+    }
+}
