@@ -31,7 +31,8 @@ internal sealed record SvidItem(
     [property: JsonPropertyName("jwt_svid")] string? JwtSvid,
     [property: JsonPropertyName("expires")] DateTimeOffset Expires,
     [property: JsonPropertyName("jti")] string? Jti,
-    [property: JsonPropertyName("workload_identity")] string? WorkloadIdentity);
+    [property: JsonPropertyName("workload_identity")] string? WorkloadIdentity,
+    [property: JsonPropertyName("hint")] string? Hint);
 
 internal sealed record PolicyResponse([property: JsonPropertyName("revision")] long Revision);
 

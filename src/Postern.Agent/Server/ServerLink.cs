@@ -352,7 +352,7 @@ internal sealed class ServerLink
                 continue;
             }
 
-            svids.Add(new IssuedSvid(item.SpiffeId, item.JwtSvid, item.Expires, item.WorkloadIdentity ?? "", item.Jti ?? ""));
+            svids.Add(new IssuedSvid(item.SpiffeId, item.JwtSvid, item.Expires, item.Hint ?? item.WorkloadIdentity ?? "", item.Jti ?? ""));
         }
 
         return svids;

@@ -102,17 +102,27 @@ internal sealed class JwtSvidValidator(TimeProvider time)
         }
 
         var subject = Text(claims, "sub");
-        if (!SpiffeId.TryParse(subject, out var spiffeId, out var reason))
+        if (string.IsNullOrEmpty(subject))
+        {
+            return JwtSvidValidation.Invalid("the token has no subject (sub)");
+        }
+
+        if (Postern.WorkloadIdentity.SpiffeId.Check(subject, out var trustDomain, out var path) is { } reason)
         {
             return JwtSvidValidation.Invalid($"the token's subject is not a SPIFFE ID: {reason}");
         }
 
-        if (!string.Equals(spiffeId.TrustDomain, bundle.TrustDomain, StringComparison.Ordinal))
+        if (path.Length == 0)
         {
-            return JwtSvidValidation.Invalid($"the token's subject belongs to trust domain '{spiffeId.TrustDomain}', not '{bundle.TrustDomain}'");
+            return JwtSvidValidation.Invalid($"the token's subject '{subject}' names a trust domain, not a workload");
         }
 
-        return JwtSvidValidation.Valid(spiffeId, Encoding.UTF8.GetString(payloadBytes));
+        if (!string.Equals(trustDomain, bundle.TrustDomain, StringComparison.Ordinal))
+        {
+            return JwtSvidValidation.Invalid($"the token's subject belongs to trust domain '{trustDomain}', not '{bundle.TrustDomain}'");
+        }
+
+        return JwtSvidValidation.Valid(subject, Encoding.UTF8.GetString(payloadBytes));
     }
 
     private static bool HasAudience(JsonElement claims, string audience)

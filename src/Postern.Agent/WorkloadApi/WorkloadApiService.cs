@@ -103,7 +103,7 @@ internal sealed class WorkloadApiService(ServerLink link, JwtSvidValidator valid
 
         return Task.FromResult(new ValidateJWTSVIDResponse
         {
-            SpiffeId = result.SpiffeId!.ToString(),
+            SpiffeId = result.SpiffeId!,
             Claims = Struct.Parser.ParseJson(result.ClaimsJson),
         });
     }
