@@ -29,7 +29,10 @@ internal sealed class CachedSvids
     /// <summary>The earliest expiry among the SVIDs; none is served from this moment on.</summary>
     public DateTimeOffset Expires { get; }
 
-    /// <summary>Half-way through the lifetime: renewed from here on if it was used since it was issued.</summary>
+    /// <summary>
+    /// Half-way through the lifetime: renewed from here on if it was used since it was issued (a background
+    /// renewal is not a use; a caller's fetch or a cache hit is).
+    /// </summary>
     public DateTimeOffset RenewAt { get; }
 
     public bool UsedSinceIssued => Volatile.Read(ref _used) != 0;

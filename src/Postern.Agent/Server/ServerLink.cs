@@ -201,6 +201,8 @@ internal sealed class ServerLink
         var (result, entry, generation) = await IssueAsync(key, workload, cancellationToken).ConfigureAwait(false);
         if (entry is not null)
         {
+            // Fetched for a caller: that is a use, so it is renewed at half its life like a cache hit would be.
+            entry.MarkUsed();
             Cache.Put(entry, generation);
             _logger.SvidsIssued(workload.Uid, workload.Gid, workload.Exe, TokenIds(entry.Svids));
         }
