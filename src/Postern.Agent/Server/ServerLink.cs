@@ -22,6 +22,7 @@ internal sealed class ServerLink
     private BotCredential? _credential;
     private string? _refusal;
     private long? _policyRevision;
+    private bool _joinTokenUnused;
 
     public ServerLink(IssuanceApi api, CredentialFile file, AgentOptions options, SvidCache cache, BundleWatch bundles, ILogger<ServerLink> logger)
     {
@@ -32,6 +33,7 @@ internal sealed class ServerLink
         _logger = logger;
         Cache = cache;
         Bundles = bundles;
+        _joinTokenUnused = !string.IsNullOrEmpty(options.JoinToken);
     }
 
     public SvidCache Cache { get; }
@@ -141,8 +143,7 @@ internal sealed class ServerLink
                 case ServerOutcome.Unavailable:
                     return renewed.Message;
                 default:
-                    Refuse(renewed.Outcome, renewed.Message);
-                    return null;
+                    return await RejectedAsync(renewed.Outcome, renewed.Message, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -163,8 +164,7 @@ internal sealed class ServerLink
             case ServerOutcome.Unavailable:
                 return policy.Message;
             default:
-                Refuse(policy.Outcome, policy.Message);
-                return null;
+                return await RejectedAsync(policy.Outcome, policy.Message, cancellationToken).ConfigureAwait(false);
         }
 
         var keys = await _api.GetKeySetAsync(Bundles.Current?.ETag, cancellationToken).ConfigureAwait(false);
@@ -275,9 +275,26 @@ internal sealed class ServerLink
         return null;
     }
 
+    /// <summary>
+    /// The server refused the credential. A stored credential the server no longer knows (401) is replaced by
+    /// joining with the join token, if one was given and not used yet; otherwise every fetch is denied.
+    /// </summary>
+    private async Task<string?> RejectedAsync(ServerOutcome outcome, string message, CancellationToken cancellationToken)
+    {
+        if (outcome == ServerOutcome.Unauthenticated && _joinTokenUnused)
+        {
+            var joined = await JoinAsync(cancellationToken).ConfigureAwait(false);
+            return joined.Outcome == ServerOutcome.Unavailable ? joined.Message : null;
+        }
+
+        Refuse(outcome, message);
+        return null;
+    }
+
     private async Task<ServerAnswer<BotCredentialResponse>> JoinAsync(CancellationToken cancellationToken)
     {
         var joined = await _api.JoinAsync(_options.JoinToken!, cancellationToken).ConfigureAwait(false);
+        _joinTokenUnused &= joined.Outcome == ServerOutcome.Unavailable;
         switch (joined.Outcome)
         {
             case ServerOutcome.Ok:

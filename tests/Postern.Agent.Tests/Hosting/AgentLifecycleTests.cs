@@ -42,6 +42,33 @@ public sealed class AgentLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stored_credential_the_server_no_longer_knows_is_replaced_by_joining_with_a_given_token()
+    {
+        await (await RunningAgent.StartAsync(_server, _dir)).DisposeAsync();
+        using var newServer = new FakeServer();
+        newServer.PathsByUid[CurrentProcess.Uid] = ["/uid/self"];
+
+        await using var agent = await RunningAgent.StartAsync(newServer, _dir);
+
+        await Eventually.TrueAsync(async () => (await agent.Client.FetchAsync("db")).Svids.Count == 1, "the agent has joined again");
+        Assert.Null(agent.Host.Link.Refusal);
+    }
+
+    [Fact]
+    public async Task A_stored_credential_the_server_no_longer_knows_denies_every_fetch_without_a_token()
+    {
+        await (await RunningAgent.StartAsync(_server, _dir)).DisposeAsync();
+        using var newServer = new FakeServer();
+        newServer.PathsByUid[CurrentProcess.Uid] = ["/uid/self"];
+
+        await using var agent = await RunningAgent.StartAsync(newServer, _dir, adjust: o => o with { JoinToken = null });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => agent.Client.FetchAsync("db"));
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal("unknown or expired credential", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task A_refused_join_token_fails_the_start_with_the_servers_reason()
     {
         var error = await Assert.ThrowsAsync<AgentStartException>(() => RunningAgent.StartAsync(_server, _dir, joinToken: "join-unknown"));
