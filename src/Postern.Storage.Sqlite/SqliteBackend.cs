@@ -120,15 +120,7 @@ public sealed class SqliteBackend : IBackend
             return CurrentRevisionAsync(cancellationToken);
 
         var copy = items.ToArray(); // the caller may change its list while the write waits for the gate
-        return WriteAsync(
-            async scope =>
-            {
-                var last = 0L;
-                foreach (var item in copy)
-                    last = await scope.PutAsync(item.Key, item.Value, item.Expires, cancellationToken);
-                return last;
-            },
-            cancellationToken);
+        return WriteAsync(scope => scope.PutBatchAsync(copy, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,23 +15,40 @@ public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, Jso
     /// The event as one line of JSON: <c>type</c>, <c>time</c> (RFC 3339, UTC) and <c>id</c> first, then the
     /// event's own fields.
     /// </summary>
-    public string ToJsonLine()
+    public string ToJsonLine() => Encoding.UTF8.GetString(ToUtf8());
+
+    /// <summary>The line of <see cref="ToJsonLine"/> as UTF-8, written straight from the fields (no copies).</summary>
+    public byte[] ToUtf8()
     {
-        var line = new JsonObject
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["type"] = Type,
-            ["time"] = Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
-            ["id"] = Id,
-        };
-        foreach (var (name, value) in Fields)
-        {
-            if (Array.IndexOf(Reserved, name) < 0)
+            writer.WriteStartObject();
+            writer.WriteString("type", Type);
+            writer.WriteString("time", Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("id", Id);
+            foreach (var (name, value) in Fields)
             {
-                line[name] = value?.DeepClone();
+                if (Array.IndexOf(Reserved, name) >= 0)
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
             }
+
+            writer.WriteEndObject();
         }
 
-        return line.ToJsonString();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Reads a line written by <see cref="ToJsonLine"/>; <c>null</c> when it is not one.</summary>

@@ -34,18 +34,18 @@ public sealed class AuditLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// Records an event of <paramref name="type"/> with <paramref name="fields"/> (copied at once) and returns it
-    /// once the store holds it. Throws when the store refuses the write: an action whose record cannot be kept
-    /// should not go ahead.
+    /// Records an event of <paramref name="type"/> with <paramref name="fields"/> (serialized at once; the caller
+    /// must not change them afterwards) and returns it once the store holds it. Throws when the store refuses the
+    /// write: an action whose record cannot be kept should not go ahead.
     /// </summary>
     public async Task<AuditEvent> AppendAsync(string type, JsonObject fields, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
         var now = _time.GetUtcNow();
         var id = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
-        var recorded = new AuditEvent(type, now, id, (JsonObject)fields.DeepClone());
+        var recorded = new AuditEvent(type, now, id, fields);
         var pending = new Pending(
-            new BatchPut(KeyOf(now, id), Encoding.UTF8.GetBytes(recorded.ToJsonLine()), now + _options.Retention),
+            new BatchPut(KeyOf(now, id), recorded.ToUtf8(), now + _options.Retention),
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {

@@ -8,6 +8,7 @@ using Postern.Resources;
 using Postern.Server.AppAccess;
 using Postern.Server.Sessions;
 using Postern.Storage;
+using Postern.Server.WorkloadIdentity;
 using Postern.WorkloadIdentity;
 
 namespace Postern.Server.State;
@@ -26,13 +27,15 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly string[] WatchedPrefixes =
         [ResourceJson.Prefix("user"), ResourceJson.Prefix("role"), ResourceJson.Prefix("app"), LockRecord.Prefix,
-         ResourceJson.Prefix(ResourceKinds.WorkloadIdentity), ResourceJson.Prefix(ResourceKinds.Bot), SessionKeys.AppPrefix, SessionKeys.WebPrefix];
+         ResourceJson.Prefix(ResourceKinds.WorkloadIdentity), ResourceJson.Prefix(ResourceKinds.Bot), BotCredentialRecord.Prefix,
+         SessionKeys.AppPrefix, SessionKeys.WebPrefix];
     private static readonly string[] ResourcePrefixKinds = ["user", "role", "app", ResourceKinds.WorkloadIdentity, ResourceKinds.Bot];
 
     private readonly ConcurrentDictionary<string, Versioned<User>> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Versioned<Role>> _roles = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkloadIdentityPolicy> _workloadIdentities = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BotResource> _bots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BotCredentialRecord> _botCredentials = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LockRecord> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AppEntry> _storedApps = new(StringComparer.Ordinal);
     private readonly FrozenDictionary<string, AppEntry> _configApps = config.Apps.ToFrozenDictionary(a => a.Name, a => new AppEntry(a, 0, fromConfig: true), StringComparer.Ordinal);
@@ -59,7 +62,8 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         _storedApps.Clear();
         _workloadIdentities.Clear();
         _bots.Clear();
-        foreach (var prefix in WatchedPrefixes[..6])
+        _botCredentials.Clear();
+        foreach (var prefix in WatchedPrefixes[..7])
         {
             foreach (var item in await store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
@@ -110,6 +114,9 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     public IEnumerable<WorkloadIdentityPolicy> WorkloadIdentities => _workloadIdentities.Values.OrderBy(w => w.Name, StringComparer.Ordinal);
 
     public BotResource? FindBot(string name) => _bots.GetValueOrDefault(name);
+
+    /// <summary>The bot credential whose hash is <paramref name="hash"/>, as far as this instance has seen.</summary>
+    public BotCredentialRecord? FindBotCredential(string hash) => _botCredentials.GetValueOrDefault(hash);
 
     public IEnumerable<BotResource> Bots => _bots.Values.OrderBy(b => b.Metadata.Name, StringComparer.Ordinal);
 
@@ -174,6 +181,21 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
             if (!put)
             {
                 SessionRemoved?.Invoke(key);
+            }
+
+            return false;
+        }
+
+        if (key.StartsWith(BotCredentialRecord.Prefix, StringComparison.Ordinal))
+        {
+            var hash = key[BotCredentialRecord.Prefix.Length..];
+            if (put && StoreJson.TryDeserialize<BotCredentialRecord>(change.Value) is { } credential)
+            {
+                _botCredentials[hash] = credential;
+            }
+            else
+            {
+                _botCredentials.TryRemove(hash, out _);
             }
 
             return false;

@@ -94,10 +94,17 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
             return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is malformed");
         }
 
+        // Credentials are followed in memory by the watch; one made a moment ago on another instance may not have
+        // arrived yet, so a miss is read from the store.
         var hash = SessionKeys.Hash(credential);
-        if (await store.GetAsync(BotCredentialRecord.Prefix + hash, context.RequestAborted).ConfigureAwait(false) is not { } item
-            || StoreJson.TryDeserialize<BotCredentialRecord>(item.Value) is not { } record
-            || record.Expires <= time.GetUtcNow())
+        var record = cluster.FindBotCredential(hash);
+        if (record is null
+            && await store.GetAsync(BotCredentialRecord.Prefix + hash, context.RequestAborted).ConfigureAwait(false) is { } item)
+        {
+            record = StoreJson.TryDeserialize<BotCredentialRecord>(item.Value);
+        }
+
+        if (record is null || record.Expires <= time.GetUtcNow())
         {
             return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is unknown or expired; join again with a new token");
         }
@@ -120,6 +127,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
     {
         var grant = await IssueCredentialAsync(authenticated.Bot!.Bot, authenticated.Bot.Labels, cancellationToken).ConfigureAwait(false);
         await store.DeleteAsync(BotCredentialRecord.Prefix + authenticated.CredentialHash, cancellationToken).ConfigureAwait(false);
+        await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return grant;
     }
 
@@ -128,7 +136,8 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
         var credential = SessionKeys.NewToken();
         var now = time.GetUtcNow();
         var expires = now + CredentialLifetime;
-        await store.PutAsync(BotCredentialRecord.Prefix + SessionKeys.Hash(credential), StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires)), expires, cancellationToken).ConfigureAwait(false);
+        var revision = await store.PutAsync(BotCredentialRecord.Prefix + SessionKeys.Hash(credential), StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires)), expires, cancellationToken).ConfigureAwait(false);
+        await cluster.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
         return new BotCredentialGrant(bot, credential, expires, config.TrustDomain);
     }
 }

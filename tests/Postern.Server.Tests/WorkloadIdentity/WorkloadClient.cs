@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Postern.Server.Tests.Infrastructure;
+
+namespace Postern.Server.Tests.WorkloadIdentity;
+
+/// <summary>The workload identity API as a bot or an agent calls it, over HTTPS to a real server.</summary>
+internal sealed class WorkloadClient(TestPostern server)
+{
+    public const string Policy = """
+        kind: role
+        version: v1
+        metadata: { name: workload }
+        spec:
+          allow:
+            workload_identity_labels: { "*": "*" }
+        ---
+        kind: workload_identity
+        version: v1
+        metadata: { name: by-uid, labels: { env: dev } }
+        spec:
+          spiffe: { id: "/uid/{{workload.unix.uid}}" }
+          rules:
+            allow:
+              - conditions:
+                  - { attribute: workload.unix.uid, in: ["1000", "1001"] }
+        """;
+
+    public static object Unix(long uid, string? exe = "/usr/bin/app") => new { unix = new { uid, gid = uid, pid = 4242, exe } };
+
+    /// <summary>Adds a bot with <paramref name="roles"/> and returns its join token.</summary>
+    public async Task<string> AddBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null)
+    {
+        using var response = await new AdminApi(server).SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name, roles = roles.Split(','), labels }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("token").GetString()!;
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> JoinAsync(string token) =>
+        await PostAsync("/v1/bots/join", null, new { token });
+
+    /// <summary>Adds a bot and joins with its token; returns the credential.</summary>
+    public async Task<string> JoinNewBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null)
+    {
+        var (status, body) = await JoinAsync(await AddBotAsync(name, roles, labels));
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("credential").GetString()!;
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> IssueAsync(string credential, object request) =>
+        await PostAsync("/v1/workload-identity/jwt-svids", credential, request);
+
+    /// <summary>Issues and returns the one SVID, failing the test otherwise.</summary>
+    public async Task<JsonElement> IssueOneAsync(string credential, object request)
+    {
+        var (status, body) = await IssueAsync(credential, request);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return Assert.Single(body.GetProperty("svids").EnumerateArray().ToList());
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string? credential, object body) =>
+        await SendAsync(path, credential, JsonContent.Create(body));
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string path, string? credential, string body) =>
+        await SendAsync(path, credential, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        using var response = await server.Http.SendAsync(request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private async Task<(HttpStatusCode, JsonElement)> SendAsync(string path, string? credential, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl + path) { Content = content };
+        if (credential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+
+        using var response = await server.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+}
