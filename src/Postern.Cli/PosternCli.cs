@@ -16,6 +16,7 @@ internal static class PosternCli
             JwtCommand.Create(),
             BotsCommand.Create(),
             SvidCommand.Create(),
+            AgentCommand.Create(),
         };
         foreach (var command in ResourceCommands.Create().Concat(LockCommand.Create()))
         {

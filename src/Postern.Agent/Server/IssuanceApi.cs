@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Postern.Agent.Attestation;
+
+namespace Postern.Agent.Server;
+
+/// <summary>
+/// The server endpoints the agent calls: join and renew for the bot credential, JWT-SVID issuance,
+/// the policy revision and the workload key set. Expected failures come back as a
+/// <see cref="ServerAnswer{T}"/>; only cancellation by the caller throws.
+/// </summary>
+internal sealed class IssuanceApi(HttpClient http, Uri server)
+{
+    public const string JoinPath = "/v1/bots/join";
+    public const string RenewPath = "/v1/bots/renew";
+    public const string SvidsPath = "/v1/workload-identity/jwt-svids";
+    public const string PolicyPath = "/v1/workload-identity/policy";
+    public const string KeySetPath = "/workload-identity/jwt-jwks.json";
+
+    public Uri Server { get; } = server;
+
+    public Task<ServerAnswer<BotCredentialResponse>> JoinAsync(string joinToken, CancellationToken cancellationToken) =>
+        SendAsync<BotCredentialResponse>(HttpMethod.Post, JoinPath, credential: null, JsonContent.Create(new JoinRequest(joinToken)), cancellationToken);
+
+    public Task<ServerAnswer<BotCredentialResponse>> RenewAsync(string credential, CancellationToken cancellationToken) =>
+        SendAsync<BotCredentialResponse>(HttpMethod.Post, RenewPath, credential, content: null, cancellationToken);
+
+    public Task<ServerAnswer<SvidResponse>> FetchSvidsAsync(string credential, UnixWorkload workload, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
+    {
+        var body = new SvidRequest(audiences, new WorkloadAttributes(new UnixAttributes(workload.Uid, workload.Gid, workload.Pid, workload.Exe)));
+        return SendAsync<SvidResponse>(HttpMethod.Post, SvidsPath, credential, JsonContent.Create(body), cancellationToken);
+    }
+
+    public Task<ServerAnswer<PolicyResponse>> GetPolicyAsync(string credential, CancellationToken cancellationToken) =>
+        SendAsync<PolicyResponse>(HttpMethod.Get, PolicyPath, credential, content: null, cancellationToken);
+
+    /// <summary>Fetches the key set; <see cref="ServerOutcome.NotModified"/> when it still has <paramref name="etag"/>.</summary>
+    public async Task<ServerAnswer<KeySetDocument>> GetKeySetAsync(string? etag, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, KeySetPath));
+        if (etag is not null && EntityTagHeaderValue.TryParse(etag, out var tag))
+        {
+            request.Headers.IfNoneMatch.Add(tag);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotModified)
+            {
+                return new ServerAnswer<KeySetDocument>(ServerOutcome.NotModified, null, "", etag);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return await FailureAsync<KeySetDocument>(response, cancellationToken).ConfigureAwait(false);
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var newTag = response.Headers.ETag?.ToString();
+            return ServerAnswer<KeySetDocument>.Ok(new KeySetDocument(bytes, newTag), newTag);
+        }
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
+        {
+            return ServerAnswer<KeySetDocument>.Failed(ServerOutcome.Unavailable, Unreachable(e));
+        }
+    }
+
+    private async Task<ServerAnswer<T>> SendAsync<T>(HttpMethod method, string path, string? credential, HttpContent? content, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = new HttpRequestMessage(method, new Uri(Server, path)) { Content = content };
+        if (credential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return await FailureAsync<T>(response, cancellationToken).ConfigureAwait(false);
+            }
+
+            var value = await response.Content.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false);
+            return value is null
+                ? ServerAnswer<T>.Failed(ServerOutcome.Unavailable, $"the server answered {path} with an empty body")
+                : ServerAnswer<T>.Ok(value);
+        }
+        catch (JsonException e)
+        {
+            return ServerAnswer<T>.Failed(ServerOutcome.Unavailable, $"the server's answer to {path} is not the expected JSON: {e.Message}");
+        }
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
+        {
+            return ServerAnswer<T>.Failed(ServerOutcome.Unavailable, Unreachable(e));
+        }
+    }
+
+    private static async Task<ServerAnswer<T>> FailureAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class
+    {
+        var outcome = response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => ServerOutcome.BadRequest,
+            HttpStatusCode.Unauthorized => ServerOutcome.Unauthenticated,
+            HttpStatusCode.Forbidden => ServerOutcome.Forbidden,
+            _ => ServerOutcome.Unavailable,
+        };
+        string? message = null;
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            message = text.Length == 0 ? null : JsonSerializer.Deserialize<ErrorResponse>(text)?.Error;
+        }
+        catch (JsonException)
+        {
+        }
+
+        message ??= $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}";
+        return ServerAnswer<T>.Failed(outcome, message);
+    }
+
+    private static bool IsUnavailable(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException || e is IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private string Unreachable(Exception e) => e is OperationCanceledException
+        ? $"the server at {Server} did not answer in time"
+        : $"the server at {Server} is unreachable: {e.Message}";
+}

@@ -1,0 +1,381 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Postern.Agent.Attestation;
+using Postern.Agent.Bundles;
+using Postern.Agent.Caching;
+
+namespace Postern.Agent.Server;
+
+/// <summary>
+/// The agent's standing with the server: its bot credential (joined, stored, renewed half-way through
+/// its life), whether the server still accepts it, the policy revision, the trust domain's bundle and
+/// the SVID cache. <see cref="RunAsync"/> keeps all of these current; <see cref="FetchSvidsAsync"/>
+/// answers the Workload API from the cache, or from the server on a miss.
+/// </summary>
+internal sealed class ServerLink
+{
+    private readonly IssuanceApi _api;
+    private readonly CredentialFile _file;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private BotCredential? _credential;
+    private string? _refusal;
+    private long? _policyRevision;
+    private bool _joinTokenUnused;
+
+    public ServerLink(IssuanceApi api, CredentialFile file, AgentOptions options, SvidCache cache, BundleWatch bundles, ILogger<ServerLink> logger)
+    {
+        _api = api;
+        _file = file;
+        _options = options;
+        _time = options.Time;
+        _logger = logger;
+        Cache = cache;
+        Bundles = bundles;
+        _joinTokenUnused = !string.IsNullOrEmpty(options.JoinToken);
+    }
+
+    public SvidCache Cache { get; }
+
+    public BundleWatch Bundles { get; }
+
+    public BotCredential? Credential => Volatile.Read(ref _credential);
+
+    /// <summary>The server's message when it refuses the agent's credential (e.g. a locked bot); null while it accepts it.</summary>
+    public string? Refusal => Volatile.Read(ref _refusal);
+
+    /// <summary>
+    /// Takes the stored credential, or joins with the join token. A refused join token fails the start;
+    /// an unreachable server does not: the background loop keeps trying to join.
+    /// </summary>
+    /// <exception cref="AgentStartException">No credential is stored and there is no join token, or the server refused the token.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_file.Load(_api.Server) is { } stored && stored.Expires > _time.GetUtcNow())
+        {
+            SetCredential(stored);
+            _logger.CredentialLoaded(stored.Bot, _file.Path, stored.Expires);
+        }
+        else if (string.IsNullOrEmpty(_options.JoinToken))
+        {
+            throw new AgentStartException($"no usable credential in {_file.Path} and no join token: run 'postern bots add NAME --roles R' and pass --join-token");
+        }
+        else
+        {
+            var joined = await JoinAsync(cancellationToken).ConfigureAwait(false);
+            if (joined.Outcome is not (ServerOutcome.Ok or ServerOutcome.Unavailable))
+            {
+                throw new AgentStartException($"the server refused the join token: {joined.Message}");
+            }
+        }
+
+        // Best effort, so that the bundle is there when the socket opens; the loop retries.
+        await TickAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Polls the server every <see cref="AgentOptions.PollInterval"/>, backing off while it is unreachable, until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            var failure = await TickAsync(cancellationToken).ConfigureAwait(false);
+            if (failure is null)
+            {
+                failures = 0;
+                delay = _options.PollInterval;
+            }
+            else
+            {
+                delay = RetryDelay(failures++);
+                _logger.ServerUnavailable(failure, delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One round: join or renew when due, the policy revision, the key set, and the cache entries due for renewal.</summary>
+    /// <returns>Null when the server answered; otherwise why it could not be reached.</returns>
+    public async Task<string?> TickAsync(CancellationToken cancellationToken)
+    {
+        var credential = Credential;
+        if (credential is null)
+        {
+            if (Refusal is not null)
+            {
+                return null;
+            }
+
+            var joined = await JoinAsync(cancellationToken).ConfigureAwait(false);
+            if (joined.Outcome == ServerOutcome.Unavailable)
+            {
+                return joined.Message;
+            }
+
+            credential = Credential;
+            if (credential is null)
+            {
+                return null;
+            }
+        }
+
+        if (_time.GetUtcNow() >= credential.RenewAt)
+        {
+            var renewed = await _api.RenewAsync(credential.Credential, cancellationToken).ConfigureAwait(false);
+            switch (renewed.Outcome)
+            {
+                case ServerOutcome.Ok:
+                    credential = BotCredential.From(renewed.Value!, _api.Server, _time.GetUtcNow());
+                    _file.Save(credential);
+                    SetCredential(credential);
+                    _logger.CredentialRenewed(credential.Bot, credential.Expires);
+                    break;
+                case ServerOutcome.Unavailable:
+                    return renewed.Message;
+                default:
+                    return await RejectedAsync(renewed.Outcome, renewed.Message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var policy = await _api.GetPolicyAsync(credential.Credential, cancellationToken).ConfigureAwait(false);
+        switch (policy.Outcome)
+        {
+            case ServerOutcome.Ok:
+                Accept();
+                var revision = policy.Value!.Revision;
+                if (_policyRevision is { } previous && previous != revision)
+                {
+                    Cache.Clear();
+                    _logger.PolicyChanged(previous, revision);
+                }
+
+                _policyRevision = revision;
+                break;
+            case ServerOutcome.Unavailable:
+                return policy.Message;
+            default:
+                return await RejectedAsync(policy.Outcome, policy.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        var keys = await _api.GetKeySetAsync(Bundles.Current?.ETag, cancellationToken).ConfigureAwait(false);
+        if (keys.Outcome == ServerOutcome.Unavailable)
+        {
+            return keys.Message;
+        }
+
+        if (keys.IsOk)
+        {
+            PublishBundle(credential.TrustDomain, keys.Value!);
+        }
+
+        return await RenewCachedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The SVIDs for <paramref name="workload"/> and <paramref name="audiences"/>: from the cache when it
+    /// holds an unexpired answer (no I/O at all), otherwise from the server.
+    /// </summary>
+    public async Task<SvidFetchResult> FetchSvidsAsync(UnixWorkload workload, IEnumerable<string> audiences, CancellationToken cancellationToken)
+    {
+        if (Refusal is { } refusal)
+        {
+            return SvidFetchResult.Failed(SvidFetchFailure.Denied, refusal);
+        }
+
+        var key = SvidCacheKey.For(workload, audiences);
+        if (Cache.TryGet(key, _time.GetUtcNow(), out var cached))
+        {
+            return SvidFetchResult.Ok(cached.Svids, fromCache: true);
+        }
+
+        var (result, entry, generation) = await IssueAsync(key, workload, cancellationToken).ConfigureAwait(false);
+        if (entry is not null)
+        {
+            // Fetched for a caller: that is a use, so it is renewed at half its life like a cache hit would be.
+            entry.MarkUsed();
+            Cache.Put(entry, generation);
+            _logger.SvidsIssued(workload.Uid, workload.Gid, workload.Exe, TokenIds(entry.Svids));
+        }
+        else if (result.Failure == SvidFetchFailure.Denied)
+        {
+            _logger.SvidsDenied(workload.Uid, workload.Gid, workload.Exe, result.Message);
+        }
+
+        return result;
+    }
+
+    private async Task<(SvidFetchResult Result, CachedSvids? Entry, long Generation)> IssueAsync(SvidCacheKey key, UnixWorkload workload, CancellationToken cancellationToken)
+    {
+        var generation = Cache.Generation;
+        var credential = Credential;
+        if (credential is null)
+        {
+            return (SvidFetchResult.Failed(SvidFetchFailure.Unavailable, "the agent has not joined the server yet: it is unreachable"), null, generation);
+        }
+
+        var answer = await _api.FetchSvidsAsync(credential.Credential, workload, key.Audiences, cancellationToken).ConfigureAwait(false);
+        if (answer.Outcome == ServerOutcome.Unauthenticated && Credential is { } current && !ReferenceEquals(current, credential))
+        {
+            // The credential was renewed while this request was on its way: ask once more with the new one.
+            answer = await _api.FetchSvidsAsync(current.Credential, workload, key.Audiences, cancellationToken).ConfigureAwait(false);
+        }
+
+        switch (answer.Outcome)
+        {
+            case ServerOutcome.Ok:
+                var svids = ToIssued(answer.Value!);
+                if (svids.Count == 0)
+                {
+                    return (SvidFetchResult.Failed(SvidFetchFailure.Denied, "no workload identity admits this workload"), null, generation);
+                }
+
+                var entry = new CachedSvids(key, workload, svids, _time.GetUtcNow());
+                return (SvidFetchResult.Ok(svids, fromCache: false), entry, generation);
+            case ServerOutcome.BadRequest:
+                return (SvidFetchResult.Failed(SvidFetchFailure.BadRequest, answer.Message), null, generation);
+            case ServerOutcome.Unauthenticated:
+            case ServerOutcome.Forbidden:
+                return (SvidFetchResult.Failed(SvidFetchFailure.Denied, answer.Message), null, generation);
+            default:
+                return (SvidFetchResult.Failed(SvidFetchFailure.Unavailable, answer.Message), null, generation);
+        }
+    }
+
+    private async Task<string?> RenewCachedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var due in Cache.TakeDueForRenewal(_time.GetUtcNow()))
+        {
+            var (result, entry, generation) = await IssueAsync(due.Key, due.Workload, cancellationToken).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                Cache.Put(entry, generation);
+                _logger.SvidsRenewed(due.Workload.Uid, due.Workload.Gid, TokenIds(entry.Svids));
+            }
+            else if (result.Failure == SvidFetchFailure.Unavailable)
+            {
+                return result.Message;
+            }
+            else
+            {
+                // No longer admitted: the next request asks the server and gets its answer.
+                Cache.Remove(due);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The server refused the credential. A stored credential the server no longer knows (401) is replaced by
+    /// joining with the join token, if one was given and not used yet; otherwise every fetch is denied.
+    /// </summary>
+    private async Task<string?> RejectedAsync(ServerOutcome outcome, string message, CancellationToken cancellationToken)
+    {
+        if (outcome == ServerOutcome.Unauthenticated && _joinTokenUnused)
+        {
+            var joined = await JoinAsync(cancellationToken).ConfigureAwait(false);
+            return joined.Outcome == ServerOutcome.Unavailable ? joined.Message : null;
+        }
+
+        Refuse(outcome, message);
+        return null;
+    }
+
+    private async Task<ServerAnswer<BotCredentialResponse>> JoinAsync(CancellationToken cancellationToken)
+    {
+        var joined = await _api.JoinAsync(_options.JoinToken!, cancellationToken).ConfigureAwait(false);
+        _joinTokenUnused &= joined.Outcome == ServerOutcome.Unavailable;
+        switch (joined.Outcome)
+        {
+            case ServerOutcome.Ok:
+                var credential = BotCredential.From(joined.Value!, _api.Server, _time.GetUtcNow());
+                _file.Save(credential);
+                SetCredential(credential);
+                _logger.Joined(credential.Bot, credential.TrustDomain, credential.Expires);
+                break;
+            case ServerOutcome.Unavailable:
+                break;
+            default:
+                Refuse(joined.Outcome, "the join token was refused: " + joined.Message);
+                break;
+        }
+
+        return joined;
+    }
+
+    private void PublishBundle(string trustDomain, KeySetDocument keySet)
+    {
+        JwtBundle bundle;
+        try
+        {
+            bundle = JwtBundle.FromServerKeySet(trustDomain, keySet.Json, keySet.ETag);
+        }
+        catch (JsonException e)
+        {
+            _logger.KeySetUnreadable(e.Message);
+            return;
+        }
+
+        if (Bundles.Current is { } current && current.SpiffeJson.AsSpan().SequenceEqual(bundle.SpiffeJson) && current.TrustDomain == bundle.TrustDomain)
+        {
+            return;
+        }
+
+        Bundles.Publish(bundle);
+        _logger.BundleChanged(trustDomain, string.Join(", ", bundle.Keys.Keys));
+    }
+
+    private void SetCredential(BotCredential credential) => Volatile.Write(ref _credential, credential);
+
+    private void Refuse(ServerOutcome outcome, string message)
+    {
+        if (Interlocked.Exchange(ref _refusal, message) is null)
+        {
+            _logger.ServerRefusedAgent(outcome, message);
+        }
+
+        Cache.Clear();
+    }
+
+    private void Accept()
+    {
+        if (Interlocked.Exchange(ref _refusal, null) is not null)
+        {
+            _logger.ServerAcceptsAgentAgain();
+        }
+    }
+
+    private TimeSpan RetryDelay(int failures)
+    {
+        var delay = TimeSpan.FromMilliseconds(250 * Math.Pow(2, Math.Min(failures, 16)));
+        return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
+    }
+
+    private static List<IssuedSvid> ToIssued(SvidResponse response)
+    {
+        var svids = new List<IssuedSvid>();
+        foreach (var item in response.Svids ?? [])
+        {
+            if (string.IsNullOrEmpty(item.SpiffeId) || string.IsNullOrEmpty(item.JwtSvid))
+            {
+                continue;
+            }
+
+            svids.Add(new IssuedSvid(item.SpiffeId, item.JwtSvid, item.Expires, item.Hint ?? item.WorkloadIdentity ?? "", item.Jti ?? ""));
+        }
+
+        return svids;
+    }
+
+    private static string TokenIds(IReadOnlyList<IssuedSvid> svids) => string.Join(", ", svids.Select(s => s.TokenId));
+}

@@ -1,0 +1,123 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Postern.Agent.Attestation;
+using Postern.Agent.Server;
+using Postern.Agent.Validation;
+
+namespace Postern.Agent.WorkloadApi;
+
+/// <summary>
+/// The SPIFFE Workload API, JWT profile: SVIDs for the attested caller, the trust domain's bundle, and
+/// local validation of JWT-SVIDs. The X.509 profile is not offered.
+/// </summary>
+internal sealed class WorkloadApiService(ServerLink link, JwtSvidValidator validator, ILogger<WorkloadApiService> logger)
+    : SpiffeWorkloadAPI.SpiffeWorkloadAPIBase
+{
+    private const string NoX509 = "Postern issues JWT-SVIDs only; the X.509 profile is not offered";
+
+    public override Task FetchX509SVID(X509SVIDRequest request, IServerStreamWriter<X509SVIDResponse> responseStream, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, NoX509));
+
+    public override Task FetchX509Bundles(X509BundlesRequest request, IServerStreamWriter<X509BundlesResponse> responseStream, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, NoX509));
+
+    public override async Task<JWTSVIDResponse> FetchJWTSVID(JWTSVIDRequest request, ServerCallContext context)
+    {
+        if (request.Audience.Count == 0 || request.Audience.Any(string.IsNullOrEmpty))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "audience must be specified: at least one, none empty"));
+        }
+
+        var workload = Attested(context);
+        var result = await link.FetchSvidsAsync(workload, request.Audience, context.CancellationToken).ConfigureAwait(false);
+        switch (result.Failure)
+        {
+            case SvidFetchFailure.Denied:
+                throw new RpcException(new Status(StatusCode.PermissionDenied, result.Message));
+            case SvidFetchFailure.BadRequest:
+                throw new RpcException(new Status(StatusCode.InvalidArgument, result.Message));
+            case SvidFetchFailure.Unavailable:
+                throw new RpcException(new Status(StatusCode.Unavailable, result.Message));
+        }
+
+        var svids = result.Svids.AsEnumerable();
+        if (request.SpiffeId.Length > 0)
+        {
+            svids = svids.Where(s => string.Equals(s.SpiffeId, request.SpiffeId, StringComparison.Ordinal));
+            if (!svids.Any())
+            {
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"no identity issued: '{request.SpiffeId}' is not among this workload's SPIFFE IDs"));
+            }
+        }
+
+        var response = new JWTSVIDResponse();
+        response.Svids.AddRange(svids.Select(s => new JWTSVID { SpiffeId = s.SpiffeId, Svid = s.Token, Hint = s.Hint }));
+        return response;
+    }
+
+    public override async Task FetchJWTBundles(JWTBundlesRequest request, IServerStreamWriter<JWTBundlesResponse> responseStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        Bundles.JwtBundle? sent = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var bundle = await link.Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                var response = new JWTBundlesResponse();
+                response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.SpiffeJson));
+                await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                sent = bundle;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the agent is stopping.
+        }
+    }
+
+    public override Task<ValidateJWTSVIDResponse> ValidateJWTSVID(ValidateJWTSVIDRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.Audience))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "audience must be specified"));
+        }
+
+        if (string.IsNullOrEmpty(request.Svid))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "svid must be specified"));
+        }
+
+        if (link.Bundles.Current is not { } bundle)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the agent has no bundle yet: the server has not been reached"));
+        }
+
+        var result = validator.Validate(request.Svid, request.Audience, bundle);
+        if (!result.IsValid)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, result.Reason));
+        }
+
+        return Task.FromResult(new ValidateJWTSVIDResponse
+        {
+            SpiffeId = result.SpiffeId!,
+            Claims = Struct.Parser.ParseJson(result.ClaimsJson),
+        });
+    }
+
+    private UnixWorkload Attested(ServerCallContext context)
+    {
+        var attestation = context.GetHttpContext().Features.Get<WorkloadAttestationFeature>()?.Result;
+        if (attestation?.Workload is { } workload)
+        {
+            return workload;
+        }
+
+        var reason = attestation?.Failure ?? "the connection was not attested";
+        logger.AttestationFailed(reason);
+        throw new RpcException(new Status(StatusCode.PermissionDenied, "could not attest the caller: " + reason));
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Postern.Agent;
+
+namespace Postern.Cli.Commands;
+
+/// <summary><c>postern agent</c>: serves the SPIFFE Workload API on a Unix socket until Ctrl+C or SIGTERM.</summary>
+internal static class AgentCommand
+{
+    public static Command Create(Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var server = new Option<string>("--server") { Description = "The Postern server's web address, e.g. https://postern.example.com:3080.", Required = true };
+        var joinToken = new Option<string?>("--join-token") { Description = "The one-time join token from 'postern bots add' (not needed once the data folder holds a credential)." };
+        var socket = new Option<string?>("--socket") { Description = $"The Workload API socket path (default: {AgentHost.EndpointSocketVariable}, unix:///path)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Where the agent keeps its credential, agent.json (default ./agent-data)." };
+        var caFile = TrustOptions.CaFile();
+        var insecure = TrustOptions.Insecure();
+        var command = new Command("agent", "Serve the SPIFFE Workload API (JWT-SVIDs) on a Unix socket for the workloads on this host.")
+        {
+            server, joinToken, socket, dataDir, caFile, insecure,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(server)!,
+            parse.GetValue(joinToken),
+            parse.GetValue(socket) ?? AgentHost.SocketPathFromEndpoint(environment(AgentHost.EndpointSocketVariable)),
+            parse.GetValue(dataDir) ?? "agent-data",
+            parse.GetValue(caFile),
+            parse.GetValue(insecure),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string server, string? joinToken, string? socket, string dataDir, string? caFile, bool insecure, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri) || (serverUri.Scheme != Uri.UriSchemeHttps && serverUri.Scheme != Uri.UriSchemeHttp))
+        {
+            await error.WriteLineAsync($"postern: --server '{server}' is not an absolute https:// URL").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (string.IsNullOrWhiteSpace(socket))
+        {
+            await error.WriteLineAsync($"postern: give the socket path with --socket or {AgentHost.EndpointSocketVariable}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (caFile is not null && insecure)
+        {
+            await error.WriteLineAsync("postern: --ca-file and --insecure exclude each other").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (caFile is not null && !File.Exists(caFile))
+        {
+            await error.WriteLineAsync($"postern: --ca-file '{caFile}' not found").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var options = new AgentOptions
+        {
+            Server = serverUri,
+            JoinToken = joinToken,
+            SocketPath = socket,
+            DataDir = dataDir,
+            CaFile = caFile,
+            InsecureSkipServerCertificateCheck = insecure,
+        };
+
+        AgentHost host;
+        try
+        {
+            host = await AgentHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentStartException e)
+        {
+            await error.WriteLineAsync($"postern: agent cannot start: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (IOException e)
+        {
+            await error.WriteLineAsync($"postern: agent cannot start: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            await output.WriteLineAsync($"Postern agent serving the Workload API on {host.SocketPath} (bot '{host.Bot ?? "not joined yet"}', trust domain '{host.TrustDomain ?? "unknown yet"}').").ConfigureAwait(false);
+            await output.WriteLineAsync($"Workloads: export {AgentHost.EndpointSocketVariable}=unix://{host.SocketPath}").ConfigureAwait(false);
+            try
+            {
+                await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+}

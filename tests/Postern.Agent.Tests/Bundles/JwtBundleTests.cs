@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json;
+using Postern.Agent.Bundles;
+
+namespace Postern.Agent.Tests.Bundles;
+
+public sealed class JwtBundleTests
+{
+    private const string ServerKeySet = """
+        {"keys":[
+          {"kty":"RSA","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB","alg":"RS256","use":"sig","kid":"rsa-1"},
+          {"kty":"RSA","n":"sXch","e":"AQAB","alg":"RS256","use":"enc","kid":"for-encryption"},
+          {"kty":"RSA","n":"sXch","e":"AQAB","alg":"RS256","use":"sig"},
+          {"kty":"oct","k":"c2VjcmV0","kid":"symmetric"}
+        ]}
+        """;
+
+    [Fact]
+    public void The_SPIFFE_bundle_keeps_the_signing_keys_with_their_kid_and_use_jwt_svid()
+    {
+        var bundle = JwtBundle.FromServerKeySet("example.com", Encoding.UTF8.GetBytes(ServerKeySet), "\"e1\"");
+
+        Assert.Equal("spiffe://example.com", bundle.TrustDomainId);
+        Assert.Equal("\"e1\"", bundle.ETag);
+        var key = Assert.Single(JsonDocument.Parse(bundle.SpiffeJson).RootElement.GetProperty("keys").EnumerateArray());
+        Assert.Equal("jwt-svid", key.GetProperty("use").GetString());
+        Assert.Equal("rsa-1", key.GetProperty("kid").GetString());
+        Assert.Equal("RSA", key.GetProperty("kty").GetString());
+        Assert.Equal("AQAB", key.GetProperty("e").GetString());
+        Assert.Equal(["rsa-1"], bundle.Keys.Keys);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("{\"keys\":{}}")]
+    [InlineData("not json")]
+    public void A_document_that_is_not_a_key_set_is_refused(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => JwtBundle.FromServerKeySet("example.com", Encoding.UTF8.GetBytes(json), null));
+    }
+}

@@ -1,0 +1,255 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Postern.Agent.Tests.Infrastructure;
+
+/// <summary>
+/// The server's bot and workload identity API as the agent sees it, in memory: join tokens, bot
+/// credentials, a lock switch, a policy revision, SVIDs signed with a real RS256 key, and the key set
+/// with an ETag. It can be made unreachable. Policy: uid → SPIFFE ID paths.
+/// </summary>
+internal sealed class FakeServer : HttpMessageHandler
+{
+    public const string TrustDomain = "test.example.com";
+
+    private readonly object _lock = new();
+    private readonly HashSet<string> _joinTokens = [];
+    private readonly Dictionary<string, string> _credentials = [];
+    private readonly List<(string Kid, RSA Key)> _keys = [];
+    private readonly TimeProvider _time;
+    private int _keyVersion;
+
+    public FakeServer(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        RotateKey();
+    }
+
+    /// <summary>SPIFFE ID paths per uid; a uid not here is denied with 403.</summary>
+    public Dictionary<uint, string[]> PathsByUid { get; } = [];
+
+    public bool Reachable { get; set; } = true;
+
+    public bool Locked { get; set; }
+
+    public long PolicyRevision { get; set; } = 1;
+
+    public TimeSpan CredentialTtl { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan SvidTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    public int SvidRequests;
+
+    public int RenewRequests;
+
+    public List<JsonObject> SvidRequestBodies { get; } = [];
+
+    public RSA SigningKey => _keys[^1].Key;
+
+    public string SigningKeyId => _keys[^1].Kid;
+
+    public string AddJoinToken()
+    {
+        var token = "join-" + Guid.NewGuid().ToString("N");
+        lock (_lock)
+        {
+            _joinTokens.Add(token);
+        }
+
+        return token;
+    }
+
+    /// <summary>A new signing key, published next to the old one (the key set and its ETag change).</summary>
+    public void RotateKey()
+    {
+        lock (_lock)
+        {
+            _keyVersion++;
+            _keys.Add(($"key-{_keyVersion}", RSA.Create(2048)));
+        }
+    }
+
+    public string Sign(JsonObject claims, string? kid = null, RSA? key = null)
+    {
+        var header = new JsonObject { ["alg"] = "RS256", ["kid"] = kid ?? SigningKeyId, ["typ"] = "JWT" };
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
+        var signature = (key ?? SigningKey).SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return input + "." + Base64Url.EncodeToString(signature);
+    }
+
+    public string KeySetJson()
+    {
+        lock (_lock)
+        {
+            var keys = new JsonArray();
+            foreach (var (kid, key) in _keys)
+            {
+                var parameters = key.ExportParameters(false);
+                keys.Add(new JsonObject
+                {
+                    ["kty"] = "RSA",
+                    ["n"] = Base64Url.EncodeToString(parameters.Modulus),
+                    ["e"] = Base64Url.EncodeToString(parameters.Exponent),
+                    ["alg"] = "RS256",
+                    ["use"] = "sig",
+                    ["kid"] = kid,
+                });
+            }
+
+            return new JsonObject { ["keys"] = keys }.ToJsonString();
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!Reachable)
+        {
+            throw new HttpRequestException("Connection refused (fake server is down)");
+        }
+
+        var path = request.RequestUri!.AbsolutePath;
+        var body = request.Content is null ? null : JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken))?.AsObject();
+        lock (_lock)
+        {
+            return (request.Method.Method, path) switch
+            {
+                ("POST", "/v1/bots/join") => Join(body!),
+                ("POST", "/v1/bots/renew") => Renew(request),
+                ("POST", "/v1/workload-identity/jwt-svids") => IssueSvids(request, body!),
+                ("GET", "/v1/workload-identity/policy") => Policy(request),
+                ("GET", "/workload-identity/jwt-jwks.json") => KeySet(request),
+                _ => Error(HttpStatusCode.NotFound, "no such endpoint"),
+            };
+        }
+    }
+
+    private HttpResponseMessage Join(JsonObject body)
+    {
+        var token = body["token"]?.GetValue<string>() ?? "";
+        if (!_joinTokens.Remove(token))
+        {
+            return Error(HttpStatusCode.Unauthorized, "the join token is unknown, used or expired");
+        }
+
+        return NewCredential();
+    }
+
+    private HttpResponseMessage Renew(HttpRequestMessage request)
+    {
+        RenewRequests++;
+        if (Authenticate(request) is { } failure)
+        {
+            return failure;
+        }
+
+        _credentials.Remove(request.Headers.Authorization!.Parameter!);
+        return NewCredential();
+    }
+
+    private HttpResponseMessage NewCredential()
+    {
+        var credential = "cred-" + Guid.NewGuid().ToString("N");
+        _credentials[credential] = "agent";
+        return Json(new JsonObject
+        {
+            ["bot"] = "agent",
+            ["credential"] = credential,
+            ["expires"] = (_time.GetUtcNow() + CredentialTtl).ToString("O"),
+            ["trust_domain"] = TrustDomain,
+        });
+    }
+
+    private HttpResponseMessage IssueSvids(HttpRequestMessage request, JsonObject body)
+    {
+        SvidRequests++;
+        SvidRequestBodies.Add(body);
+        if (Authenticate(request) is { } failure)
+        {
+            return failure;
+        }
+
+        var uid = body["workload"]!["unix"]!["uid"]!.GetValue<uint>();
+        var audiences = body["audiences"]!.AsArray().Select(a => a!.GetValue<string>()).ToArray();
+        if (audiences.Length == 0)
+        {
+            return Error(HttpStatusCode.BadRequest, "at least one audience is required");
+        }
+
+        if (!PathsByUid.TryGetValue(uid, out var paths))
+        {
+            return Error(HttpStatusCode.Forbidden, $"no workload identity admits uid {uid}");
+        }
+
+        var now = _time.GetUtcNow();
+        var expires = now + SvidTtl;
+        var svids = new JsonArray();
+        foreach (var path in paths)
+        {
+            var jti = Guid.NewGuid().ToString("N");
+            var spiffeId = $"spiffe://{TrustDomain}{path}";
+            var claims = new JsonObject
+            {
+                ["sub"] = spiffeId,
+                ["aud"] = new JsonArray(audiences.Select(a => (JsonNode)a!).ToArray()),
+                ["exp"] = expires.ToUnixTimeSeconds(),
+                ["iat"] = now.ToUnixTimeSeconds(),
+                ["jti"] = jti,
+                ["iss"] = "https://127.0.0.1/workload-identity",
+            };
+            svids.Add(new JsonObject
+            {
+                ["spiffe_id"] = spiffeId,
+                ["jwt_svid"] = Sign(claims),
+                ["expires"] = DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()).ToString("O"),
+                ["jti"] = jti,
+                ["workload_identity"] = "by-uid",
+            });
+        }
+
+        return Json(new JsonObject { ["svids"] = svids });
+    }
+
+    private HttpResponseMessage Policy(HttpRequestMessage request) =>
+        Authenticate(request) ?? Json(new JsonObject { ["revision"] = PolicyRevision });
+
+    private HttpResponseMessage KeySet(HttpRequestMessage request)
+    {
+        var json = KeySetJson();
+        var etag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16] + "\"";
+        if (request.Headers.IfNoneMatch.Any(t => t.Tag == etag))
+        {
+            var notModified = new HttpResponseMessage(HttpStatusCode.NotModified);
+            notModified.Headers.ETag = new System.Net.Http.Headers.EntityTagHeaderValue(etag);
+            return notModified;
+        }
+
+        var response = Json(JsonNode.Parse(json)!);
+        response.Headers.ETag = new System.Net.Http.Headers.EntityTagHeaderValue(etag);
+        return response;
+    }
+
+    private HttpResponseMessage? Authenticate(HttpRequestMessage request)
+    {
+        var credential = request.Headers.Authorization?.Parameter;
+        if (credential is null || !_credentials.ContainsKey(credential))
+        {
+            return Error(HttpStatusCode.Unauthorized, "unknown or expired credential");
+        }
+
+        return Locked ? Error(HttpStatusCode.Forbidden, "bot 'agent' is locked") : null;
+    }
+
+    private static HttpResponseMessage Json(JsonNode body) => new(HttpStatusCode.OK)
+    {
+        Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+    };
+
+    private static HttpResponseMessage Error(HttpStatusCode status, string message) => new(status)
+    {
+        Content = new StringContent(JsonSerializer.Serialize(new { error = message }), Encoding.UTF8, "application/json"),
+    };
+}

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Postern.Cli;
+using Postern.Cli.Commands;
+using Postern.Server.Tests.Infrastructure;
+
+namespace Postern.Server.Tests.Agent;
+
+/// <summary><c>postern agent</c>, parsed and invoked as a user would type it.</summary>
+public sealed class AgentCommandTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(Command command, string[] args, CancellationToken cancellationToken = default)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var root = new RootCommand { command };
+        var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("no socket", new[] { "agent", "--server", "https://127.0.0.1:1", "--join-token", "t" }, "--socket or SPIFFE_ENDPOINT_SOCKET")]
+    [InlineData("not a URL", new[] { "agent", "--server", "postern:3080", "--join-token", "t", "--socket", "/tmp/x.sock" }, "is not an absolute https:// URL")]
+    [InlineData("both trust options", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--ca-file", "c.pem", "--insecure" }, "exclude each other")]
+    [InlineData("missing CA file", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--ca-file", "/nonexistent/c.pem" }, "not found")]
+    public async Task A_wrong_command_line_exits_2_saying_what_is_wrong(string row, string[] args, string message)
+    {
+        var (exit, _, error) = await RunAsync(AgentCommand.Create(_ => null), args);
+
+        Assert.True(exit == 2, row);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agent_joins_serves_the_socket_named_by_SPIFFE_ENDPOINT_SOCKET_and_stops_on_cancel()
+    {
+        await using var server = await TestPostern.StartAsync(_dir.File("server"));
+        var admin = new AdminApi(server);
+        await admin.CreateAsync("""
+            kind: role
+            version: v1
+            metadata: { name: workload }
+            spec:
+              allow:
+                workload_identity_labels: { "*": "*" }
+            ---
+            kind: workload_identity
+            version: v1
+            metadata: { name: by-uid }
+            spec:
+              spiffe:
+                id: /uid/{{workload.unix.uid}}
+            """);
+        using var added = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
+        var token = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var socket = _dir.File("workload.sock");
+        var command = AgentCommand.Create(name => name == "SPIFFE_ENDPOINT_SOCKET" ? "unix://" + socket : null);
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var running = RunAsync(command, ["agent", "--server", server.BaseUrl, "--join-token", token, "--data-dir", _dir.File("agent"), "--ca-file", server.CertificatePath], stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!File.Exists(socket) && !running.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var (fetchExit, answer) = await NodeScript.RunAsync("workload-api.mjs", server.CertificatePath, "--socket", socket, "--aud", "cli", "--server", server.BaseUrl);
+        await stop.CancelAsync();
+        var (exit, output, error) = await running;
+
+        Assert.True(fetchExit == 0, answer.ToString());
+        Assert.Equal("spiffe://test.example.com/uid/0", answer.GetProperty("spiffe_id").GetString());
+        Assert.Equal(0, exit);
+        Assert.Contains($"serving the Workload API on {socket}", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
+        Assert.False(File.Exists(socket));
+    }
+
+    [Fact]
+    public async Task A_refused_join_token_exits_1_with_the_servers_reason()
+    {
+        await using var server = await TestPostern.StartAsync(_dir.File("server"));
+
+        var (exit, _, error) = await RunAsync(AgentCommand.Create(_ => null),
+            ["agent", "--server", server.BaseUrl, "--join-token", "not-a-token", "--socket", _dir.File("w.sock"), "--data-dir", _dir.File("agent"), "--insecure"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("postern: agent cannot start: the server refused the join token", error, StringComparison.Ordinal);
+    }
+}
