@@ -1,4 +1,5 @@
 using System.Net;
+using Postern.Authority;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -12,7 +13,7 @@ namespace Postern.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] RootFields =
-        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "apps"];
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps"];
 
     /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
@@ -95,6 +96,7 @@ public static partial class ConfigLoader
 
         var appAccess = ReadAppAccess(c, map);
         var workloadIdentity = ReadWorkloadIdentity(c, map);
+        var authorities = ReadAuthorities(c, map);
         var apps = AppConfigReader.Read(c, map);
 
         return listen is null
@@ -109,6 +111,7 @@ public static partial class ConfigLoader
                 Storage = storage,
                 AppAccess = appAccess,
                 WorkloadIdentity = workloadIdentity,
+                Authorities = authorities,
                 Apps = apps,
             };
     }
@@ -224,6 +227,90 @@ public static partial class ConfigLoader
         }
 
         return new WorkloadIdentityConfig { TrustDomain = trustDomain, DefaultTtl = defaultTtl, MaxTtl = maxTtl };
+    }
+
+    private static AuthoritiesConfig ReadAuthorities(YamlCursor c, Dictionary<string, YamlNode>? root)
+    {
+        const string Section = "authorities";
+        var map = root is not null && root.TryGetValue(Section, out var node) ? c.Mapping(node, Section, "key_set_max_age", "clock_skew", "jwt", "workload") : null;
+        var defaults = new AuthoritiesConfig();
+        return new AuthoritiesConfig
+        {
+            KeySetMaxAge = Duration(c, map, Section, "key_set_max_age", defaults.KeySetMaxAge, TimeSpan.Zero, TimeSpan.FromDays(1)),
+            ClockSkew = Duration(c, map, Section, "clock_skew", defaults.ClockSkew, TimeSpan.Zero, TimeSpan.FromHours(1)),
+            Jwt = ReadAuthority(c, map, "jwt"),
+            Workload = ReadAuthority(c, map, "workload"),
+        };
+    }
+
+    private static AuthorityConfig ReadAuthority(YamlCursor c, Dictionary<string, YamlNode>? authorities, string name)
+    {
+        var path = $"authorities.{name}";
+        var map = authorities is not null && authorities.TryGetValue(name, out var node) ? c.Mapping(node, path, "keys", "rotation") : null;
+        var keys = map is not null && map.TryGetValue("keys", out var keysNode) ? c.Mapping(keysNode, $"{path}.keys", "algorithm", "pkcs11") : null;
+        var algorithm = c.String(keys, "algorithm", $"{path}.keys") ?? SigningAlgorithm.RS256;
+        if (algorithm is not (SigningAlgorithm.RS256 or SigningAlgorithm.ES256))
+        {
+            c.Error($"{path}.keys.algorithm", $"unsupported algorithm '{algorithm}' (expected RS256 or ES256)");
+            algorithm = SigningAlgorithm.RS256;
+        }
+
+        Pkcs11Config? pkcs11 = null;
+        if (keys is not null && keys.TryGetValue("pkcs11", out var pkcs11Node))
+        {
+            var hsmPath = $"{path}.keys.pkcs11";
+            var hsm = c.Mapping(pkcs11Node, hsmPath, "module", "slot", "token_label", "pin_env");
+            var module = c.String(hsm, "module", hsmPath);
+            var slot = c.Integer(hsm, "slot", hsmPath);
+            var label = c.String(hsm, "token_label", hsmPath);
+            var pinEnv = c.String(hsm, "pin_env", hsmPath);
+            if (module is null)
+            {
+                c.Error($"{hsmPath}.module", "required: the path of the PKCS#11 module");
+            }
+            else if (!System.IO.Path.IsPathRooted(module))
+            {
+                c.Error($"{hsmPath}.module", $"'{module}' is not an absolute path");
+            }
+
+            if ((slot is null) == (label is null))
+            {
+                c.Error(hsmPath, "give exactly one of slot and token_label");
+            }
+            else if (slot < 0)
+            {
+                c.Error($"{hsmPath}.slot", $"'{slot}' is not a slot id");
+            }
+
+            if (pinEnv is null)
+            {
+                c.Error($"{hsmPath}.pin_env", "required: the environment variable that holds the user PIN");
+            }
+
+            if (module is not null && pinEnv is not null)
+            {
+                pkcs11 = new Pkcs11Config { Module = module, Slot = slot is >= 0 ? (ulong)slot : null, TokenLabel = label, PinEnv = pinEnv };
+            }
+        }
+
+        RotationSchedule? rotation = null;
+        if (map is not null && map.TryGetValue("rotation", out var rotationNode))
+        {
+            var rotationPath = $"{path}.rotation";
+            var schedule = c.Mapping(rotationNode, rotationPath, "every", "grace");
+            var every = Duration(c, schedule, rotationPath, "every", TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
+            TimeSpan? grace = c.String(schedule, "grace", rotationPath) is null ? null : Duration(c, schedule, rotationPath, "grace", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromDays(30));
+            if (every == TimeSpan.Zero)
+            {
+                c.Error($"{rotationPath}.every", "required: how long a key signs before the next rotation starts (e.g. 90d)");
+            }
+            else
+            {
+                rotation = new RotationSchedule { Every = every, Grace = grace };
+            }
+        }
+
+        return new AuthorityConfig { Algorithm = algorithm, Pkcs11 = pkcs11, Rotation = rotation };
     }
 
     private static TimeSpan Duration(YamlCursor c, Dictionary<string, YamlNode>? map, string section, string field, TimeSpan fallback, TimeSpan min, TimeSpan max)

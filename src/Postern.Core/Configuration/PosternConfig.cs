@@ -30,6 +30,9 @@ public sealed record PosternConfig
     /// <summary>The <c>workload_identity</c> section.</summary>
     public WorkloadIdentityConfig WorkloadIdentity { get; init; } = new();
 
+    /// <summary>The <c>authorities</c> section: keys and rotation of each authority.</summary>
+    public AuthoritiesConfig Authorities { get; init; } = new();
+
     /// <summary>The SPIFFE trust domain: configured, or the cluster name in lower case.</summary>
     public string TrustDomain => WorkloadIdentity.TrustDomain ?? ClusterName.ToLowerInvariant();
 
