@@ -87,7 +87,7 @@ public class SigningBenchmarks
         foreach (var type in CertAuthorityTypes.All)
         {
             var key = AuthorityKeys.Generate(type, alg, kek, DateTimeOffset.UnixEpoch);
-            authorities.Set(CertAuthority.Open(type, new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] }, 1, kek, "bench"));
+            authorities.Set(CertAuthority.Open(type, new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] }, 1, new AuthorityKeyring(kek, "bench")));
         }
 
         return authorities;

@@ -111,9 +111,11 @@ public sealed class PosternHost : IAsyncDisposable
         var bootstrap = new AuthorityBootstrap(
             new StoreLocation(config, options.Time),
             kekSource,
+            config.Authorities,
+            new Dictionary<CertAuthorityType, IKeyVault>(),
             options.Time,
             bootLoggers.CreateLogger("Postern.Server.Startup"));
-        var (store, kek, authorities) = await bootstrap.RunAsync(cancellationToken).ConfigureAwait(false);
+        var (store, keyring, authorities) = await bootstrap.RunAsync(cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -152,7 +154,8 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton<WorkloadIdentity.BotAuthority>();
             services.AddSingleton<WorkloadIdentity.JwtSvidIssuer>();
             services.AddHttpForwarder();
-            services.AddStoreDataProtection(store, kek);
+            services.AddStoreDataProtection(store, keyring.Kek);
+            services.AddSingleton(keyring);
             services.AddAntiforgery(o =>
             {
                 o.Cookie.Name = settings.AntiforgeryCookie;
@@ -162,7 +165,7 @@ public sealed class PosternHost : IAsyncDisposable
             });
             services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
             services.AddHostedService(sp => new AuthorityFollower(
-                store, authorities, kek, kekSource.Origin, options.Time,
+                store, authorities, keyring, options.Time,
                 sp.GetRequiredService<ILogger<AuthorityFollower>>()));
 
             var app = builder.Build();

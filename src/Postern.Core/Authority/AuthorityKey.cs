@@ -12,8 +12,11 @@ public sealed record AuthorityKey
     /// <summary>The public key's JWK members (<c>kty</c>, and <c>n</c>/<c>e</c> or <c>crv</c>/<c>x</c>/<c>y</c>).</summary>
     public required IReadOnlyDictionary<string, string> PublicJwk { get; init; }
 
-    /// <summary>The PKCS#8 private key, sealed under the key-encryption key.</summary>
-    public required SealedKey PrivateKey { get; init; }
+    /// <summary>
+    /// The PKCS#8 private key, sealed under the key-encryption key; <c>null</c> when the key lives in an
+    /// <see cref="IKeyVault"/> and the store holds only a reference to it.
+    /// </summary>
+    public SealedKey? PrivateKey { get; init; }
 
     /// <summary>When the key was made.</summary>
     public required DateTimeOffset Created { get; init; }

@@ -42,6 +42,11 @@ public static class AuthorityKeys
     /// </summary>
     public static AsymmetricSecurityKey? Open(CertAuthorityType type, AuthorityKey key, KeyEncryptionKey kek)
     {
+        if (key.PrivateKey is null)
+        {
+            return null;
+        }
+
         var pkcs8 = kek.Open(key.PrivateKey, SealContext(type, key.Kid));
         if (pkcs8 is null)
         {

@@ -49,15 +49,14 @@ public sealed class CertAuthority
     /// <summary>The published key set (<c>use: sig</c>).</summary>
     public CachedJson KeySet { get; }
 
-    /// <summary>Opens every key of <paramref name="document"/> with <paramref name="kek"/>.</summary>
-    /// <exception cref="KeyEncryptionKeyException"><paramref name="kek"/> cannot open a key.</exception>
-    public static CertAuthority Open(CertAuthorityType type, CertAuthorityDocument document, long revision, KeyEncryptionKey kek, string kekOrigin)
+    /// <summary>Opens every key of <paramref name="document"/> with <paramref name="keyring"/>.</summary>
+    /// <exception cref="KeyEncryptionKeyException">A key cannot be opened.</exception>
+    public static CertAuthority Open(CertAuthorityType type, CertAuthorityDocument document, long revision, AuthorityKeyring keyring)
     {
         SigningCredentials? signing = null;
         foreach (var key in document.Keys)
         {
-            var opened = AuthorityKeys.Open(type, key, kek)
-                ?? throw new KeyEncryptionKeyException(DescribeMismatch(type, key, kek, kekOrigin));
+            var opened = keyring.Open(type, key);
             if (key.Kid == document.SigningKid)
             {
                 signing = new SigningCredentials(opened, key.Alg);
@@ -68,10 +67,4 @@ public sealed class CertAuthority
             ? throw new InvalidDataException($"the {type.Name()} authority's signing key {document.SigningKid} is not among its keys")
             : new CertAuthority(type, document, revision, signing);
     }
-
-    private static string DescribeMismatch(CertAuthorityType type, AuthorityKey key, KeyEncryptionKey kek, string kekOrigin) =>
-        key.PrivateKey.KekId == kek.Id
-            ? $"the {type.Name()} authority's key {key.Kid} could not be decrypted with the key-encryption key from {kekOrigin} (id {kek.Id}): the stored key is damaged"
-            : $"the key-encryption key from {kekOrigin} (id {kek.Id}) is not the one that sealed the {type.Name()} authority's keys (id {key.PrivateKey.KekId}); "
-              + "restore the original key file or POSTERN_KEK. Postern will not make new keys, since every verifier trusts the current ones";
 }

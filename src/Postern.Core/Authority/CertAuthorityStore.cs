@@ -17,7 +17,7 @@ public sealed class CertAuthorityStore(IBackend backend, TimeProvider time)
     /// Returns whether any authority is stored.
     /// </summary>
     /// <exception cref="KeyEncryptionKeyException">An authority is stored but <paramref name="kek"/> is missing or wrong.</exception>
-    public async Task<bool> VerifyKeyEncryptionKeyAsync(KeyEncryptionKey? kek, string kekOrigin, CancellationToken cancellationToken)
+    public async Task<bool> VerifyKeyEncryptionKeyAsync(KeyEncryptionKey? kek, string kekOrigin, Func<KeyEncryptionKey, AuthorityKeyring> keyring, CancellationToken cancellationToken)
     {
         var any = false;
         foreach (var type in CertAuthorityTypes.All)
@@ -31,12 +31,12 @@ public sealed class CertAuthorityStore(IBackend backend, TimeProvider time)
             if (kek is null)
             {
                 throw new KeyEncryptionKeyException(
-                    $"the store holds the {type.Name()} authority, sealed with key-encryption key id {document.Keys.FirstOrDefault()?.PrivateKey.KekId}, "
+                    $"the store holds the {type.Name()} authority, sealed with key-encryption key id {document.Keys.FirstOrDefault(k => k.PrivateKey is not null)?.PrivateKey!.KekId}, "
                     + $"but there is no key-encryption key at {kekOrigin}. Restore that file or set POSTERN_KEK; "
                     + "Postern will not make new keys, since every verifier trusts the current ones");
             }
 
-            _ = CertAuthority.Open(type, document, revision, kek, kekOrigin);
+            _ = CertAuthority.Open(type, document, revision, keyring(kek));
         }
 
         return any;
@@ -46,21 +46,21 @@ public sealed class CertAuthorityStore(IBackend backend, TimeProvider time)
     /// The authority of <paramref name="type"/>, created with a new <paramref name="alg"/> key when the
     /// store has none. Creation is a conditional write, so that instances starting together agree on one.
     /// </summary>
-    public async Task<CertAuthority> EnsureAsync(CertAuthorityType type, string alg, KeyEncryptionKey kek, string kekOrigin, CancellationToken cancellationToken)
+    public async Task<CertAuthority> EnsureAsync(CertAuthorityType type, string alg, AuthorityKeyring keyring, CancellationToken cancellationToken)
     {
         while (true)
         {
             if (await ReadAsync(type, cancellationToken).ConfigureAwait(false) is var (document, revision))
             {
-                return CertAuthority.Open(type, document, revision, kek, kekOrigin);
+                return CertAuthority.Open(type, document, revision, keyring);
             }
 
-            var key = AuthorityKeys.Generate(type, alg, kek, time.GetUtcNow());
+            var key = keyring.Generate(type, alg, time.GetUtcNow());
             var created = new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] };
             var result = await backend.CompareAndSwapAsync(type.StoreKey(), Revision.Absent, AuthorityJson.Serialize(created), null, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
-                return CertAuthority.Open(type, created, result.Revision, kek, kekOrigin);
+                return CertAuthority.Open(type, created, result.Revision, keyring);
             }
 
             // Another instance created it first: use theirs.

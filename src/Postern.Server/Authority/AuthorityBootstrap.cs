@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Postern.Authority;
+using Postern.Configuration;
 using Postern.Server.Storage;
 using Postern.Storage;
 
@@ -10,13 +11,19 @@ namespace Postern.Server.Authority;
 /// key-encryption key is checked against the stored authorities through a read-only handle
 /// first, and only then is the store opened for writing and missing authorities created.
 /// </summary>
-internal sealed class AuthorityBootstrap(StoreLocation location, KeyEncryptionKeySource kekSource, TimeProvider time, ILogger logger)
+internal sealed class AuthorityBootstrap(
+    StoreLocation location,
+    KeyEncryptionKeySource kekSource,
+    AuthoritiesConfig config,
+    IReadOnlyDictionary<CertAuthorityType, IKeyVault> vaults,
+    TimeProvider time,
+    ILogger logger)
 {
-    public async Task<(IBackend Store, KeyEncryptionKey Kek, CertAuthorities Authorities)> RunAsync(CancellationToken cancellationToken)
+    public async Task<(IBackend Store, AuthorityKeyring Keyring, CertAuthorities Authorities)> RunAsync(CancellationToken cancellationToken)
     {
         var kek = kekSource.Load();
         await location.InspectExistingAsync(
-            existing => new CertAuthorityStore(existing, time).VerifyKeyEncryptionKeyAsync(kek, kekSource.Origin, cancellationToken),
+            existing => new CertAuthorityStore(existing, time).VerifyKeyEncryptionKeyAsync(kek, kekSource.Origin, k => new AuthorityKeyring(k, kekSource.Origin, vaults), cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
         if (kek is null)
@@ -25,6 +32,7 @@ internal sealed class AuthorityBootstrap(StoreLocation location, KeyEncryptionKe
             logger.KeyEncryptionKeyCreated(kekSource.FilePath);
         }
 
+        var keyring = new AuthorityKeyring(kek, kekSource.Origin, vaults);
         var store = await location.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -32,12 +40,12 @@ internal sealed class AuthorityBootstrap(StoreLocation location, KeyEncryptionKe
             var authorityStore = new CertAuthorityStore(store, time);
             foreach (var type in CertAuthorityTypes.All)
             {
-                var authority = await authorityStore.EnsureAsync(type, SigningAlgorithm.RS256, kek, kekSource.Origin, cancellationToken).ConfigureAwait(false);
+                var authority = await authorityStore.EnsureAsync(type, config.For(type).Algorithm, keyring, cancellationToken).ConfigureAwait(false);
                 authorities.Set(authority);
                 logger.AuthorityLoaded(type.Name(), authority.SigningKid, authority.SigningCredentials.Algorithm, authority.Document.Keys.Count);
             }
 
-            return (store, kek, authorities);
+            return (store, keyring, authorities);
         }
         catch
         {

@@ -10,7 +10,7 @@ namespace Postern.Server.Authority;
 /// authority whenever another instance or a rotation changes it.
 /// </summary>
 internal sealed class AuthorityFollower(
-    IBackend store, CertAuthorities authorities, KeyEncryptionKey kek, string kekOrigin, TimeProvider time, ILogger<AuthorityFollower> logger)
+    IBackend store, CertAuthorities authorities, AuthorityKeyring keyring, TimeProvider time, ILogger<AuthorityFollower> logger)
     : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -66,7 +66,7 @@ internal sealed class AuthorityFollower(
     {
         try
         {
-            authorities.Set(CertAuthority.Open(type, AuthorityJson.Deserialize(json, type), revision, kek, kekOrigin));
+            authorities.Set(CertAuthority.Open(type, AuthorityJson.Deserialize(json, type), revision, keyring));
         }
         catch (Exception e) when (e is KeyEncryptionKeyException or InvalidDataException)
         {

@@ -47,7 +47,7 @@ public sealed class AuthorityKeysTests
         var document = new CertAuthorityDocument { Type = "jwt", SigningKid = key.Kid, Keys = [key] };
         var wrong = KeyEncryptionKey.Generate();
 
-        var error = Assert.Throws<KeyEncryptionKeyException>(() => CertAuthority.Open(CertAuthorityType.Jwt, document, 1, wrong, "/data/kek"));
+        var error = Assert.Throws<KeyEncryptionKeyException>(() => CertAuthority.Open(CertAuthorityType.Jwt, document, 1, new AuthorityKeyring(wrong, "/data/kek")));
 
         Assert.Contains(wrong.Id, error.Message, StringComparison.Ordinal);
         Assert.Contains(kek.Id, error.Message, StringComparison.Ordinal);

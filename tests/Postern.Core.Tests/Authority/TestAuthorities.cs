@@ -9,7 +9,7 @@ internal static class TestAuthorities
     {
         var key = AuthorityKeys.Generate(type, alg, kek, DateTimeOffset.UnixEpoch);
         var document = new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] };
-        return CertAuthority.Open(type, document, revision: 1, kek, "test");
+        return CertAuthority.Open(type, document, revision: 1, new AuthorityKeyring(kek, "test"));
     }
 
     public static CertAuthorities Both(string alg = SigningAlgorithm.RS256)
