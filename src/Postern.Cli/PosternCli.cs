@@ -15,6 +15,7 @@ internal static class PosternCli
             AuditCommand.Create(),
             JwtCommand.Create(),
             BotsCommand.Create(),
+            CaCommand.Create(),
             SvidCommand.Create(),
             AgentCommand.Create(),
         };

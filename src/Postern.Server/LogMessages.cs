@@ -46,4 +46,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(1040, LogLevel.Error, "Could not write a {EventType} audit event")]
     public static partial void AuditFailed(this ILogger logger, string eventType, Exception exception);
+
+    [LoggerMessage(1050, LogLevel.Information, "The {Authority} authority moved from {From} to {To} ({Cause}); key {SigningKid} signs")]
+    public static partial void AuthorityRotated(this ILogger logger, string authority, string from, string to, string cause, string signingKid);
+
+    [LoggerMessage(1051, LogLevel.Error, "Rotating the {Authority} authority failed; retrying")]
+    public static partial void RotationFailed(this ILogger logger, string authority, Exception exception);
 }

@@ -164,6 +164,8 @@ public sealed class PosternHost : IAsyncDisposable
                 o.FormFieldName = "_csrf";
             });
             services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+            services.AddSingleton<AuthorityRotator>();
+            services.AddHostedService(sp => sp.GetRequiredService<AuthorityRotator>());
             services.AddHostedService(sp => new AuthorityFollower(
                 store, authorities, keyring, options.Time,
                 sp.GetRequiredService<ILogger<AuthorityFollower>>()));
@@ -184,7 +186,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.Use((context, next) => proxy.InvokeAsync(context, next));
             app.UseRouting();
             var discovery = new DiscoveryDocuments(() => host.PublicAddr, authorities);
-            app.MapKeySets(authorities, discovery);
+            app.MapKeySets(authorities, discovery, config.Authorities.KeySetMaxAge);
             app.MapHealth(store, authorities);
             app.MapLogin();
             app.MapLauncher();

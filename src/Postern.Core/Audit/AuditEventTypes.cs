@@ -50,4 +50,7 @@ public static class AuditEventTypes
 
     /// <summary>A bot presented a join token (<c>success</c>, <c>reason</c>).</summary>
     public const string BotJoin = "bot.join";
+
+    /// <summary>An authority's rotation took a step (started, moved phase, rolled back, finished).</summary>
+    public const string CaRotated = "ca.rotated";
 }

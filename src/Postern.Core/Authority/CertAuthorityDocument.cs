@@ -12,6 +12,9 @@ public sealed record CertAuthorityDocument
     /// <summary>The <c>kid</c> of the key that signs now.</summary>
     public required string SigningKid { get; init; }
 
-    /// <summary>Every key that verifiers must trust now, the signing key among them.</summary>
+    /// <summary>Every key that verifiers must trust now, the signing key first.</summary>
     public required IReadOnlyList<AuthorityKey> Keys { get; init; }
+
+    /// <summary>The rotation under way; <c>null</c> in <see cref="RotationPhase.Standby"/>.</summary>
+    public RotationState? Rotation { get; init; }
 }

@@ -11,4 +11,10 @@ public enum RotationPhase
 
     /// <summary>The new key signs; the old key is still published.</summary>
     UpdateClients,
+
+    /// <summary>
+    /// A rotation is being undone after the new key signed: the old key signs again, and the new key stays
+    /// published until the tokens it signed have expired.
+    /// </summary>
+    Rollback,
 }

@@ -99,21 +99,34 @@ public static partial class ConfigLoader
         var authorities = ReadAuthorities(c, map);
         var apps = AppConfigReader.Read(c, map);
 
-        return listen is null
-            ? null
-            : new PosternConfig
+        if (listen is null)
+        {
+            return null;
+        }
+
+        var config = new PosternConfig
+        {
+            ClusterName = clusterName,
+            PublicAddr = publicAddr,
+            ListenAddr = listen,
+            DataDir = System.IO.Path.GetFullPath(dataDir, baseDir),
+            Tls = tls,
+            Storage = storage,
+            AppAccess = appAccess,
+            WorkloadIdentity = workloadIdentity,
+            Authorities = authorities,
+            Apps = apps,
+        };
+
+        foreach (var type in CertAuthorityTypes.All)
+        {
+            if (authorities.For(type).Rotation?.Grace is { } grace && config.MinimumRotationGrace(type) is var (minimum, reason) && grace < minimum)
             {
-                ClusterName = clusterName,
-                PublicAddr = publicAddr,
-                ListenAddr = listen,
-                DataDir = System.IO.Path.GetFullPath(dataDir, baseDir),
-                Tls = tls,
-                Storage = storage,
-                AppAccess = appAccess,
-                WorkloadIdentity = workloadIdentity,
-                Authorities = authorities,
-                Apps = apps,
-            };
+                c.Error($"authorities.{type.Name()}.rotation.grace", $"'{Durations.Format(grace)}' is shorter than the {Durations.Format(minimum)} this authority needs: {reason}");
+            }
+        }
+
+        return config;
     }
 
     private static TlsConfig ReadTls(YamlCursor c, Dictionary<string, YamlNode>? root, string baseDir)
@@ -203,7 +216,7 @@ public static partial class ConfigLoader
     {
         var map = root is not null && root.TryGetValue("app_access", out var node) ? c.Mapping(node, "app_access", "assertion_ttl", "session_ttl") : null;
         var defaults = new AppAccessConfig();
-        var assertion = Duration(c, map, "app_access", "assertion_ttl", defaults.AssertionTtl, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        var assertion = Duration(c, map, "app_access", "assertion_ttl", defaults.AssertionTtl, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
         var session = Duration(c, map, "app_access", "session_ttl", defaults.SessionTtl, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
         return new AppAccessConfig { AssertionTtl = assertion, SessionTtl = session };
     }
@@ -218,9 +231,9 @@ public static partial class ConfigLoader
             c.Error("workload_identity.trust_domain", bad);
         }
 
-        // An SVID lives at least 30 s (the agent renews at half life) and at most a day (AWS and GCP refuse longer tokens).
-        var maxTtl = Duration(c, map, "workload_identity", "max_ttl", defaults.MaxTtl, TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
-        var defaultTtl = Duration(c, map, "workload_identity", "default_ttl", defaults.DefaultTtl, TimeSpan.FromSeconds(30), TimeSpan.FromDays(1));
+        // An SVID lives at least 5 s (short lifetimes make rotation tests quick) and at most a day (AWS and GCP refuse longer tokens).
+        var maxTtl = Duration(c, map, "workload_identity", "max_ttl", defaults.MaxTtl, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1));
+        var defaultTtl = Duration(c, map, "workload_identity", "default_ttl", defaults.DefaultTtl, TimeSpan.FromSeconds(5), TimeSpan.FromDays(1));
         if (defaultTtl > maxTtl)
         {
             c.Error("workload_identity.default_ttl", $"'{Durations.Format(defaultTtl)}' is longer than max_ttl ({Durations.Format(maxTtl)})");

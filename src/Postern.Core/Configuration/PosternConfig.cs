@@ -33,6 +33,23 @@ public sealed record PosternConfig
     /// <summary>The <c>authorities</c> section: keys and rotation of each authority.</summary>
     public AuthoritiesConfig Authorities { get; init; } = new();
 
+    /// <summary>
+    /// The shortest grace period a rotation of <paramref name="type"/> may use, and why: each phase must outlast
+    /// the key set's max-age (so that caching verifiers have the new key before it signs) and the longest token
+    /// the authority signs plus clock skew (so that no token outlives the key that signed it in the key set).
+    /// </summary>
+    public (TimeSpan Grace, string Reason) MinimumRotationGrace(Authority.CertAuthorityType type)
+    {
+        var (lifetime, setting) = type == Authority.CertAuthorityType.Jwt
+            ? (AppAccess.AssertionTtl, "app_access.assertion_ttl")
+            : (WorkloadIdentity.MaxTtl, "workload_identity.max_ttl");
+        var tokens = lifetime + Authorities.ClockSkew;
+        var grace = tokens > Authorities.KeySetMaxAge ? tokens : Authorities.KeySetMaxAge;
+        return (grace, $"each phase must outlast the key set's max-age ({Durations.Format(Authorities.KeySetMaxAge)}, authorities.key_set_max_age) "
+            + $"and the longest token the {type.ToString().ToLowerInvariant()} authority signs plus clock skew "
+            + $"({Durations.Format(lifetime)} {setting} + {Durations.Format(Authorities.ClockSkew)} authorities.clock_skew)");
+    }
+
     /// <summary>The SPIFFE trust domain: configured, or the cluster name in lower case.</summary>
     public string TrustDomain => WorkloadIdentity.TrustDomain ?? ClusterName.ToLowerInvariant();
 

@@ -49,6 +49,8 @@ internal static partial class AdminEndpoints
         admin.MapGet("/audit", SearchAuditAsync);
         admin.MapPost("/bots", AddBotAsync);
         admin.MapGet("/bots", ListBots);
+        admin.MapGet("/authorities", ListAuthorities);
+        admin.MapPost("/authorities/{type}/rotate", RotateAsync);
     }
 
     internal static IResult Error(int status, string message, IEnumerable<string>? details = null) =>

@@ -34,4 +34,4 @@ internal sealed class AppSessionState(string hash, string user, string app, stri
 }
 
 /// <summary>An assertion minted for an app session, and what it was minted from.</summary>
-internal sealed record MintedAssertion(string Token, string Jti, DateTimeOffset IssuedAt, DateTimeOffset RenewAt, DateTimeOffset Expires, long UserRevision, long AppRevision);
+internal sealed record MintedAssertion(string Token, string Jti, string KeyId, DateTimeOffset IssuedAt, DateTimeOffset RenewAt, DateTimeOffset Expires, long UserRevision, long AppRevision);

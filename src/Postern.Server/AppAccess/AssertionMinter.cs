@@ -10,10 +10,10 @@ namespace Postern.Server.AppAccess;
 
 /// <summary>
 /// Mints the <c>Teleport-Jwt-Assertion</c> for an app session and keeps it until less than half of its
-/// life remains, or until the user or the app changes. Every mint is audited, durably, before the token
+/// life remains, or until the user, the app or the signing key changes. Every mint is audited, durably, before the token
 /// is used.
 /// </summary>
-internal sealed class AssertionMinter(TokenSigner signer, AuditLog audit, AppAccessSettings settings, TimeProvider time)
+internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities authorities, AuditLog audit, AppAccessSettings settings, TimeProvider time)
 {
     /// <summary>How far before issue <c>nbf</c> is set, to absorb clock skew between Postern and the app.</summary>
     public static readonly TimeSpan NotBeforeSkew = TimeSpan.FromSeconds(10);
@@ -58,8 +58,11 @@ internal sealed class AssertionMinter(TokenSigner signer, AuditLog audit, AppAcc
         }
     }
 
-    private static bool IsCurrent(MintedAssertion? assertion, long userRevision, AppEntry app, DateTimeOffset now) =>
-        assertion is not null && assertion.UserRevision == userRevision && assertion.AppRevision == app.Revision && now < assertion.Expires;
+    // A rotation step that changes the signing key re-mints before the next use, so that an app never gets a
+    // token signed by a key that is on its way out of the key set.
+    private bool IsCurrent(MintedAssertion? assertion, long userRevision, AppEntry app, DateTimeOffset now) =>
+        assertion is not null && assertion.UserRevision == userRevision && assertion.AppRevision == app.Revision && now < assertion.Expires
+        && assertion.KeyId == authorities.Get(CertAuthorityType.Jwt).SigningKid;
 
     private async Task<MintedAssertion> MintAsync(AppSessionState session, User user, long userRevision, AppEntry app, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -106,6 +109,6 @@ internal sealed class AssertionMinter(TokenSigner signer, AuditLog audit, AppAcc
             ["exp"] = expires.ToUnixTimeSeconds(),
         }, cancellationToken).ConfigureAwait(false);
 
-        return new MintedAssertion(token.Value, jti, issuedAt, issuedAt + (lifetime / 2), expires, userRevision, app.Revision);
+        return new MintedAssertion(token.Value, jti, token.KeyId, issuedAt, issuedAt + (lifetime / 2), expires, userRevision, app.Revision);
     }
 }

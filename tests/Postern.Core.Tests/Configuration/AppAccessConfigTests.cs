@@ -22,7 +22,7 @@ public sealed class AppAccessConfigTests
 
     [Theory]
     [InlineData("app_access: { assertion_ttl: soon }", "app_access.assertion_ttl: 'soon' is not a duration")]
-    [InlineData("app_access: { assertion_ttl: 5s }", "app_access.assertion_ttl: '5s' is out of range (30s to 1h)")]
+    [InlineData("app_access: { assertion_ttl: 4s }", "app_access.assertion_ttl: '4s' is out of range (5s to 1h)")]
     [InlineData("app_access: { session_ttl: 60d }", "app_access.session_ttl: '60d' is out of range (1m to 30d)")]
     [InlineData("app_access: { session: 1h }", "app_access.session: unknown field")]
     public void A_bad_value_is_named_with_its_path(string yaml, string expected)
