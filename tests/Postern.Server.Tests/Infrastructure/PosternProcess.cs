@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using Postern.Cli;
+
+namespace Postern.Server.Tests.Infrastructure;
+
+/// <summary>
+/// <c>postern start</c> as its own process, for tests that kill it; the CLI's admin commands run in-process
+/// against it. Output goes to a file in the data folder's parent: a child holding the test's pipes can hang
+/// the test host.
+/// </summary>
+internal sealed class PosternProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private PosternProcess(Process process, string folder, string log)
+    {
+        _process = process;
+        _folder = folder;
+        LogPath = log;
+    }
+
+    public string LogPath { get; }
+
+    /// <summary>Starts <c>postern start --config <paramref name="config"/></c> in <paramref name="folder"/>, whose config keeps its data in <c>data</c>.</summary>
+    public static PosternProcess Start(string folder, string config, string logName)
+    {
+        var log = Path.Combine(folder, logName);
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = folder };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec dotnet '{Path.Combine(AppContext.BaseDirectory, "postern.dll")}' start --config '{config}' > '{log}' 2>&1");
+        return new PosternProcess(Process.Start(start)!, folder, log);
+    }
+
+    /// <summary>Waits until <c>/readyz</c> answers on <paramref name="port"/> and the admin credential exists; returns a client that trusts the server.</summary>
+    public async Task<HttpClient> WaitReadyAsync(int port)
+    {
+        var certificate = Path.Combine(_folder, "data", "tls", "cert.pem");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            if (File.Exists(certificate))
+            {
+                var http = TestPostern.CreateClient(certificate);
+                try
+                {
+                    using var ready = await http.GetAsync($"https://127.0.0.1:{port}/readyz");
+                    if (ready.IsSuccessStatusCode && File.Exists(Path.Combine(_folder, "data", "admin.json")))
+                    {
+                        return http;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                http.Dispose();
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("postern start did not become ready within 60 s: " + File.ReadAllText(LogPath));
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (e.g. <c>KILL</c>) and waits for the process to end.</summary>
+    public async Task StopAsync(string signal)
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync("KILL");
+        _process.Dispose();
+    }
+
+    /// <summary>Runs a <c>postern</c> command in-process; returns its exit code and its output and error text.</summary>
+    public static async Task<(int Exit, string Output)> CliAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await PosternCli.CreateRootCommand().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (exit, output + error.ToString());
+    }
+}
