@@ -1,3 +1,5 @@
+using Postern.Authority.Pkcs11;
+
 namespace Postern.Authority;
 
 /// <summary>One key pair of an authority, as stored: the public key in JWK members and the sealed private key.</summary>
@@ -17,6 +19,12 @@ public sealed record AuthorityKey
     /// <see cref="IKeyVault"/> and the store holds only a reference to it.
     /// </summary>
     public SealedKey? PrivateKey { get; init; }
+
+    /// <summary>
+    /// The PKCS#11 token object that holds the private key, when it lives in one; <c>null</c> otherwise
+    /// (and in documents written before keys could live in a token).
+    /// </summary>
+    public Pkcs11KeyRef? Pkcs11 { get; init; }
 
     /// <summary>When the key was made.</summary>
     public required DateTimeOffset Created { get; init; }
