@@ -311,7 +311,7 @@ public static partial class ConfigLoader
         {
             var rotationPath = $"{path}.rotation";
             var schedule = c.Mapping(rotationNode, rotationPath, "every", "grace");
-            var every = Duration(c, schedule, rotationPath, "every", TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
+            var every = Duration(c, schedule, rotationPath, "every", TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650));
             TimeSpan? grace = c.String(schedule, "grace", rotationPath) is null ? null : Duration(c, schedule, rotationPath, "grace", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromDays(30));
             if (every == TimeSpan.Zero)
             {

@@ -203,6 +203,7 @@ internal sealed class AuthorityRotator(
             ["to"] = after.Phase.Name(),
             ["cause"] = cause,
             ["mode"] = rotation.Mode.ToString().ToLowerInvariant(),
+            ["rotation_grace"] = Durations.Format(rotation.Grace),
             ["signing_kid"] = after.SigningKid,
             ["old_kid"] = rotation.OldKid,
             ["new_kid"] = rotation.NewKid,
