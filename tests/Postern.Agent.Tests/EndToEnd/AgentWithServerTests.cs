@@ -99,6 +99,41 @@ public sealed class AgentWithServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_bundle_stream_sends_a_new_bundle_at_each_phase_of_a_rotation()
+    {
+        using var client = new WorkloadClient(SocketPath);
+        using var call = client.Api.FetchJWTBundles(new JWTBundlesRequest(), WorkloadClient.SecurityHeader);
+        var oldKid = Assert.Single(await NextBundleKidsAsync(call));
+        var admin = new AdminApi(_server);
+
+        await RotateAsync(admin, "init");
+        var init = await NextBundleKidsAsync(call);
+        Assert.Equal(oldKid, init[0]);
+        Assert.Equal(2, init.Count);
+        var newKid = init[1];
+
+        await RotateAsync(admin, "update_clients");
+        Assert.Equal([newKid, oldKid], await NextBundleKidsAsync(call));
+
+        await RotateAsync(admin, "standby");
+        Assert.Equal([newKid], await NextBundleKidsAsync(call));
+    }
+
+    private static async Task RotateAsync(AdminApi admin, string phase)
+    {
+        using var response = await admin.SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(new { manual = true, phase }));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<List<string>> NextBundleKidsAsync(AsyncServerStreamingCall<JWTBundlesResponse> call)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the bundle stream ended");
+        var bundle = JsonDocument.Parse(call.ResponseStream.Current.Bundles["spiffe://test.example.com"].ToByteArray()).RootElement;
+        return [.. bundle.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
+    }
+
+    [Fact]
     public async Task A_Node_grpc_client_fetches_an_SVID_that_jose_verifies_through_the_discovery_document()
     {
         var (exitCode, answer) = await NodeScript.RunAsync("workload-api.mjs", _server.CertificatePath,
