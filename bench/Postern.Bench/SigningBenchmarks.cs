@@ -81,7 +81,7 @@ public class SigningBenchmarks
         _ecdsa.Dispose();
     }
 
-    private static CertAuthorities Authorities(string alg, KeyEncryptionKey kek)
+    internal static CertAuthorities Authorities(string alg, KeyEncryptionKey kek)
     {
         var authorities = new CertAuthorities();
         foreach (var type in CertAuthorityTypes.All)
