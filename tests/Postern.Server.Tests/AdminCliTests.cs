@@ -37,6 +37,27 @@ public sealed partial class AdminCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ca_ls_shows_both_authorities_and_a_refused_rotation_prints_why_and_exits_non_zero()
+    {
+        var (exit, output, error) = await RunAsync("ca", "ls");
+        Assert.True(exit == 0, error);
+        var kid = _server.Host.Authorities.Get(Postern.Authority.CertAuthorityType.Workload).SigningKid;
+        Assert.Contains("jwt: phase standby, new keys RS256", output, StringComparison.Ordinal);
+        Assert.Contains("workload: phase standby, new keys RS256", output, StringComparison.Ordinal);
+        Assert.Contains($"  {kid}  RS256  signing   in store, created ", output, StringComparison.Ordinal);
+
+        (exit, _, error) = await RunAsync("ca", "rotate", "--type", "workload", "--grace", "5m");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("a grace period of 5m is too short for the workload authority (at least 1h1m)", error, StringComparison.Ordinal);
+
+        (exit, _, error) = await RunAsync("ca", "rotate", "--type", "ssh");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("ssh", error, StringComparison.Ordinal);
+        Assert.Equal(kid, _server.Host.Authorities.Get(Postern.Authority.CertAuthorityType.Workload).SigningKid);
+        Assert.Equal(Postern.Authority.RotationPhase.Standby, _server.Host.Authorities.Get(Postern.Authority.CertAuthorityType.Workload).Document.Phase);
+    }
+
+    [Fact]
     public async Task Users_add_with_password_stdin_makes_a_user_who_can_sign_in()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
