@@ -22,10 +22,12 @@ if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt 
   (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# A real PostgreSQL for the PostgreSQL store's tests, and Debian's Chromium (with playwright-core
-# driving it) for the browser sign-in test: both installed with apt-get when missing.
+# A real PostgreSQL for the PostgreSQL store's tests, Debian's Chromium (with playwright-core
+# driving it) for the browser sign-in test, and SoftHSM2 for the hardware-key tests: each installed
+# with apt-get when missing.
 bash tests/setup/postgres.sh
 bash tests/setup/browser.sh
+bash tests/setup/softhsm.sh
 
 results=.test-results
 rm -rf "$results"

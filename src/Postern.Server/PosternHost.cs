@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Postern.Authority;
+using Postern.Authority.Pkcs11;
 using Postern.Configuration;
 using Postern.Audit;
 using Postern.Server.Admin;
@@ -108,14 +109,26 @@ public sealed class PosternHost : IAsyncDisposable
         ConfigureLogging(builder.Logging);
         using var bootLoggers = LoggerFactory.Create(ConfigureLogging);
         var kekSource = new KeyEncryptionKeySource(config.DataDir, options.Environment);
+        var vaults = Pkcs11KeyVaults.Open(config.Authorities, options.Environment);
         var bootstrap = new AuthorityBootstrap(
             new StoreLocation(config, options.Time),
             kekSource,
             config.Authorities,
-            new Dictionary<CertAuthorityType, IKeyVault>(),
+            vaults.ByAuthority,
             options.Time,
             bootLoggers.CreateLogger("Postern.Server.Startup"));
-        var (store, keyring, authorities) = await bootstrap.RunAsync(cancellationToken).ConfigureAwait(false);
+        IBackend store;
+        AuthorityKeyring keyring;
+        CertAuthorities authorities;
+        try
+        {
+            (store, keyring, authorities) = await bootstrap.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            vaults.Dispose();
+            throw;
+        }
 
         try
         {
@@ -171,6 +184,7 @@ public sealed class PosternHost : IAsyncDisposable
                 sp.GetRequiredService<ILogger<AuthorityFollower>>()));
 
             var app = builder.Build();
+            app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
             host = new PosternHost(app, store, config, authorities)
             {
                 GeneratedCertificatePath = certificate is not null && config.Tls.CertFile is null ? ServerCertificate.GeneratedCertPath(config.DataDir) : null,
@@ -208,6 +222,7 @@ public sealed class PosternHost : IAsyncDisposable
         catch
         {
             await store.DisposeAsync().ConfigureAwait(false);
+            vaults.Dispose();
             throw;
         }
     }

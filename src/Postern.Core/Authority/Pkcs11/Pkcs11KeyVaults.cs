@@ -11,6 +11,7 @@ internal sealed class Pkcs11KeyVaults : IDisposable
 {
     private readonly IReadOnlyCollection<Pkcs11Token> _tokens;
     private readonly IReadOnlyCollection<Pkcs11Module> _modules;
+    private int _disposed;
 
     private Pkcs11KeyVaults(Dictionary<CertAuthorityType, IKeyVault> vaults, IReadOnlyCollection<Pkcs11Token> tokens, IReadOnlyCollection<Pkcs11Module> modules)
     {
@@ -98,9 +99,14 @@ internal sealed class Pkcs11KeyVaults : IDisposable
         return opened;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Closes the sessions and releases the modules; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var token in _tokens)
         {
             token.Dispose();

@@ -1,0 +1,130 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Postern.Authority;
+using Postern.Server.Tests.Infrastructure;
+using Postern.Server.Tests.WorkloadIdentity;
+using Postern.WorkloadIdentity;
+
+namespace Postern.Server.Tests.Pkcs11;
+
+/// <summary>A real server whose authorities keep their keys in a SoftHSM2 token.</summary>
+public sealed class HardwareKeyServerTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly HsmToken _token = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<TestPostern> StartAsync() => TestPostern.StartAsync(_dir.Path, _token.Yaml(), HsmToken.Environment());
+
+    [Fact]
+    public async Task Both_authorities_sign_with_keys_made_in_the_token_that_the_key_sets_publish_and_a_restart_keeps()
+    {
+        (string Jwt, string Workload) kids;
+        await using (var server = await StartAsync())
+        {
+            var jwtKey = Assert.Single(server.Host.Authorities.Get(CertAuthorityType.Jwt).Document.Keys);
+            var workloadKey = Assert.Single(server.Host.Authorities.Get(CertAuthorityType.Workload).Document.Keys);
+            Assert.Equal((SigningAlgorithm.ES256, SigningAlgorithm.RS256), (jwtKey.Alg, workloadKey.Alg));
+            Assert.All([jwtKey, workloadKey], key =>
+            {
+                Assert.Null(key.PrivateKey);
+                Assert.Equal(_token.Label, key.Pkcs11?.TokenLabel);
+            });
+
+            var jwtSet = Assert.Single(await KeySetAsync(server, "/.well-known/jwks.json"));
+            var workloadSet = Assert.Single(await KeySetAsync(server, WorkloadIssuer.KeySetPath));
+            var tokenJwk = _token.PublicJwk(jwtKey);
+            Assert.Equal(tokenJwk, Members(jwtSet, tokenJwk.Keys));
+            tokenJwk = _token.PublicJwk(workloadKey);
+            Assert.Equal(tokenJwk, Members(workloadSet, tokenJwk.Keys));
+
+            var assertion = server.Host.Signer.Sign(CertAuthorityType.Jwt, new Dictionary<string, object> { ["sub"] = "alice", ["aud"] = "app" });
+            Assert.True(Verifies(assertion.Value, jwtSet));
+            var credential = await JoinBotAsync(server);
+            var svids = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => IssueSvidAsync(server, credential)));
+            Assert.All(svids, svid => Assert.True(Verifies(svid, workloadSet)));
+            Assert.Equal(workloadKey.Kid, Kid(svids[0]));
+            kids = (jwtKey.Kid, workloadKey.Kid);
+        }
+
+        await using var again = await StartAsync();
+        Assert.Equal(kids, (again.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, again.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid));
+        var after = await IssueSvidAsync(again, await JoinBotAsync(again));
+        Assert.Equal(kids.Workload, Kid(after));
+        Assert.True(Verifies(after, Assert.Single(await KeySetAsync(again, WorkloadIssuer.KeySetPath))));
+        Assert.True(Verifies(again.Host.Signer.Sign(CertAuthorityType.Jwt, new Dictionary<string, object> { ["sub"] = "bob" }).Value, Assert.Single(await KeySetAsync(again, "/.well-known/jwks.json"))));
+    }
+
+    [Fact]
+    public async Task The_store_holds_no_private_key_material_of_either_authority()
+    {
+        await using (var server = await StartAsync())
+        {
+            await IssueSvidAsync(server, await JoinBotAsync(server));
+
+            // While it runs, the latest writes are in postern.db-wal.
+            Assert.Empty(StoreScan.PrivateKeyMaterial(_dir.Path));
+        }
+
+        Assert.Empty(StoreScan.PrivateKeyMaterial(_dir.Path));
+    }
+
+    [Fact]
+    public async Task The_store_scan_finds_keys_sealed_in_the_store_and_PKCS8_in_any_encoding()
+    {
+        await using (await TestPostern.StartAsync(_dir.Path))
+        {
+        }
+
+        Assert.Contains("a sealed private_key", StoreScan.PrivateKeyMaterial(_dir.Path));
+        using var rsa = RSA.Create(2048);
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        foreach (var (pkcs8, expected) in new[] { (rsa.ExportPkcs8PrivateKey(), "PKCS#8 RSA"), (ecdsa.ExportPkcs8PrivateKey(), "PKCS#8 EC P-256") })
+        {
+            for (var shift = 0; shift < 3; shift++)
+            {
+                var content = new byte[shift].Concat(pkcs8).ToArray();
+                Assert.Contains(expected + " (DER)", StoreScan.PrivateKeyMaterial(content));
+                Assert.Contains(expected + " (base64)", StoreScan.PrivateKeyMaterial(Encoding.ASCII.GetBytes(Convert.ToBase64String(content))));
+                Assert.Contains(expected + " (base64url)", StoreScan.PrivateKeyMaterial(Encoding.ASCII.GetBytes(Base64Url.EncodeToString(content))));
+            }
+        }
+    }
+
+    private static async Task<string> JoinBotAsync(TestPostern server)
+    {
+        await new AdminApi(server).CreateAsync(WorkloadClient.Policy);
+        return await new WorkloadClient(server).JoinNewBotAsync("hsm-" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
+    private static async Task<string> IssueSvidAsync(TestPostern server, string credential) =>
+        (await new WorkloadClient(server).IssueOneAsync(credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) }))
+            .GetProperty("jwt_svid").GetString()!;
+
+    private static async Task<List<JsonElement>> KeySetAsync(TestPostern server, string path) =>
+        [.. JsonDocument.Parse(await server.Http.GetStringAsync(server.BaseUrl + path)).RootElement.GetProperty("keys").Clone().EnumerateArray()];
+
+    private static Dictionary<string, string> Members(JsonElement jwk, IEnumerable<string> names) => names.ToDictionary(n => n, n => jwk.GetProperty(n).GetString()!);
+
+    private static string Kid(string jwt) => JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
+
+    /// <summary>Checks a compact JWT's signature with plain System.Security.Cryptography, from the published JWK.</summary>
+    private static bool Verifies(string jwt, JsonElement jwk)
+    {
+        var parts = jwt.Split('.');
+        var input = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        var signature = Base64Url.DecodeFromChars(parts[2]);
+        byte[] Member(string name) => Base64Url.DecodeFromChars(jwk.GetProperty(name).GetString());
+        if (jwk.GetProperty("kty").GetString() == "RSA")
+        {
+            using var rsa = RSA.Create(new RSAParameters { Modulus = Member("n"), Exponent = Member("e") });
+            return rsa.VerifyData(input, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+
+        using var ecdsa = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = Member("x"), Y = Member("y") } });
+        return ecdsa.VerifyData(input, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+}
