@@ -52,4 +52,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(1051, LogLevel.Error, "Rotating the {Authority} authority failed; retrying")]
     public static partial void RotationFailed(this ILogger logger, string authority, Exception exception);
+
+    [LoggerMessage(1060, LogLevel.Information, "Instance {Holder}: leader of the once-only work (key rotation steps, expiry sweeps): {Leader}")]
+    public static partial void LeadershipChanged(this ILogger logger, string holder, bool leader);
+
+    [LoggerMessage(1061, LogLevel.Warning, "Could not renew the leader lease ({Error}); retrying")]
+    public static partial void LeaseRenewalFailed(this ILogger logger, string error);
 }

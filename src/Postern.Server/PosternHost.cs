@@ -177,6 +177,8 @@ public sealed class PosternHost : IAsyncDisposable
                 o.FormFieldName = "_csrf";
             });
             services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+            services.AddSingleton<ClusterLeader>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterLeader>());
             services.AddSingleton<AuthorityRotator>();
             services.AddHostedService(sp => sp.GetRequiredService<AuthorityRotator>());
             services.AddHostedService(sp => new AuthorityFollower(

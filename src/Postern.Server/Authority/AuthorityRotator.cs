@@ -21,8 +21,8 @@ internal sealed record RotationOutcome(CertAuthorityDocument Document, RotationP
 /// <summary>
 /// Rotates the authorities' keys: the steps an operator asks for, and, in the background, the steps of
 /// automatic rotations once their grace period has passed and the rotations a schedule starts. Every step is
-/// a conditional write of the authority's document, so that when several instances run it, a step happens
-/// once; a server that restarts picks the rotation up where the store says it is.
+/// a conditional write of the authority's document, and automatic steps are taken only by the instance that
+/// holds the leader lease, so that when several instances run, a step happens once; a server that restarts picks the rotation up where the store says it is.
 /// </summary>
 internal sealed class AuthorityRotator(
     IBackend store,
@@ -30,6 +30,7 @@ internal sealed class AuthorityRotator(
     AuthorityKeyring keyring,
     PosternConfig config,
     AuditLog audit,
+    State.ClusterLeader leader,
     TimeProvider time,
     ILogger<AuthorityRotator> logger) : BackgroundService
 {
@@ -132,7 +133,8 @@ internal sealed class AuthorityRotator(
         {
             foreach (var type in CertAuthorityTypes.All)
             {
-                if (NextAutomaticStep(type) is not { } step || time.GetUtcNow() < step.Due)
+                // Automatic steps are the leader's; operators' steps may come through any instance.
+                if (!leader.IsLeader || NextAutomaticStep(type) is not { } step || time.GetUtcNow() < step.Due)
                 {
                     continue;
                 }

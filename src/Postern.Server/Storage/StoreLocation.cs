@@ -68,7 +68,8 @@ internal sealed class StoreLocation(PosternConfig config, TimeProvider time, ILo
     {
         if (IsPostgres)
         {
-            return await OpenPostgresAsync(sweep: true, cancellationToken).ConfigureAwait(false);
+            // The instance that holds the leader lease sweeps (ClusterLeader), not every instance.
+            return await OpenPostgresAsync(sweep: false, cancellationToken).ConfigureAwait(false);
         }
 
         Directory.CreateDirectory(config.DataDir);
