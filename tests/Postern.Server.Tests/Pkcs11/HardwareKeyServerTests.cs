@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -59,6 +60,39 @@ public sealed class HardwareKeyServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rotation_makes_the_new_key_in_the_token_and_it_signs_on_after_a_restart()
+    {
+        string newKid;
+        await using (var server = await StartAsync())
+        {
+            var oldKey = server.Host.Authorities.Get(CertAuthorityType.Workload).Document.Keys.Single();
+            var credential = await JoinBotAsync(server);
+
+            await RotateAsync(server, new { manual = true, phase = "init" });
+            var keys = server.Host.Authorities.Get(CertAuthorityType.Workload).Document.Keys;
+            Assert.Equal(2, keys.Count);
+            var newKey = keys.Single(k => k.Kid != oldKey.Kid);
+            Assert.Null(newKey.PrivateKey);
+            Assert.Equal(_token.PublicJwk(newKey), newKey.PublicJwk);
+            Assert.NotEqual(oldKey.Pkcs11!.Id, newKey.Pkcs11!.Id);
+            Assert.Equal(oldKey.Kid, Kid(await IssueSvidAsync(server, credential)));
+
+            await RotateAsync(server, new { manual = true, phase = "update_clients" });
+            var svid = await IssueSvidAsync(server, credential);
+            Assert.Equal(newKey.Kid, Kid(svid));
+            Assert.True(Verifies(svid, (await KeySetAsync(server, WorkloadIssuer.KeySetPath)).Single(k => k.GetProperty("kid").GetString() == newKey.Kid)));
+
+            await RotateAsync(server, new { manual = true, phase = "standby" });
+            newKid = newKey.Kid;
+        }
+
+        await using var again = await StartAsync();
+        var after = await IssueSvidAsync(again, await JoinBotAsync(again));
+        Assert.Equal(newKid, Kid(after));
+        Assert.True(Verifies(after, Assert.Single(await KeySetAsync(again, WorkloadIssuer.KeySetPath))));
+    }
+
+    [Fact]
     public async Task The_store_holds_no_private_key_material_of_either_authority()
     {
         await using (var server = await StartAsync())
@@ -92,6 +126,12 @@ public sealed class HardwareKeyServerTests : IDisposable
                 Assert.Contains(expected + " (base64url)", StoreScan.PrivateKeyMaterial(Encoding.ASCII.GetBytes(Base64Url.EncodeToString(content))));
             }
         }
+    }
+
+    private static async Task RotateAsync(TestPostern server, object body)
+    {
+        using var response = await new AdminApi(server).SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(body));
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private static async Task<string> JoinBotAsync(TestPostern server)
