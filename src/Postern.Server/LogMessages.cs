@@ -58,4 +58,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1061, LogLevel.Warning, "Could not renew the leader lease ({Error}); retrying")]
     public static partial void LeaseRenewalFailed(this ILogger logger, string error);
+
+    [LoggerMessage(1070, LogLevel.Warning, "Waiting for the store: {Error}; retrying in {Delay}")]
+    public static partial void WaitingForStore(this ILogger logger, string error, TimeSpan delay);
 }

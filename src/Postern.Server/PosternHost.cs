@@ -122,7 +122,13 @@ public sealed class PosternHost : IAsyncDisposable
         CertAuthorities authorities;
         try
         {
-            (store, keyring, authorities) = await bootstrap.RunAsync(cancellationToken).ConfigureAwait(false);
+            (store, keyring, authorities) = await StoreWait.RunAsync(
+                bootstrap.RunAsync,
+                config,
+                () => config.Tls.Disabled ? null : ServerCertificate.Load(config, options.Time),
+                options.Time,
+                bootLoggers.CreateLogger("Postern.Server.Startup"),
+                cancellationToken).ConfigureAwait(false);
         }
         catch
         {

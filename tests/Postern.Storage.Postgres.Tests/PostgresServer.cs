@@ -37,16 +37,7 @@ public sealed class PostgresServer : IAsyncLifetime
                 await RunAsync("chown", ["postgres:postgres", _folder.FullName]);
             await RunToolAsync("initdb", ["-D", DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
             Port = FreePort();
-            var settings = string.Join(
-                ' ',
-                $"-p {Port}",
-                $"-k {_folder.FullName}",
-                "-c listen_addresses=127.0.0.1",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                "-c max_connections=300");
-            await RunToolAsync("pg_ctl", ["-D", DataFolder, "-l", LogFile, "-w", "-t", "60", "-o", settings, "start"]);
+            await StartAsync();
         }
         catch (Exception e)
         {
@@ -63,7 +54,7 @@ public sealed class PostgresServer : IAsyncLifetime
         try
         {
             if (File.Exists(Path.Combine(DataFolder, "postmaster.pid")))
-                await RunToolAsync("pg_ctl", ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
+                await StopAsync();
         }
         finally
         {
@@ -71,6 +62,24 @@ public sealed class PostgresServer : IAsyncLifetime
             _folder = null;
         }
     }
+
+    /// <summary>Starts the server (again) on the same port and data.</summary>
+    public Task StartAsync()
+    {
+        var settings = string.Join(
+            ' ',
+            $"-p {Port}",
+            $"-k {_folder!.FullName}",
+            "-c listen_addresses=127.0.0.1",
+            "-c fsync=off",
+            "-c synchronous_commit=off",
+            "-c full_page_writes=off",
+            "-c max_connections=300");
+        return RunToolAsync("pg_ctl", ["-D", DataFolder, "-l", LogFile, "-w", "-t", "60", "-o", settings, "start"]);
+    }
+
+    /// <summary>Stops the server at once (<c>immediate</c>: clients are cut off, as in a crash); the data stays.</summary>
+    public Task StopAsync() => RunToolAsync("pg_ctl", ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
 
     /// <summary>A connection string to the server's <paramref name="database"/>, as its superuser.</summary>
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder

@@ -14,8 +14,10 @@ internal sealed class Browser : IDisposable
 {
     private readonly HttpClient _http;
 
-    public Browser(TestPostern server, bool followRedirects = true)
+    /// <param name="cookies">A cookie jar shared with another browser (e.g. the same user reaching another instance); a new one by default.</param>
+    public Browser(TestPostern server, bool followRedirects = true, CookieContainer? cookies = null)
     {
+        Cookies = cookies ?? new CookieContainer();
         var port = server.Host.BoundAddress.Port;
         Handler = new SocketsHttpHandler
         {
@@ -51,7 +53,7 @@ internal sealed class Browser : IDisposable
         Port = port;
     }
 
-    public CookieContainer Cookies { get; } = new();
+    public CookieContainer Cookies { get; }
 
     public SocketsHttpHandler Handler { get; }
 

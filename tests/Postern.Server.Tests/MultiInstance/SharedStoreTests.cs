@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Postern.Authority;
+using Postern.Server.Tests.Authority;
+using Postern.Server.Tests.Infrastructure;
+using Postern.Server.Tests.WorkloadIdentity;
+using Postern.Storage.Postgres.Tests;
+
+namespace Postern.Server.Tests.MultiInstance;
+
+/// <summary>The test classes that start a PostgreSQL server of their own (one per class, a database per test).</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresInstancesCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "Postern instances on PostgreSQL";
+}
+
+/// <summary>
+/// Several Postern instances on one PostgreSQL database, as behind a load balancer: one set of keys, any
+/// instance serves any session, and a change made through one is enforced by the others within seconds.
+/// </summary>
+[Collection(PostgresInstancesCollection.Name)]
+public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private readonly TempDir _dir = new();
+    private readonly string _kek = KeyEncryptionKey.Generate().Format();
+    private readonly List<TestPostern> _servers = [];
+    private Upstream _upstream = null!;
+    private string _conn = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await Upstream.StartAsync();
+        _conn = await postgres.CreateDatabaseAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        await _upstream.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<TestPostern[]> StartAsync(int count, string extraYaml = "")
+    {
+        var servers = await Task.WhenAll(Enumerable.Range(0, count).Select(i => TestPostern.StartAsync(
+            _dir.File($"instance-{_servers.Count + i}"),
+            $"""
+            storage: {"{"} type: postgres, conn_string: "{_conn}" {"}"}
+            {extraYaml}
+            """,
+            environment: name => name == KeyEncryptionKeySource.EnvironmentVariable ? _kek : null)));
+        _servers.AddRange(servers);
+        return servers;
+    }
+
+    [Fact]
+    public async Task Three_instances_started_together_on_an_empty_database_publish_the_same_single_key_per_authority()
+    {
+        var servers = await StartAsync(3);
+
+        foreach (var path in new[] { "/.well-known/jwks.json", "/workload-identity/jwt-jwks.json" })
+        {
+            var sets = await Task.WhenAll(servers.Select(s => s.Http.GetStringAsync(s.BaseUrl + path)));
+            Assert.Single(JsonDocument.Parse(sets[0]).RootElement.GetProperty("keys").EnumerateArray());
+            Assert.All(sets, set => Assert.Equal(sets[0], set));
+        }
+
+        Assert.Single(servers.Select(s => s.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid).Distinct());
+    }
+
+    [Fact]
+    public async Task A_user_signs_in_through_one_instance_opens_the_app_through_the_other_and_a_role_change_on_one_is_enforced_by_the_other()
+    {
+        var (a, b) = await TwoInstancesWithAppAsync();
+        var cookies = new CookieContainer();
+        using var viaA = new Browser(a, cookies: cookies);
+        using var viaB = new Browser(b, cookies: cookies);
+
+        using (var login = await viaA.LoginAsync("alice", Password))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        using (var response = await viaB.GetAsync(viaB.AppUrl("whoami.localhost", "/through-b")))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            Assert.Equal("/through-b", _upstream.Last.PathAndQuery);
+        }
+
+        // The role loses the app through instance A; instance B enforces it within 2 s.
+        await new AdminApi(a).CreateAsync(Role(env: "prod"));
+        var changed = DateTime.UtcNow;
+        HttpStatusCode status;
+        do
+        {
+            using var response = await viaB.GetAsync(viaB.AppUrl("whoami.localhost", "/after-change"));
+            status = response.StatusCode;
+            if (status == HttpStatusCode.OK)
+            {
+                await Task.Delay(50);
+            }
+        }
+        while (status == HttpStatusCode.OK && DateTime.UtcNow - changed < TimeSpan.FromSeconds(5));
+
+        var took = DateTime.UtcNow - changed;
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.True(took < TimeSpan.FromSeconds(2), $"instance B enforced the role change after {took.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task A_rotation_started_on_one_instance_completes_while_the_other_serves_SVIDs_with_the_current_key()
+    {
+        var (a, b) = await TwoInstancesWithAppAsync(RotationTests.ShortLifetimes);
+        await new AdminApi(a).CreateAsync(WorkloadClient.Policy);
+        var credential = await new WorkloadClient(a).JoinNewBotAsync("shared");
+        var oldKid = a.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid;
+
+        using (var rotate = await new AdminApi(a).SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(new { grace = "6s" })))
+        {
+            Assert.True(rotate.IsSuccessStatusCode, await rotate.Content.ReadAsStringAsync());
+        }
+
+        // B issues throughout; every SVID it returns is signed by a key that both instances publish at that moment.
+        var kidsSeen = new HashSet<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        while (a.Host.Authorities.Get(CertAuthorityType.Workload).Document.Phase != RotationPhase.Standby
+               || a.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid == oldKid)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the rotation did not complete within 40 s");
+            var svid = (await new WorkloadClient(b).IssueOneAsync(credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) })).GetProperty("jwt_svid").GetString()!;
+            var kid = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(svid.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
+            kidsSeen.Add(kid);
+            foreach (var server in new[] { a, b })
+            {
+                var set = await server.Http.GetStringAsync(server.BaseUrl + "/workload-identity/jwt-jwks.json");
+                Assert.Contains($"\"kid\":\"{kid}\"", set, StringComparison.Ordinal);
+            }
+
+            await Task.Delay(200);
+        }
+
+        var newKid = a.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid;
+        Assert.Contains(oldKid, kidsSeen);
+        Assert.Contains(newKid, kidsSeen);
+        await Eventually(() => b.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid == newKid && b.Host.Authorities.Get(CertAuthorityType.Workload).Document.Keys.Count == 1);
+        Assert.Equal(
+            await a.Http.GetStringAsync(a.BaseUrl + "/workload-identity/jwt-jwks.json"),
+            await b.Http.GetStringAsync(b.BaseUrl + "/workload-identity/jwt-jwks.json"));
+
+        // Each automatic step was taken once, by the leader.
+        var steps = await new AdminApi(b).AuditAsync("ca.rotated");
+        Assert.Equal(["standby>init", "init>update_clients", "update_clients>standby"], steps.Select(e => $"{e.GetProperty("from").GetString()}>{e.GetProperty("to").GetString()}"));
+    }
+
+    private async Task<(TestPostern A, TestPostern B)> TwoInstancesWithAppAsync(string extraYaml = "")
+    {
+        var servers = await StartAsync(2, extraYaml);
+        var admin = new AdminApi(servers[0]);
+        await admin.CreateAsync($"""
+            kind: app
+            version: v1
+            metadata: {"{"} name: whoami, labels: {"{"} env: dev {"}"} {"}"}
+            spec: {"{"} uri: "{_upstream.Address}", public_addr: whoami.localhost {"}"}
+            ---
+            {Role(env: "dev")}
+            """);
+        await admin.AddUserAsync("alice", Password, ["dev-apps"]);
+        return (servers[0], servers[1]);
+    }
+
+    private static string Role(string env) => $"""
+        kind: role
+        version: v1
+        metadata: {"{"} name: dev-apps {"}"}
+        spec:
+          allow:
+            app_labels: {"{"} env: [{env}] {"}"}
+        """;
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the other instance did not follow within 10 s");
+            await Task.Delay(100);
+        }
+    }
+}
