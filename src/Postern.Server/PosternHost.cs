@@ -209,7 +209,8 @@ public sealed class PosternHost : IAsyncDisposable
             app.UseRouting();
             var discovery = new DiscoveryDocuments(() => host.PublicAddr, authorities);
             app.MapKeySets(authorities, discovery, config.Authorities.KeySetMaxAge);
-            app.MapHealth(store, authorities);
+            var leader = app.Services.GetRequiredService<ClusterLeader>();
+            app.MapHealth(store, authorities, () => leader.IsLeader);
             app.MapLogin();
             app.MapLauncher();
             app.MapSignup();

@@ -6,12 +6,12 @@ using Postern.Storage;
 
 namespace Postern.Server.Web;
 
-/// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (store reachable, authorities loaded).</summary>
+/// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (store reachable, authorities loaded), and whether it leads.</summary>
 internal static class HealthEndpoints
 {
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(2);
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints, IBackend store, CertAuthorities authorities)
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints, IBackend store, CertAuthorities authorities, Func<bool> isLeader)
     {
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         endpoints.MapGet("/readyz", async (CancellationToken cancellationToken) =>
@@ -32,7 +32,8 @@ internal static class HealthEndpoints
                 return Results.Json(new { status = "not ready", reason = $"the store does not answer: {e.GetType().Name}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            return Results.Json(new { status = "ready" });
+            // leader: whether this instance does the once-only work (automatic rotation steps, expiry sweeps).
+            return Results.Json(new { status = "ready", leader = isLeader() });
         });
         return endpoints;
     }

@@ -6,12 +6,17 @@ using System.Text.Json;
 namespace Postern.Server.Tests.Infrastructure;
 
 /// <summary>The admin API as the admin commands use it, with the credential from <c>data_dir/admin.json</c>.</summary>
-internal sealed class AdminApi(TestPostern server)
+internal sealed class AdminApi(string credentialPath, string? certificatePath)
 {
+    public AdminApi(TestPostern server)
+        : this(server.Host.AdminCredentialPath, server.Host.GeneratedCertificatePath)
+    {
+    }
+
     private HttpClient Client()
     {
-        var credential = JsonDocument.Parse(File.ReadAllText(server.Host.AdminCredentialPath)).RootElement;
-        var client = TestPostern.CreateClient(server.Host.GeneratedCertificatePath);
+        var credential = JsonDocument.Parse(File.ReadAllText(credentialPath)).RootElement;
+        var client = TestPostern.CreateClient(certificatePath);
         client.BaseAddress = new Uri(credential.GetProperty("server").GetString()! + "/v1/admin/");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential.GetProperty("token").GetString());
         return client;
@@ -45,7 +50,7 @@ internal sealed class AdminApi(TestPostern server)
 
     public async Task<List<JsonElement>> AuditAsync(string type)
     {
-        using var response = await SendAsync(HttpMethod.Get, "audit?type=" + type);
+        using var response = await SendAsync(HttpMethod.Get, $"audit?type={type}&limit=1000000");
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadAsStringAsync();
         return [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];

@@ -8,7 +8,8 @@ namespace Postern.Server.Tests.Infrastructure;
 /// <summary>
 /// A client that behaves like a browser towards Postern: it keeps cookies per host, follows redirects,
 /// and reaches every <c>*.localhost</c> name (and the web address) on the server's loopback port, since
-/// .NET does not resolve <c>*.localhost</c> by itself.
+/// .NET does not resolve <c>*.localhost</c> by itself; an IP address with its own port (an identity
+/// provider) is reached as asked.
 /// </summary>
 internal sealed class Browser : IDisposable
 {
@@ -16,9 +17,16 @@ internal sealed class Browser : IDisposable
 
     /// <param name="cookies">A cookie jar shared with another browser (e.g. the same user reaching another instance); a new one by default.</param>
     public Browser(TestPostern server, bool followRedirects = true, CookieContainer? cookies = null)
+        : this(server.BaseUrl, server.Host.GeneratedCertificatePath, followRedirects, cookies)
+    {
+    }
+
+    /// <summary>A browser for the server at <paramref name="webAddress"/> (e.g. one started as a process), trusting <paramref name="certificatePath"/>.</summary>
+    public Browser(string webAddress, string? certificatePath, bool followRedirects = true, CookieContainer? cookies = null)
     {
         Cookies = cookies ?? new CookieContainer();
-        var port = server.Host.BoundAddress.Port;
+        var address = new Uri(webAddress);
+        var port = address.Port;
         Handler = new SocketsHttpHandler
         {
             CookieContainer = Cookies,
@@ -30,7 +38,11 @@ internal sealed class Browser : IDisposable
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+                    // An address given as an IP literal (an identity provider on the loopback) is reached as asked.
+                    var target = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
+                        ? new IPEndPoint(literal, context.DnsEndPoint.Port)
+                        : new IPEndPoint(IPAddress.Loopback, port);
+                    await socket.ConnectAsync(target, cancellationToken);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
@@ -40,7 +52,7 @@ internal sealed class Browser : IDisposable
                 }
             },
         };
-        if (server.Host.GeneratedCertificatePath is { } certPath)
+        if (certificatePath is { } certPath)
         {
             var trusted = X509CertificateLoader.LoadCertificateFromFile(certPath);
             Handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
@@ -48,8 +60,8 @@ internal sealed class Browser : IDisposable
         }
 
         _http = new HttpClient(Handler) { Timeout = TimeSpan.FromSeconds(30) };
-        WebAddress = server.BaseUrl;
-        Scheme = server.Host.BoundAddress.Scheme;
+        WebAddress = webAddress.TrimEnd('/');
+        Scheme = address.Scheme;
         Port = port;
     }
 

@@ -23,11 +23,25 @@ internal sealed class PosternProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The data folder (<c>data</c> in the folder the process runs in).</summary>
+    public string DataDir => Path.Combine(_folder, "data");
+
+    /// <summary>The generated TLS certificate.</summary>
+    public string CertificatePath => Path.Combine(DataDir, "tls", "cert.pem");
+
+    /// <summary>The admin API of this instance.</summary>
+    public AdminApi Admin => new(Path.Combine(DataDir, "admin.json"), CertificatePath);
+
     /// <summary>Starts <c>postern start --config <paramref name="config"/></c> in <paramref name="folder"/>, whose config keeps its data in <c>data</c>.</summary>
-    public static PosternProcess Start(string folder, string config, string logName)
+    public static PosternProcess Start(string folder, string config, string logName, IReadOnlyDictionary<string, string>? environment = null)
     {
         var log = Path.Combine(folder, logName);
         var start = new ProcessStartInfo("bash") { WorkingDirectory = folder };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"exec dotnet '{Path.Combine(AppContext.BaseDirectory, "postern.dll")}' start --config '{config}' > '{log}' 2>&1");
         return new PosternProcess(Process.Start(start)!, folder, log);

@@ -1,0 +1,309 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Postern.Authority;
+using Postern.Server.Tests.Authority;
+using Postern.Server.Tests.Infrastructure;
+using Postern.Server.Tests.WorkloadIdentity;
+using Postern.Storage.Postgres.Tests;
+
+namespace Postern.Server.Tests.MultiInstance;
+
+/// <summary>
+/// Failures of a cluster on PostgreSQL: an instance killed with SIGKILL under load, and the database itself
+/// restarted under load.
+/// </summary>
+[Collection(PostgresInstancesCollection.Name)]
+public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private readonly TempDir _dir = new();
+    private readonly string _kek = KeyEncryptionKey.Generate().Format();
+    private Upstream _upstream = null!;
+    private string _conn = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await Upstream.StartAsync();
+        _conn = await postgres.CreateDatabaseAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task The_survivor_of_a_SIGKILL_serves_every_later_request_keeps_every_audit_event_and_finishes_the_rotation_once()
+    {
+        var (a, portA) = await StartProcessAsync("a");
+        var (b, portB) = await StartProcessAsync("b");
+        await using (a)
+        await using (b)
+        {
+            await a.Admin.CreateAsync(WorkloadClient.Policy + "\n---\n" + AppAndRole());
+            await a.Admin.AddUserAsync("alice", Password, ["dev-apps"]);
+            var cookies = new CookieContainer();
+            var browsers = new[] { new Browser($"https://127.0.0.1:{portA}", a.CertificatePath, cookies: cookies), new Browser($"https://127.0.0.1:{portB}", b.CertificatePath, cookies: cookies) };
+            using var login = await browsers[0].LoginAsync("alice", Password);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var credential = await JoinAsync(a, portA);
+            var svidClients = new[] { Bearer(a, credential), Bearer(b, credential) };
+            var ports = new[] { portA, portB };
+
+            // A rotation under way when the leader dies: the survivor must take it over and take each step once.
+            using (var rotate = await a.Admin.SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(new { grace = "6s" })))
+            {
+                Assert.True(rotate.IsSuccessStatusCode, await rotate.Content.ReadAsStringAsync());
+            }
+
+            var leaderIndex = await LeaderIndexAsync(svidClients, ports);
+            var survivor = 1 - leaderIndex;
+
+            // Load alternating between the instances: app requests and SVID issuances.
+            var jtis = new ConcurrentBag<string>();
+            var afterKill = new ConcurrentBag<(string What, HttpStatusCode? Status, string? Error)>();
+            var killed = 0;
+            using var stop = new CancellationTokenSource();
+            var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var target = (worker + i) % 2;
+                    if (Volatile.Read(ref killed) == 1)
+                    {
+                        target = survivor;
+                    }
+
+                    var wasKilled = Volatile.Read(ref killed) == 1;
+                    try
+                    {
+                        if (worker % 2 == 0)
+                        {
+                            using var response = await svidClients[target].PostAsJsonAsync($"https://127.0.0.1:{ports[target]}/v1/workload-identity/jwt-svids", new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+                            if (response.IsSuccessStatusCode)
+                            {
+                                jtis.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("svids")[0].GetProperty("jti").GetString()!);
+                            }
+
+                            if (wasKilled)
+                            {
+                                afterKill.Add(("svid", response.StatusCode, null));
+                            }
+                        }
+                        else
+                        {
+                            using var response = await browsers[target].GetAsync(browsers[target].AppUrl("whoami.localhost", $"/w{worker}/{i}"));
+                            if (wasKilled)
+                            {
+                                afterKill.Add(("app", response.StatusCode, null));
+                            }
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+                    {
+                        if (wasKilled)
+                        {
+                            afterKill.Add((worker % 2 == 0 ? "svid" : "app", null, e.Message));
+                        }
+                    }
+                }
+            })).ToList();
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await (leaderIndex == 0 ? a : b).StopAsync("KILL");
+            Volatile.Write(ref killed, 1);
+
+            // The survivor finishes the rotation once it holds the lease (within the lease's 6 s).
+            var survivorAdmin = (survivor == 0 ? a : b).Admin;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (await PhaseAsync(survivorAdmin) != "standby")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the survivor did not finish the rotation within 60 s");
+                await Task.Delay(250);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+
+            var failures = afterKill.Where(r => r.Status != HttpStatusCode.OK).ToList();
+            Assert.True(afterKill.Count > 20, $"only {afterKill.Count} requests reached the survivor after the kill");
+            Assert.True(failures.Count == 0, $"{failures.Count} of {afterKill.Count} requests to the survivor failed: {string.Join("; ", failures.Take(5))}");
+
+            var issued = (await survivorAdmin.AuditAsync("jwt_svid.issued")).Select(e => e.GetProperty("jti").GetString()).ToHashSet();
+            var missing = jtis.Where(j => !issued.Contains(j)).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} of {jtis.Count} returned SVIDs have no audit event");
+            var assertions = (await survivorAdmin.AuditAsync("app.assertion.issued")).Select(e => e.GetProperty("jti").GetString()).ToHashSet();
+            var seenByApp = _upstream.Requests.Select(r => r.Header("Teleport-Jwt-Assertion")).OfType<string>().Select(Jti).Distinct().ToList();
+            Assert.NotEmpty(seenByApp);
+            Assert.All(seenByApp, jti => Assert.Contains(jti, assertions));
+
+            var steps = await survivorAdmin.AuditAsync("ca.rotated");
+            Assert.Equal(["standby>init", "init>update_clients", "update_clients>standby"], steps.Select(e => $"{e.GetProperty("from").GetString()}>{e.GetProperty("to").GetString()}"));
+
+            foreach (var client in svidClients)
+            {
+                client.Dispose();
+            }
+
+            foreach (var browser in browsers)
+            {
+                browser.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task After_PostgreSQL_restarts_under_load_the_instances_recover_by_themselves_and_catch_up_on_changes()
+    {
+        var environment = (Func<string, string?>)(name => name == KeyEncryptionKeySource.EnvironmentVariable ? _kek : null);
+        var yaml = $"storage: {{ type: postgres, conn_string: \"{_conn}\" }}";
+        await using var a = await TestPostern.StartAsync(_dir.File("a"), yaml, environment);
+        await using var b = await TestPostern.StartAsync(_dir.File("b"), yaml, environment);
+        await new AdminApi(a).CreateAsync(WorkloadClient.Policy);
+        var credential = await new WorkloadClient(a).JoinNewBotAsync("restart");
+
+        var ok = new int[2];
+        using var stop = new CancellationTokenSource();
+        var load = new[] { a, b }.Select((server, index) => Task.Run(async () =>
+        {
+            var client = new WorkloadClient(server);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var (status, _) = await client.IssueAsync(credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+                    if (status == HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref ok[index]);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+                {
+                }
+
+                await Task.Delay(20);
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await postgres.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await postgres.StartAsync();
+
+        // Changes made through A as soon as the database is back, while B may still be reconnecting its watch.
+        var roles = Enumerable.Range(0, 10).Select(i => $"after-restart-{i}").ToList();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var role in roles)
+        {
+            while (true)
+            {
+                using var response = await new AdminApi(a).SendAsync(HttpMethod.Post, "resources", new StringContent($"kind: role\nversion: v1\nmetadata: {{ name: {role} }}\nspec: {{}}\n", System.Text.Encoding.UTF8, "application/yaml"));
+                if (response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"instance A could not write after the restart: {await response.Content.ReadAsStringAsync()}");
+                await Task.Delay(200);
+            }
+        }
+
+        var okBefore = (ok[0], ok[1]);
+        while (roles.Any(r => b.Host.Cluster.FindRole(r) is null) || ok[0] <= okBefore.Item1 + 5 || ok[1] <= okBefore.Item2 + 5)
+        {
+            Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromSeconds(15),
+                $"after the restart: B knows {roles.Count(r => b.Host.Cluster.FindRole(r) is not null)} of {roles.Count} new roles; issuances since: A {ok[0] - okBefore.Item1}, B {ok[1] - okBefore.Item2}");
+            await Task.Delay(200);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        foreach (var server in new[] { a, b })
+        {
+            using var ready = await server.Http.GetAsync(server.BaseUrl + "/readyz");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+    }
+
+    private async Task<(PosternProcess Process, int Port)> StartProcessAsync(string name)
+    {
+        var folder = Directory.CreateDirectory(_dir.File(name)).FullName;
+        var port = FreePort.Next();
+        var config = Path.Combine(folder, "postern.yaml");
+        File.WriteAllText(config, $"""
+            cluster_name: test.example.com
+            listen_addr: 127.0.0.1:{port}
+            public_addr: https://127.0.0.1:{port}
+            data_dir: data
+            storage: {"{"} type: postgres, conn_string: "{_conn}" {"}"}
+            {RotationTests.ShortLifetimes}
+            """);
+        var process = PosternProcess.Start(folder, config, "postern.log", new Dictionary<string, string> { [KeyEncryptionKeySource.EnvironmentVariable] = _kek });
+        (await process.WaitReadyAsync(port)).Dispose();
+        return (process, port);
+    }
+
+    private string AppAndRole() => $"""
+        kind: app
+        version: v1
+        metadata: {"{"} name: whoami, labels: {"{"} env: dev {"}"} {"}"}
+        spec: {"{"} uri: "{_upstream.Address}", public_addr: whoami.localhost {"}"}
+        ---
+        kind: role
+        version: v1
+        metadata: {"{"} name: dev-apps {"}"}
+        spec:
+          allow:
+            app_labels: {"{"} env: [dev] {"}"}
+        """;
+
+    private static async Task<string> JoinAsync(PosternProcess server, int port)
+    {
+        using var response = await server.Admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "loader", roles = new[] { "workload" } }));
+        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        using var http = TestPostern.CreateClient(server.CertificatePath);
+        using var joined = await http.PostAsJsonAsync($"https://127.0.0.1:{port}/v1/bots/join", new { token });
+        return JsonDocument.Parse(await joined.Content.ReadAsStringAsync()).RootElement.GetProperty("credential").GetString()!;
+    }
+
+    private static HttpClient Bearer(PosternProcess server, string credential)
+    {
+        var client = TestPostern.CreateClient(server.CertificatePath);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        return client;
+    }
+
+    private static async Task<int> LeaderIndexAsync(HttpClient[] clients, int[] ports)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            for (var i = 0; i < clients.Length; i++)
+            {
+                var ready = JsonDocument.Parse(await clients[i].GetStringAsync($"https://127.0.0.1:{ports[i]}/readyz")).RootElement;
+                if (ready.GetProperty("leader").GetBoolean())
+                {
+                    return i;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "neither instance leads");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<string?> PhaseAsync(AdminApi admin)
+    {
+        using var response = await admin.SendAsync(HttpMethod.Get, "authorities");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+            .Single(e => e.GetProperty("type").GetString() == "workload").GetProperty("phase").GetString();
+    }
+
+    private static string Jti(string jwt) =>
+        JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(jwt.Split('.')[1])).RootElement.GetProperty("jti").GetString()!;
+}
