@@ -230,6 +230,55 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
         }
     }
 
+    [Fact]
+    public async Task Start_waits_for_an_unreachable_PostgreSQL_answering_not_ready_with_the_reason_then_serves()
+    {
+        await postgres.StopAsync();
+        var folder = Directory.CreateDirectory(_dir.File("waiting")).FullName;
+        var port = FreePort.Next();
+        var config = Path.Combine(folder, "postern.yaml");
+        File.WriteAllText(config, $"listen_addr: 127.0.0.1:{port}\npublic_addr: https://127.0.0.1:{port}\ndata_dir: data\nstorage: {{ type: postgres, conn_string: \"{_conn}\" }}\n");
+        await using var server = PosternProcess.Start(folder, config, "postern.log", new Dictionary<string, string> { [KeyEncryptionKeySource.EnvironmentVariable] = _kek });
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } });
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            HttpResponseMessage? ready = null;
+            while (ready is null)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    Assert.Fail("postern start did not answer while waiting: " + File.ReadAllText(server.LogPath));
+                }
+
+                try
+                {
+                    ready = await http.GetAsync($"https://127.0.0.1:{port}/readyz");
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("the PostgreSQL store cannot be reached", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using (var healthz = await http.GetAsync($"https://127.0.0.1:{port}/healthz"))
+            {
+                Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+            }
+
+            Assert.Contains("Waiting for the store", File.ReadAllText(server.LogPath), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await postgres.StartAsync();
+        }
+
+        (await server.WaitReadyAsync(port)).Dispose();
+        await server.StopAsync("TERM");
+    }
+
     private async Task<(PosternProcess Process, int Port)> StartProcessAsync(string name)
     {
         var folder = Directory.CreateDirectory(_dir.File(name)).FullName;
