@@ -9,7 +9,8 @@
 # upstream served directly.
 #
 # usage: bench/proxy/run.sh [--quick]      (--quick: 3 s runs)
-# env:   DURATION=10s  CONNECTIONS=64  THREADS=2  KEEP_TMP=1 (keep the temp dir and logs)
+# env:   DURATION=10s  WARMUP=10s (wrk before each measure; past tiered compilation)  CONNECTIONS=64
+#        THREADS=2  KEEP_TMP=1 (keep the temp dir and logs)
 #        With 4 or more CPUs the upstream, the proxy under test and the load generator are
 #        pinned to separate cores with taskset (UPSTREAM_CPUS, PROXY_CPUS, LOAD_CPUS).
 set -euo pipefail
@@ -18,11 +19,11 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
-WARMUP=3s
+WARMUP="${WARMUP:-10s}"
 for arg in "$@"; do
   case "$arg" in
     --quick) DURATION=3s; WARMUP=1s ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) printf 'unknown argument: %s\n' "$arg" >&2; exit 2 ;;
   esac
 done
