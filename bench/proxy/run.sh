@@ -23,7 +23,7 @@ WARMUP="${WARMUP:-10s}"
 for arg in "$@"; do
   case "$arg" in
     --quick) DURATION=3s; WARMUP=1s ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) printf 'unknown argument: %s\n' "$arg" >&2; exit 2 ;;
   esac
 done
