@@ -109,7 +109,7 @@ public sealed class AccessChecker
         selector.ToDictionary(p => p.Key, p => ExpandAll(p.Value, user).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
     private static IEnumerable<string> ExpandAll(IReadOnlyList<string> values, User user) =>
-        values.SelectMany(v => TraitTemplate.TryParse(v, out var template, out _) ? template!.Expand(user.Traits, null) : []);
+        values.SelectMany(v => TraitTemplate.TryParse(v, out var template, out _) ? template!.Expand(user.Traits, user.ExternalTraits, null) : []);
 
     private static string Describe<T>(IReadOnlyDictionary<string, T> labels) =>
         labels.Count == 0 ? "none" : string.Join(",", labels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(p.Value is IEnumerable<string> many ? string.Join("|", many) : p.Value)}"));

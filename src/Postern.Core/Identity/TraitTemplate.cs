@@ -17,7 +17,7 @@ public sealed partial class TraitTemplate
     private readonly string? _trait;
     private readonly Func<string, string?>? _function;
 
-    private TraitTemplate(string text, string prefix, string suffix, string? trait, bool usesJwt, Func<string, string?>? function)
+    private TraitTemplate(string text, string prefix, string suffix, string? trait, bool usesJwt, Func<string, string?>? function, bool external = false)
     {
         Text = text;
         _prefix = prefix;
@@ -25,6 +25,7 @@ public sealed partial class TraitTemplate
         _trait = trait;
         UsesJwt = usesJwt;
         _function = function;
+        IsExternal = external;
     }
 
     /// <summary>The template as written.</summary>
@@ -32,6 +33,9 @@ public sealed partial class TraitTemplate
 
     /// <summary>Whether the template expands <c>internal.jwt</c>.</summary>
     public bool UsesJwt { get; }
+
+    /// <summary>Whether the template expands an <c>external.&lt;trait&gt;</c> (a claim of the identity provider).</summary>
+    public bool IsExternal { get; }
 
     /// <summary>Whether the template has no expression.</summary>
     public bool IsLiteral => _trait is null && !UsesJwt;
@@ -70,21 +74,31 @@ public sealed partial class TraitTemplate
         }
 
         var expression = text[(open + 2)..close].Trim();
-        if (!TryParseExpression(expression, out var trait, out var usesJwt, out var function, out var problem))
+        if (!TryParseExpression(expression, out var trait, out var usesJwt, out var function, out var external, out var problem))
         {
             error = $"{problem} in '{text}'";
             return false;
         }
 
-        template = new TraitTemplate(text, text[..open], suffix, trait, usesJwt, function);
+        template = new TraitTemplate(text, text[..open], suffix, trait, usesJwt, function, external);
         return true;
     }
 
     /// <summary>
-    /// The values for a user with <paramref name="traits"/>: one per trait value (none when the trait is missing),
-    /// the literal itself, or the token for <c>internal.jwt</c>. Empty results are dropped.
+    /// The values for <paramref name="traits"/>, read by <c>internal.x</c> and <c>external.x</c> alike (for a caller
+    /// with one set of traits, such as a bot); see <see cref="Expand(IReadOnlyDictionary{string, IReadOnlyList{string}}, IReadOnlyDictionary{string, IReadOnlyList{string}}, string?)"/>.
     /// </summary>
-    public IReadOnlyList<string> Expand(IReadOnlyDictionary<string, IReadOnlyList<string>> traits, string? jwt)
+    public IReadOnlyList<string> Expand(IReadOnlyDictionary<string, IReadOnlyList<string>> traits, string? jwt) => Expand(traits, traits, jwt);
+
+    /// <summary>
+    /// The values for a user with internal traits <paramref name="internalTraits"/> (set in Postern) and external
+    /// traits <paramref name="externalTraits"/> (the identity provider's claims): one per trait value (none when the
+    /// trait is missing), the literal itself, or the token for <c>internal.jwt</c>. Empty results are dropped.
+    /// </summary>
+    public IReadOnlyList<string> Expand(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> internalTraits,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> externalTraits,
+        string? jwt)
     {
         if (IsLiteral)
         {
@@ -93,7 +107,7 @@ public sealed partial class TraitTemplate
 
         IReadOnlyList<string> inputs = UsesJwt
             ? jwt is null ? [] : [jwt]
-            : traits.TryGetValue(_trait!, out var values) ? values : [];
+            : (IsExternal ? externalTraits : internalTraits).TryGetValue(_trait!, out var values) ? values : [];
         var results = new List<string>(inputs.Count);
         foreach (var input in inputs)
         {
@@ -110,11 +124,12 @@ public sealed partial class TraitTemplate
     /// <inheritdoc/>
     public override string ToString() => Text;
 
-    private static bool TryParseExpression(string expression, out string? trait, out bool usesJwt, out Func<string, string?>? function, out string problem)
+    private static bool TryParseExpression(string expression, out string? trait, out bool usesJwt, out Func<string, string?>? function, out bool external, out string problem)
     {
         trait = null;
         usesJwt = false;
         function = null;
+        external = false;
         problem = "";
         string variable;
         if (FunctionCall().Match(expression) is { Success: true } call)
@@ -200,6 +215,7 @@ public sealed partial class TraitTemplate
         }
 
         trait = key;
+        external = space == "external";
         return true;
     }
 

@@ -11,8 +11,23 @@ public sealed record User
     /// <summary>The names of the user's roles.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 
-    /// <summary>Traits such as <c>logins</c>: name → values.</summary>
+    /// <summary>Internal traits, set in Postern, such as <c>logins</c>: name → values (<c>{{internal.x}}</c>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Traits { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// External traits: the claims of the identity provider the user signs in through, replaced at every sign-in
+    /// (<c>{{external.x}}</c>); empty for a local user.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ExternalTraits { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The SSO connector that created the user and that they sign in through; <c>null</c> for a local user.</summary>
+    public string? Connector { get; init; }
+
+    /// <summary>
+    /// The traits an app assertion carries: the identity provider's claims for a user of a connector, the internal
+    /// traits for a local user. The other set stays out of the token and in reach of templates.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> AssertionTraits => Connector is null ? Traits : ExternalTraits;
 
     /// <summary>The password hash (see <see cref="Passwords"/>), or <c>null</c> before a password is set.</summary>
     public string? PasswordHash { get; init; }
@@ -28,6 +43,8 @@ public sealed record User
         builder.Append("Name = ").Append(Name)
             .Append(", Roles = [").AppendJoin(", ", Roles).Append(']')
             .Append(", Traits = [").AppendJoin(", ", Traits.Keys).Append(']')
+            .Append(", ExternalTraits = [").AppendJoin(", ", ExternalTraits.Keys).Append(']')
+            .Append(", Connector = ").Append(Connector)
             .Append(", HasPassword = ").Append(PasswordHash is not null)
             .Append(", HasTotp = ").Append(TotpSecret is not null)
             .Append(", CreatedAt = ").Append(CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

@@ -45,6 +45,7 @@ public static class ResourceJson
         ResourceKinds.User => "/users/",
         ResourceKinds.WorkloadIdentity => "/workload_identities/",
         ResourceKinds.Bot => "/bots/",
+        ResourceKinds.Oidc => "/connectors/oidc/",
         _ => throw new ArgumentException($"unknown resource kind '{kind}'", nameof(kind)),
     };
 

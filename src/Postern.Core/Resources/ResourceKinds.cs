@@ -18,6 +18,9 @@ public static class ResourceKinds
     /// <summary><c>bot</c>.</summary>
     public const string Bot = "bot";
 
+    /// <summary><c>oidc</c>: an OpenID Connect identity provider users sign in through.</summary>
+    public const string Oidc = "oidc";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Role, App, User, WorkloadIdentity, Bot];
+    public static IReadOnlyList<string> All { get; } = [Role, App, User, WorkloadIdentity, Bot, Oidc];
 }

@@ -23,7 +23,7 @@ internal static partial class ResourceReader
     private static readonly string[] WorkloadRuleFields = ["conditions"];
     private static readonly string[] ConditionOperators = ["equals", "in", "glob"];
     private static readonly string[] BotSpecFields = ["roles"];
-    private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at"];
+    private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at", "external_traits", "connector"];
 
     /// <summary>
     /// The resource in <paramref name="node"/>, or <c>null</c> with every problem on <paramref name="c"/>.
@@ -56,6 +56,7 @@ internal static partial class ResourceReader
             ResourceKinds.User => ReadUser(c, metadata, spec, stored),
             ResourceKinds.WorkloadIdentity => ReadWorkloadIdentity(c, metadata, spec),
             ResourceKinds.Bot => ReadBot(c, metadata, spec),
+            ResourceKinds.Oidc => OidcConnectorReader.Read(c, metadata, spec),
             _ => Unknown(c, kind),
         };
         return c.Errors.Count == errors ? resource : null;
@@ -194,12 +195,7 @@ internal static partial class ResourceReader
         }
 
         var spec = c.Mapping(specNode, "spec", stored ? UserStoredFields : UserSpecFields);
-        var traits = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var traitMap = spec is not null && spec.TryGetValue("traits", out var node) ? c.Mapping(node, "spec.traits") : null;
-        foreach (var name in (traitMap ?? []).Keys)
-        {
-            traits[name] = traitMap![name] is YamlScalarNode { Value: { } one } ? [one] : c.Strings(traitMap, name, "spec.traits");
-        }
+        var traits = ReadTraits(c, spec, "traits");
 
         DateTimeOffset created = default;
         if (c.String(spec, "created_at", "spec") is { } text && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out created))
@@ -218,8 +214,23 @@ internal static partial class ResourceReader
                 PasswordHash = c.String(spec, "password_hash", "spec"),
                 TotpSecret = c.String(spec, "totp_secret", "spec"),
                 CreatedAt = created,
+                ExternalTraits = ReadTraits(c, spec, "external_traits"),
+                Connector = c.String(spec, "connector", "spec"),
             },
         };
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadTraits(YamlCursor c, Dictionary<string, YamlNode>? spec, string key)
+    {
+        var traits = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var path = "spec." + key;
+        var traitMap = spec is not null && spec.TryGetValue(key, out var node) ? c.Mapping(node, path) : null;
+        foreach (var name in (traitMap ?? []).Keys)
+        {
+            traits[name] = traitMap![name] is YamlScalarNode { Value: { } one } ? [one] : c.Strings(traitMap, name, path);
+        }
+
+        return traits;
     }
 
     private static WorkloadIdentityResource? ReadWorkloadIdentity(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode)
@@ -343,8 +354,8 @@ internal static partial class ResourceReader
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
-    private static partial Regex RoleNamePattern();
+    internal static partial Regex RoleNamePattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9@._-]{0,127}$")]
-    private static partial Regex UserNamePattern();
+    internal static partial Regex UserNamePattern();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Postern.Configuration;
 using Postern.Identity;
+using Postern.Sso;
 using Postern.WorkloadIdentity;
 
 namespace Postern.Resources;
@@ -34,6 +35,7 @@ internal static class ResourceWriter
                 UserResource user => User(user.User, withSecrets),
                 WorkloadIdentityResource identity => WorkloadIdentity(identity.Policy),
                 BotResource bot => new JsonObject { ["roles"] = List(bot.Roles) },
+                OidcConnectorResource oidc => Oidc(oidc.Connector),
                 _ => throw new ArgumentException($"no writer for kind '{resource.Kind}'", nameof(resource)),
             },
         };
@@ -110,6 +112,11 @@ internal static class ResourceWriter
             spec["password_hash"] = user.PasswordHash;
             spec["totp_secret"] = user.TotpSecret;
             spec["created_at"] = user.CreatedAt.ToString("O", CultureInfo.InvariantCulture);
+            if (user.Connector is not null)
+            {
+                spec["connector"] = user.Connector;
+                spec["external_traits"] = Selector(user.ExternalTraits);
+            }
         }
 
         return spec;
@@ -133,6 +140,45 @@ internal static class ResourceWriter
                     ["conditions"] = new JsonArray([.. rule.Conditions.Select(Condition)]),
                 })]),
             };
+        }
+
+        return spec;
+    }
+
+    private static JsonObject Oidc(OidcConnector connector)
+    {
+        var spec = new JsonObject
+        {
+            ["issuer_url"] = connector.IssuerUrl.OriginalString,
+            ["client_id"] = connector.ClientId,
+            ["client_secret"] = connector.ClientSecret.File is { } file ? new JsonObject { ["file"] = file } : new JsonObject { ["env"] = connector.ClientSecret.EnvironmentVariable },
+        };
+        if (connector.RedirectUrl is { } redirect)
+        {
+            spec["redirect_url"] = redirect.OriginalString;
+        }
+
+        spec["scopes"] = List(connector.Scopes);
+        spec["username_claim"] = connector.UsernameClaim;
+        spec["claims_to_roles"] = new JsonArray([.. connector.ClaimsToRoles.Select(m => new JsonObject { ["claim"] = m.Claim, ["value"] = m.Value, ["roles"] = List(m.Roles) })]);
+        if (connector.Prompt is { } prompt)
+        {
+            spec["prompt"] = prompt;
+        }
+
+        if (connector.AllowedEmailDomains.Count > 0)
+        {
+            spec["allowed_email_domains"] = List(connector.AllowedEmailDomains);
+        }
+
+        if (connector.Display is { } display)
+        {
+            spec["display"] = display;
+        }
+
+        if (connector.InsecureAllowHttp)
+        {
+            spec["insecure_allow_http"] = true;
         }
 
         return spec;

@@ -34,7 +34,7 @@ public sealed class WorkloadCondition
             {
                 WorkloadConditionOperator.Equals => string.Equals(value, Values[0], StringComparison.Ordinal),
                 WorkloadConditionOperator.In => Values.Contains(value, StringComparer.Ordinal),
-                _ => (_glob ??= GlobToRegex(Values[0])).IsMatch(value),
+                _ => (_glob ??= GlobPattern.ToRegex(Values[0])).IsMatch(value),
             };
             if (hit)
             {
@@ -52,22 +52,6 @@ public sealed class WorkloadCondition
         WorkloadConditionOperator.In => $"{Attribute} in [{string.Join(", ", Values.Select(v => $"'{v}'"))}]",
         _ => $"{Attribute} glob '{Values[0]}'",
     };
-
-    private static Regex GlobToRegex(string glob)
-    {
-        var pattern = new System.Text.StringBuilder("^");
-        foreach (var ch in glob)
-        {
-            pattern.Append(ch switch
-            {
-                '*' => ".*",
-                '?' => ".",
-                _ => Regex.Escape(ch.ToString()),
-            });
-        }
-
-        return new Regex(pattern.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
-    }
 }
 
 /// <summary>How a condition compares.</summary>

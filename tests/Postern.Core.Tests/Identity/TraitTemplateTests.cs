@@ -54,4 +54,18 @@ public sealed class TraitTemplateTests
         Assert.Null(template);
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{{internal.groups}}", new[] { "set-in-postern" })]
+    [InlineData("{{external.groups}}", new[] { "from-the-provider" })]
+    [InlineData("{{regexp.replace(external.groups, \"^from-(.*)$\", \"$1\")}}", new[] { "the-provider" })]
+    [InlineData("{{external.logins}}", new string[0])]
+    public void Internal_and_external_read_their_own_traits(string text, string[] expected)
+    {
+        var internalTraits = new Dictionary<string, IReadOnlyList<string>> { ["groups"] = ["set-in-postern"], ["logins"] = ["root"] };
+        var externalTraits = new Dictionary<string, IReadOnlyList<string>> { ["groups"] = ["from-the-provider"] };
+        Assert.True(TraitTemplate.TryParse(text, out var template, out var error), error);
+
+        Assert.Equal(expected, template!.Expand(internalTraits, externalTraits, null));
+    }
 }

@@ -112,7 +112,7 @@ public sealed class ResourceTests
     }
 
     [Theory]
-    [InlineData("kind: widget\nversion: v1\nmetadata: { name: a }", "r.yaml: kind: unknown kind 'widget' (expected one of: role, app, user, workload_identity, bot)")]
+    [InlineData("kind: widget\nversion: v1\nmetadata: { name: a }", "r.yaml: kind: unknown kind 'widget' (expected one of: role, app, user, workload_identity, bot, oidc)")]
     [InlineData("kind: role\nversion: v2\nmetadata: { name: a }", "r.yaml: version: unsupported version 'v2' (expected v1)")]
     [InlineData("kind: role\nversion: v1\nmetadata: {}", "r.yaml: metadata.name: required")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { app_labels: [x] } }", "r.yaml: spec.allow.app_labels: expected a mapping")]
