@@ -61,4 +61,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1070, LogLevel.Warning, "Waiting for the store: {Error}; retrying in {Delay}")]
     public static partial void WaitingForStore(this ILogger logger, string error, TimeSpan delay);
+
+    [LoggerMessage(1080, LogLevel.Warning, "SSO sign-in through connector {Connector} refused ({Code}): {Reason}")]
+    public static partial void SsoSignInRefused(this ILogger logger, string connector, string code, string reason, Exception? exception);
 }

@@ -14,6 +14,7 @@ using Postern.Server.Admin;
 using Postern.Server.AppAccess;
 using Postern.Server.Authority;
 using Postern.Server.Sessions;
+using Postern.Server.Sso;
 using Postern.Server.State;
 using Postern.Server.Storage;
 using Postern.Server.Tls;
@@ -172,6 +173,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton<AppProxy>();
             services.AddSingleton<WorkloadIdentity.BotAuthority>();
             services.AddSingleton<WorkloadIdentity.JwtSvidIssuer>();
+            services.AddSso(options.Environment);
             services.AddHttpForwarder();
             services.AddStoreDataProtection(store, keyring.Kek);
             services.AddSingleton(keyring);
@@ -214,6 +216,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.MapLogin();
             app.MapLauncher();
             app.MapSignup();
+            app.MapSso();
             app.MapWorkloadIdentity();
             var adminCredential = AdminCredential.Open(config.DataDir);
             app.MapAdmin(adminCredential);

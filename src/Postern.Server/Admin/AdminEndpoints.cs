@@ -239,7 +239,7 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static async Task<IResult> CreateResourcesAsync(HttpContext context, IBackend store, ClusterState cluster, UserDirectory users, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateResourcesAsync(HttpContext context, IBackend store, ClusterState cluster, UserDirectory users, Sso.ConnectorSecrets secrets, AuditLog audit, CancellationToken cancellationToken)
     {
         string text;
         using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
@@ -252,6 +252,16 @@ internal static partial class AdminEndpoints
         if (parsed.Errors.Count > 0)
         {
             return Error(StatusCodes.Status400BadRequest, $"{source} is not valid", parsed.Errors);
+        }
+
+        // A connector whose client secret this server cannot read would fail every sign-in: refuse it now.
+        var unreadable = parsed.Resources.OfType<OidcConnectorResource>()
+            .Select(r => secrets.TryRead(r.Connector, out _, out var problem) ? null : $"oidc '{r.Connector.Name}': spec.client_secret: {problem}")
+            .OfType<string>()
+            .ToList();
+        if (unreadable.Count > 0)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"{source} is not valid", unreadable);
         }
 
         var conflicts = parsed.Resources.OfType<AppResource>()
@@ -275,7 +285,14 @@ internal static partial class AdminEndpoints
                 // A user created from a file keeps the password and second factor it already has.
                 var existing = await users.GetAsync(user.User.Name, cancellationToken).ConfigureAwait(false);
                 var merged = existing is { } found
-                    ? user.User with { PasswordHash = found.User.PasswordHash, TotpSecret = found.User.TotpSecret, CreatedAt = found.User.CreatedAt }
+                    ? user.User with
+                    {
+                        PasswordHash = found.User.PasswordHash,
+                        TotpSecret = found.User.TotpSecret,
+                        CreatedAt = found.User.CreatedAt,
+                        ExternalTraits = found.User.ExternalTraits,
+                        Connector = found.User.Connector,
+                    }
                     : user.User;
                 var write = await users.WriteAsync(merged, existing?.Revision ?? Revision.Absent, cancellationToken).ConfigureAwait(false);
                 if (!write.Succeeded)

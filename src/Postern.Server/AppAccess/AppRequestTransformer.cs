@@ -98,7 +98,7 @@ internal sealed class AppRequestTransformer(AppEntry app, User user, string asse
 
     private string? Expand(HeaderRewriteRule rule)
     {
-        var values = rule.Value.Expand(user.Traits, assertion);
+        var values = rule.Value.Expand(user.Traits, user.ExternalTraits, assertion);
         foreach (var value in values)
         {
             if (!HeaderRewrite.IsSafeValue(value))

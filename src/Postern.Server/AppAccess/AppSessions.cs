@@ -59,11 +59,16 @@ internal sealed class AppSessions(SessionStore sessions, TimeProvider time)
     }
 
     /// <summary>Forgets every session of <paramref name="user"/> at once, without waiting for the watch.</summary>
-    public void Forget(string user)
+    public void Forget(string user) => ForgetWhere(state => state.User == user);
+
+    /// <summary>Forgets every app session opened from the web session <paramref name="webSessionHash"/> (a sign-out), without waiting for the watch.</summary>
+    public void ForgetWebSession(string webSessionHash) => ForgetWhere(state => state.WebSession == webSessionHash);
+
+    private void ForgetWhere(Func<AppSessionState, bool> ended)
     {
         foreach (var (hash, state) in _live)
         {
-            if (state.User == user)
+            if (ended(state))
             {
                 _live.TryRemove(hash, out _);
             }

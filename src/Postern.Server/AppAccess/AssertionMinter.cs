@@ -90,7 +90,7 @@ internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities author
 
         if (mode is JwtClaimsMode.RolesAndTraits or JwtClaimsMode.Traits)
         {
-            claims["traits"] = user.Traits;
+            claims["traits"] = user.AssertionTraits;
         }
 
         claims["nbf"] = issuedAt - NotBeforeSkew;

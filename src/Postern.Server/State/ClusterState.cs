@@ -9,6 +9,7 @@ using Postern.Server.AppAccess;
 using Postern.Server.Sessions;
 using Postern.Storage;
 using Postern.Server.WorkloadIdentity;
+using Postern.Sso;
 using Postern.WorkloadIdentity;
 
 namespace Postern.Server.State;
@@ -28,8 +29,8 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     private static readonly string[] WatchedPrefixes =
         [ResourceJson.Prefix("user"), ResourceJson.Prefix("role"), ResourceJson.Prefix("app"), LockRecord.Prefix,
          ResourceJson.Prefix(ResourceKinds.WorkloadIdentity), ResourceJson.Prefix(ResourceKinds.Bot), BotCredentialRecord.Prefix,
-         SessionKeys.AppPrefix, SessionKeys.WebPrefix];
-    private static readonly string[] ResourcePrefixKinds = ["user", "role", "app", ResourceKinds.WorkloadIdentity, ResourceKinds.Bot];
+         ResourceJson.Prefix(ResourceKinds.Oidc), SessionKeys.AppPrefix, SessionKeys.WebPrefix];
+    private static readonly string[] ResourcePrefixKinds = ["user", "role", "app", ResourceKinds.WorkloadIdentity, ResourceKinds.Bot, ResourceKinds.Oidc];
 
     private readonly ConcurrentDictionary<string, Versioned<User>> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Versioned<Role>> _roles = new(StringComparer.Ordinal);
@@ -38,6 +39,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     private readonly ConcurrentDictionary<string, BotCredentialRecord> _botCredentials = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LockRecord> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AppEntry> _storedApps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OidcConnector> _connectors = new(StringComparer.Ordinal);
     private readonly FrozenDictionary<string, AppEntry> _configApps = config.Apps.ToFrozenDictionary(a => a.Name, a => new AppEntry(a, 0, fromConfig: true), StringComparer.Ordinal);
     private volatile FrozenDictionary<string, AppEntry> _appsByHost = FrozenDictionary<string, AppEntry>.Empty;
     private long _version;
@@ -52,6 +54,9 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     /// <summary>Raised with the store key of a web or app session that was deleted or expired.</summary>
     public event Action<string>? SessionRemoved;
 
+    /// <summary>Raised with the name of an SSO connector that was created, replaced or removed.</summary>
+    public event Action<string>? ConnectorChanged;
+
     /// <summary>Reads everything once; called before the server takes requests.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +68,13 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         _workloadIdentities.Clear();
         _bots.Clear();
         _botCredentials.Clear();
-        foreach (var prefix in WatchedPrefixes[..7])
+        foreach (var name in _connectors.Keys)
+        {
+            _connectors.TryRemove(name, out _);
+            ConnectorChanged?.Invoke(name);
+        }
+
+        foreach (var prefix in WatchedPrefixes[..8])
         {
             foreach (var item in await store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
@@ -123,6 +134,12 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     public IReadOnlyList<Role> RolesOf(IEnumerable<string> names) => [.. names.Select(FindRole).OfType<Role>()];
 
     public IEnumerable<AppEntry> Apps => _appsByHost.Values.OrderBy(a => a.Name, StringComparer.Ordinal);
+
+    /// <summary>The SSO connector named <paramref name="name"/>, if any.</summary>
+    public OidcConnector? FindConnector(string name) => _connectors.GetValueOrDefault(name);
+
+    /// <summary>Every SSO connector, by name.</summary>
+    public IEnumerable<OidcConnector> Connectors => _connectors.Values.OrderBy(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>Waits until the state reflects the store at <paramref name="revision"/> or later.</summary>
     public async Task WaitForRevisionAsync(long revision, CancellationToken cancellationToken)
@@ -257,6 +274,14 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
                     break;
                 case null when kind == ResourceKinds.Bot:
                     _bots.TryRemove(name, out _);
+                    break;
+                case OidcConnectorResource oidc:
+                    _connectors[name] = oidc.Connector;
+                    ConnectorChanged?.Invoke(name);
+                    break;
+                case null when kind == ResourceKinds.Oidc:
+                    _connectors.TryRemove(name, out _);
+                    ConnectorChanged?.Invoke(name);
                     break;
                 case AppResource app:
                     _storedApps[name] = new AppEntry(app.App, change.Revision, fromConfig: false);

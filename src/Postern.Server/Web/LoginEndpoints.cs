@@ -1,10 +1,14 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Postern.Server.AppAccess;
+using Microsoft.Extensions.DependencyInjection;
 using Postern.Server.Sessions;
+using Postern.Server.State;
+using Postern.Sso;
 
 namespace Postern.Server.Web;
 
@@ -132,12 +136,12 @@ internal static class LoginEndpoints
             return;
         }
 
-        await EndAsync(context, cookie, sessions).ConfigureAwait(false);
+        await EndAsync(context, cookie, sessions, appSessions).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = "/web/login";
     }
 
-    private static async Task LogoutJsonAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions, AppAccessSettings settings)
+    private static async Task LogoutJsonAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions, AppSessions appSessions, AppAccessSettings settings)
     {
         if (CrossSiteReason(context, settings) is { } crossSite)
         {
@@ -145,15 +149,17 @@ internal static class LoginEndpoints
             return;
         }
 
-        await EndAsync(context, cookie, sessions).ConfigureAwait(false);
+        await EndAsync(context, cookie, sessions, appSessions).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private static async Task EndAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions)
+    // The app sessions are forgotten here at once; other instances drop them when the store's watch reports the deletion.
+    private static async Task EndAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions, AppSessions appSessions)
     {
         if (await cookie.FindAsync(context).ConfigureAwait(false) is { } signedIn)
         {
             await sessions.EndWebSessionAsync(signedIn.Hash, context.RequestAborted).ConfigureAwait(false);
+            appSessions.ForgetWebSession(signedIn.Hash);
         }
 
         cookie.Clear(context);
@@ -198,17 +204,27 @@ internal static class LoginEndpoints
     private static Task WriteLoginPageAsync(HttpContext context, IAntiforgery antiforgery, string redirect, string? error, int status)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
+        var target = LocalPath.IsSafe(redirect) ? redirect : "/web/";
+        var connectors = new StringBuilder();
+        foreach (var connector in context.RequestServices.GetRequiredService<ClusterState>().Connectors)
+        {
+            var href = OidcConnector.LoginPath(connector.Name) + "?redirect=" + Uri.EscapeDataString(target);
+            connectors.Append("<li><a class=\"app\" data-connector=\"").Append(Pages.Encode(connector.Name)).Append("\" href=\"").Append(Pages.Encode(href)).Append("\">")
+                .Append("Sign in with ").Append(Pages.Encode(connector.Display ?? connector.Name)).Append("</a></li>");
+        }
+
         var body = $"""
             <h1>Sign in to Postern</h1>
             {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{Pages.Encode(error)}</p>")}
             <form method="post" action="/web/login">
               <input type="hidden" name="{Pages.Encode(tokens.FormFieldName)}" value="{Pages.Encode(tokens.RequestToken)}">
-              <input type="hidden" name="redirect" value="{Pages.Encode(LocalPath.IsSafe(redirect) ? redirect : "/web/")}">
+              <input type="hidden" name="redirect" value="{Pages.Encode(target)}">
               <label>User name <input name="username" autocomplete="username" required autofocus></label>
               <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
               <label>One-time code <span class="muted">(if you set one up)</span> <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
               <button type="submit">Sign in</button>
             </form>
+            {(connectors.Length == 0 ? "" : $"<p class=\"muted\">or</p><ul class=\"apps\">{connectors}</ul>")}
             """;
         return Pages.WriteAsync(context, status, "Sign in", body);
     }
