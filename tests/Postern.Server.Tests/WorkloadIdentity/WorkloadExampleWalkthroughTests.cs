@@ -74,9 +74,10 @@ public sealed class WorkloadExampleWalkthroughTests : IDisposable
         [.. Regex.Matches(readme, @"^(?<indent>[ ]*)```sh\n(?<body>.*?)^\k<indent>```", RegexOptions.Multiline | RegexOptions.Singleline)
             .Select(m => Regex.Replace(m.Groups["body"].Value, "^" + m.Groups["indent"].Value, "", RegexOptions.Multiline))];
 
+    // /tmp/ first: the paths put in afterwards may themselves lie under /tmp (a checkout there, the test's folder).
     private string Adapt(string block, string config, int port) => block
-        .Replace("dotnet run --project src/Postern.Cli --", $"dotnet '{Path.Combine(AppContext.BaseDirectory, "postern.dll")}'", StringComparison.Ordinal)
         .Replace("/tmp/", _dir.Path + "/", StringComparison.Ordinal)
+        .Replace("dotnet run --project src/Postern.Cli --", $"dotnet '{Path.Combine(AppContext.BaseDirectory, "postern.dll")}'", StringComparison.Ordinal)
         .Replace("examples/workload-identity/config/postern.yaml", config, StringComparison.Ordinal)
         .Replace("127.0.0.1:3080", $"127.0.0.1:{port}", StringComparison.Ordinal);
 
