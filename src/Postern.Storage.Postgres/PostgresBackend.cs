@@ -50,7 +50,14 @@ public sealed class PostgresBackend : IBackend
     public static async Task<PostgresBackend> OpenAsync(PostgresBackendOptions options, CancellationToken cancellationToken)
     {
         PostgresBackendOptionsValidator.ThrowIfInvalid(options);
-        var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        // Postern keeps no session state on pooled connections (no SET, no temporary tables; LISTEN has a
+        // connection of its own), so the DISCARD ALL that Npgsql sends when a connection goes back to the
+        // pool is a round trip per use for nothing; an explicit setting in the connection string wins.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+        var pooled = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+            pooled.NoResetOnClose = true;
+        var dataSource = NpgsqlDataSource.Create(pooled);
         var listen = new NpgsqlConnectionStringBuilder(options.ConnectionString)
         {
             Pooling = false, // held for the backend's life; a broken one is replaced, never reused

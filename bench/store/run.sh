@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# One Postern instance on PostgreSQL against one on SQLite, in the same run: JWT-SVID issuances and
+# sign-ins per second over HTTP, and what each issuance costs the PostgreSQL store (statements,
+# transactions, WAL bytes), read from pg_stat_statements, pg_stat_database and the WAL position.
+# PostgreSQL runs durably (fsync, synchronous_commit on), as SQLite does (synchronous = FULL).
+#
+# usage: bench/store/run.sh [--quick]     (--quick: 3 s runs)
+# env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+for arg in "$@"; do
+  case "$arg" in
+    --quick) DURATION=3s ;;
+    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) printf 'unknown argument: %s\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '== %s\n' "$*" >&2; }
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+command -v wrk >/dev/null || { log "installing wrk"; "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+bash "$repo/tests/setup/postgres.sh"
+pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+
+TMP="$(mktemp -d /tmp/postern-store-bench.XXXXXX)"
+chmod 755 "$TMP"
+pids=()
+as_pg=()
+[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -d "$TMP/pg" ] && "${as_pg[@]}" "$pgbin/pg_ctl" -D "$TMP/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+log "starting PostgreSQL (durable: fsync and synchronous_commit on)"
+mkdir -p "$TMP/pg" && [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$TMP/pg"
+"${as_pg[@]}" "$pgbin/initdb" -D "$TMP/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+pgport="$(free_port)"
+"${as_pg[@]}" "$pgbin/pg_ctl" -D "$TMP/pg" -l "$TMP/pg/server.log" -w -o "-p $pgport -k $TMP/pg -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on" start >/dev/null
+psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -At "$@"; }
+psql -d postgres -c "CREATE DATABASE postern" >/dev/null
+psql -d postern -c "CREATE EXTENSION pg_stat_statements" >/dev/null
+
+log "building (Release)"
+dotnet build -c Release -nologo -v quiet "$repo/src/Postern.Cli" >/dev/null
+cli=(dotnet "$repo/src/Postern.Cli/bin/Release/net10.0/postern.dll")
+export BENCH_PASSWORD="bench password, long enough"
+
+cat >"$TMP/policy.yaml" <<'YAML'
+kind: role
+version: v1
+metadata: { name: workload }
+spec:
+  allow:
+    workload_identity_labels: { "*": "*" }
+---
+kind: workload_identity
+version: v1
+metadata: { name: by-uid }
+spec:
+  spiffe: { id: "/uid/{{workload.unix.uid}}" }
+YAML
+
+wrk_rate() { awk '/Requests\/sec/ { printf "%.0f", $2 }' "$1"; }
+pg_counters() {
+  psql -d postern -F ' ' -c "SELECT (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements),
+    (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postern'),
+    pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
+}
+
+# run_backend NAME STORAGE_YAML: starts Postern, measures issuance and sign-in; sets ISSUE_RATE, LOGIN_RATE,
+# ISSUE_P99, and for postgres the per-issuance costs.
+run_backend() {
+  local name="$1" storage="$2" port dir
+  port="$(free_port)"; dir="$TMP/$name"; mkdir -p "$dir"
+  cat >"$dir/postern.yaml" <<YAML
+cluster_name: bench.example.com
+listen_addr: 127.0.0.1:$port
+public_addr: http://127.0.0.1:$port
+data_dir: $dir/data
+tls: { disabled: true }
+$storage
+YAML
+  "${cli[@]}" start --config "$dir/postern.yaml" >"$dir/postern.log" 2>&1 &
+  pids+=($!)
+  local server_pid=$!
+  for _ in $(seq 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  "${cli[@]}" create -f "$TMP/policy.yaml" --config "$dir/postern.yaml" >/dev/null
+  printf '%s\n' "$BENCH_PASSWORD" | "${cli[@]}" users add bench --roles access --password-stdin --config "$dir/postern.yaml" >/dev/null
+  local token
+  token="$("${cli[@]}" bots add bench --roles workload --format json --config "$dir/postern.yaml" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+  BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":\"$token\"}" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
+  export BOT_CREDENTIAL
+  [ -n "$BOT_CREDENTIAL" ] || { log "$name: could not join; see $dir/postern.log"; exit 1; }
+  local url="http://127.0.0.1:$port"
+
+  log "$name: warming up (10s)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$repo/bench/svid/issue.lua" "$url/v1/workload-identity/jwt-svids" >/dev/null 2>&1
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$repo/bench/store/login.lua" "$url/v1/login" >/dev/null 2>&1
+
+  local before after
+  [ "$name" = postgres ] && before="$(pg_counters)"
+  log "$name: issuance ($DURATION, $CONNECTIONS connections)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$repo/bench/svid/issue.lua" "$url/v1/workload-identity/jwt-svids" >"$dir/issue.txt" 2>"$dir/issue.err"
+  [ "$name" = postgres ] && after="$(pg_counters)"
+  local issued_total
+  issued_total="$(awk '/requests in/ { print $1 }' "$dir/issue.txt")"
+  ISSUE_RATE="$(wrk_rate "$dir/issue.txt")"
+  ISSUE_P99="$(awk '$1 == "99%" { print $2 }' "$dir/issue.txt")"
+  log "$name: sign-in ($DURATION, $CONNECTIONS connections)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$repo/bench/store/login.lua" "$url/v1/login" >"$dir/login.txt" 2>"$dir/login.err"
+  LOGIN_RATE="$(wrk_rate "$dir/login.txt")"
+  for f in "$dir/issue.err" "$dir/login.err"; do [ -s "$f" ] && { log "$name: errors in $(basename "$f"):"; head -3 "$f" >&2; }; done
+  if [ "$name" = postgres ]; then
+    read -r s0 x0 w0 <<<"$before"; read -r s1 x1 w1 <<<"$after"
+    PER_STATEMENTS="$(awk -v a="$s0" -v b="$s1" -v n="$issued_total" 'BEGIN { printf "%.2f", (b - a) / n }')"
+    PER_COMMITS="$(awk -v a="$x0" -v b="$x1" -v n="$issued_total" 'BEGIN { printf "%.2f", (b - a) / n }')"
+    PER_WAL="$(awk -v a="$w0" -v b="$w1" -v n="$issued_total" 'BEGIN { printf "%.0f", (b - a) / n }')"
+    psql -d postern -F ' | ' -c "SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 90) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postern') ORDER BY calls DESC LIMIT 8" >"$TMP/top-statements.txt"
+  fi
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+}
+
+run_backend sqlite ""
+sqlite_issue="$ISSUE_RATE"; sqlite_login="$LOGIN_RATE"; sqlite_p99="$ISSUE_P99"
+run_backend postgres "storage: { type: postgres, conn_string: \"Host=127.0.0.1;Port=$pgport;Database=postern;Username=postgres\" }"
+pg_issue="$ISSUE_RATE"; pg_login="$LOGIN_RATE"; pg_p99="$ISSUE_P99"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "| measure ($DURATION each, $(nproc) CPUs, load generator and PostgreSQL on the same machine) | SQLite /s | PostgreSQL /s | PostgreSQL vs SQLite |"
+echo "|---|---:|---:|---:|"
+echo "| JWT-SVIDs issued over HTTP, audit included (p99 $sqlite_p99 / $pg_p99) | $sqlite_issue | $pg_issue | $(ratio "$pg_issue" "$sqlite_issue") |"
+echo "| sign-ins (POST /v1/login) | $sqlite_login | $pg_login | $(ratio "$pg_login" "$sqlite_login") |"
+echo
+echo "PostgreSQL cost per issuance (all instance activity during the run, divided by the issuances): $PER_STATEMENTS statements, $PER_COMMITS transactions, $PER_WAL WAL bytes"
+echo
+echo "Most frequent statements during the runs (calls | statement):"
+cat "$TMP/top-statements.txt"
