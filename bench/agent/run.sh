@@ -19,7 +19,8 @@ for arg in "$@"; do
   esac
 done
 
-log() { printf '== %s\n' "$*" >&2; }
+# shellcheck source=../lib.sh
+source "$repo/bench/lib.sh"
 TMP="$(mktemp -d /tmp/postern-agent-bench.XXXXXX)"
 pids=()
 cleanup() {
@@ -29,37 +30,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "building (Release)"
-dotnet build -c Release -nologo -v quiet "$repo/src/Postern.Cli" >/dev/null
+build_cli
 dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench.WorkloadClient" >/dev/null
-cli=(dotnet "$repo/src/Postern.Cli/bin/Release/net10.0/postern.dll")
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 cat >"$TMP/postern.yaml" <<YAML
 cluster_name: bench.example.com
 listen_addr: 127.0.0.1:$port
 public_addr: https://127.0.0.1:$port
 data_dir: $TMP/data
 YAML
-cat >"$TMP/policy.yaml" <<'YAML'
-kind: role
-version: v1
-metadata: { name: workload }
-spec:
-  allow:
-    workload_identity_labels: { "*": "*" }
----
-kind: workload_identity
-version: v1
-metadata: { name: by-uid }
-spec:
-  spiffe: { id: "/uid/{{workload.unix.uid}}" }
-YAML
-"${cli[@]}" start --config "$TMP/postern.yaml" >"$TMP/postern.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 150); do curl -kfs "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+write_policy "$TMP/policy.yaml"
+start_postern "$TMP/postern.yaml" "$TMP/postern.log" "https://127.0.0.1:$port"
 "${cli[@]}" create -f "$TMP/policy.yaml" --config "$TMP/postern.yaml" >/dev/null
-token="$("${cli[@]}" bots add bench --roles workload --format json --config "$TMP/postern.yaml" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+token="$(bot_token "$TMP/postern.yaml" bench)"
 socket="$TMP/agent.sock"
 "${cli[@]}" agent --server "https://127.0.0.1:$port" --join-token "$token" --socket "$socket" \
   --data-dir "$TMP/agent" --ca-file "$TMP/data/tls/cert.pem" >"$TMP/agent.log" 2>&1 &

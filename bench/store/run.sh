@@ -20,10 +20,9 @@ for arg in "$@"; do
   esac
 done
 
-log() { printf '== %s\n' "$*" >&2; }
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-command -v wrk >/dev/null || { log "installing wrk"; "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+# shellcheck source=../lib.sh
+source "$repo/bench/lib.sh"
+need_wrk
 bash "$repo/tests/setup/postgres.sh"
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 
@@ -39,7 +38,6 @@ cleanup() {
   [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 log "starting PostgreSQL (durable: fsync and synchronous_commit on)"
 mkdir -p "$TMP/pg" && [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$TMP/pg"
@@ -50,25 +48,10 @@ psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -At "$@"; }
 psql -d postgres -c "CREATE DATABASE postern" >/dev/null
 psql -d postern -c "CREATE EXTENSION pg_stat_statements" >/dev/null
 
-log "building (Release)"
-dotnet build -c Release -nologo -v quiet "$repo/src/Postern.Cli" >/dev/null
-cli=(dotnet "$repo/src/Postern.Cli/bin/Release/net10.0/postern.dll")
+build_cli
 export BENCH_PASSWORD="bench password, long enough"
 
-cat >"$TMP/policy.yaml" <<'YAML'
-kind: role
-version: v1
-metadata: { name: workload }
-spec:
-  allow:
-    workload_identity_labels: { "*": "*" }
----
-kind: workload_identity
-version: v1
-metadata: { name: by-uid }
-spec:
-  spiffe: { id: "/uid/{{workload.unix.uid}}" }
-YAML
+write_policy "$TMP/policy.yaml"
 
 wrk_rate() { awk '/Requests\/sec/ { printf "%.0f", $2 }' "$1"; }
 pg_counters() {
@@ -90,14 +73,12 @@ data_dir: $dir/data
 tls: { disabled: true }
 $storage
 YAML
-  "${cli[@]}" start --config "$dir/postern.yaml" >"$dir/postern.log" 2>&1 &
-  pids+=($!)
-  local server_pid=$!
-  for _ in $(seq 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  start_postern "$dir/postern.yaml" "$dir/postern.log" "http://127.0.0.1:$port"
+  local server_pid="$POSTERN_PID"
   "${cli[@]}" create -f "$TMP/policy.yaml" --config "$dir/postern.yaml" >/dev/null
   printf '%s\n' "$BENCH_PASSWORD" | "${cli[@]}" users add bench --roles access --password-stdin --config "$dir/postern.yaml" >/dev/null
   local token
-  token="$("${cli[@]}" bots add bench --roles workload --format json --config "$dir/postern.yaml" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+  token="$(bot_token "$dir/postern.yaml" bench)"
   BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":\"$token\"}" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
   export BOT_CREDENTIAL
   [ -n "$BOT_CREDENTIAL" ] || { log "$name: could not join; see $dir/postern.log"; exit 1; }

@@ -20,13 +20,9 @@ for arg in "$@"; do
 done
 seconds="${DURATION%s}"
 
-log() { printf '== %s\n' "$*" >&2; }
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+# shellcheck source=../lib.sh
+source "$repo/bench/lib.sh"
+need_wrk
 
 TMP="$(mktemp -d /tmp/postern-svid-bench.XXXXXX)"
 pids=()
@@ -37,13 +33,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "building (Release)"
-dotnet build -c Release -nologo -v quiet "$repo/src/Postern.Cli" >/dev/null
+build_cli
 dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench" >/dev/null
-cli=(dotnet "$repo/src/Postern.Cli/bin/Release/net10.0/postern.dll")
 bench=(dotnet "$repo/bench/Postern.Bench/bin/Release/net10.0/Postern.Bench.dll")
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 cat >"$TMP/postern.yaml" <<YAML
 cluster_name: bench.example.com
 listen_addr: 127.0.0.1:$port
@@ -51,25 +45,10 @@ public_addr: http://127.0.0.1:$port
 data_dir: $TMP/data
 tls: { disabled: true }
 YAML
-cat >"$TMP/policy.yaml" <<'YAML'
-kind: role
-version: v1
-metadata: { name: workload }
-spec:
-  allow:
-    workload_identity_labels: { "*": "*" }
----
-kind: workload_identity
-version: v1
-metadata: { name: by-uid }
-spec:
-  spiffe: { id: "/uid/{{workload.unix.uid}}" }
-YAML
-"${cli[@]}" start --config "$TMP/postern.yaml" >"$TMP/postern.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+write_policy "$TMP/policy.yaml"
+start_postern "$TMP/postern.yaml" "$TMP/postern.log" "http://127.0.0.1:$port"
 "${cli[@]}" create -f "$TMP/policy.yaml" --config "$TMP/postern.yaml" >/dev/null
-token="$("${cli[@]}" bots add bench --roles workload --format json --config "$TMP/postern.yaml" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+token="$(bot_token "$TMP/postern.yaml" bench)"
 BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":\"$token\"}" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
 export BOT_CREDENTIAL
 [ -n "$BOT_CREDENTIAL" ] || { log "could not join; see $TMP/postern.log"; exit 1; }
@@ -85,10 +64,10 @@ raw_before="$("${bench[@]}" raw-sign-rate "$seconds")"
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ split($0, a, ") "); split(a[2], f, " "); printf "%.2f", (f[12] + f[13]) / hz }' "/proc/$1/stat"; }
 log "issuance over HTTP ($DURATION, $CONNECTIONS connections)"
-server_cpu_before="$(cpu_seconds "${pids[0]}")"
+server_cpu_before="$(cpu_seconds "$POSTERN_PID")"
 TIMEFORMAT='%U %S'
 { time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$port/v1/workload-identity/jwt-svids" >"$TMP/wrk.txt" 2>"$TMP/wrk.err"; } 2>"$TMP/wrk.time"
-server_cpu="$(awk -v a="$(cpu_seconds "${pids[0]}")" -v b="$server_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
+server_cpu="$(awk -v a="$(cpu_seconds "$POSTERN_PID")" -v b="$server_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
 wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
 log "raw RSA-2048 signing again ($DURATION)"
 raw_after="$("${bench[@]}" raw-sign-rate "$seconds")"

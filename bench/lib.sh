@@ -1,0 +1,57 @@
+# Shared by the benchmark scripts: logging, free ports, wrk, and a Postern with a workload policy and a
+# joined bot. Source it after `set -euo pipefail` and after setting `repo`.
+
+log() { printf '== %s\n' "$*" >&2; }
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+need_wrk() {
+  command -v wrk >/dev/null && return
+  log "installing wrk"
+  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+}
+
+# The CLI, built in Release.
+build_cli() {
+  log "building (Release)"
+  dotnet build -c Release -nologo -v quiet "$repo/src/Postern.Cli" >/dev/null
+  cli=(dotnet "$repo/src/Postern.Cli/bin/Release/net10.0/postern.dll")
+}
+
+# write_policy FILE: a role `workload` that grants every workload identity, and `by-uid`
+# (/uid/{{workload.unix.uid}}) for any caller.
+write_policy() {
+  cat >"$1" <<'YAML'
+kind: role
+version: v1
+metadata: { name: workload }
+spec:
+  allow:
+    workload_identity_labels: { "*": "*" }
+---
+kind: workload_identity
+version: v1
+metadata: { name: by-uid }
+spec:
+  spiffe: { id: "/uid/{{workload.unix.uid}}" }
+YAML
+}
+
+# start_postern CONFIG LOG URL: starts `postern start` in the background (its pid in POSTERN_PID, and
+# in `pids` for the caller's cleanup) and waits until URL/readyz answers.
+start_postern() {
+  "${cli[@]}" start --config "$1" >"$2" 2>&1 &
+  POSTERN_PID=$!
+  pids+=("$POSTERN_PID")
+  for _ in $(seq 150); do curl -kfs "$3/readyz" >/dev/null 2>&1 && return; sleep 0.2; done
+  log "Postern did not become ready; see $2"
+  exit 1
+}
+
+# bot_token CONFIG NAME: adds a bot with the role `workload` and prints its join token.
+bot_token() {
+  "${cli[@]}" bots add "$2" --roles workload --format json --config "$1" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
