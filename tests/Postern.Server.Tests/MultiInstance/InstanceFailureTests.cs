@@ -20,14 +20,14 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
 {
     private const string Password = "correct horse battery staple";
     private readonly TempDir _dir = new();
-    private readonly string _kek = KeyEncryptionKey.Generate().Format();
+    private PostgresCluster _cluster = null!;
     private Upstream _upstream = null!;
-    private string _conn = null!;
 
     public async Task InitializeAsync()
     {
         _upstream = await Upstream.StartAsync();
-        _conn = await postgres.CreateDatabaseAsync();
+        _cluster = new PostgresCluster(postgres, _dir);
+        await _cluster.CreateDatabaseAsync();
     }
 
     public async Task DisposeAsync()
@@ -39,12 +39,12 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
     [Fact]
     public async Task The_survivor_of_a_SIGKILL_serves_every_later_request_keeps_every_audit_event_and_finishes_the_rotation_once()
     {
-        var (a, portA) = await StartProcessAsync("a");
-        var (b, portB) = await StartProcessAsync("b");
+        var (a, portA) = await _cluster.StartProcessAsync("a", RotationTests.ShortLifetimes);
+        var (b, portB) = await _cluster.StartProcessAsync("b", RotationTests.ShortLifetimes);
         await using (a)
         await using (b)
         {
-            await a.Admin.CreateAsync(WorkloadClient.Policy + "\n---\n" + AppAndRole());
+            await a.Admin.CreateAsync(WorkloadClient.Policy + "\n---\n" + PostgresCluster.AppAndRole(_upstream.Address, env: "dev"));
             await a.Admin.AddUserAsync("alice", Password, ["dev-apps"]);
             var cookies = new CookieContainer();
             var browsers = new[] { new Browser($"https://127.0.0.1:{portA}", a.CertificatePath, cookies: cookies), new Browser($"https://127.0.0.1:{portB}", b.CertificatePath, cookies: cookies) };
@@ -160,10 +160,8 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
     [Fact]
     public async Task After_PostgreSQL_restarts_under_load_the_instances_recover_by_themselves_and_catch_up_on_changes()
     {
-        var environment = (Func<string, string?>)(name => name == KeyEncryptionKeySource.EnvironmentVariable ? _kek : null);
-        var yaml = $"storage: {{ type: postgres, conn_string: \"{_conn}\" }}";
-        await using var a = await TestPostern.StartAsync(_dir.File("a"), yaml, environment);
-        await using var b = await TestPostern.StartAsync(_dir.File("b"), yaml, environment);
+        await using var a = await _cluster.StartInProcessAsync("a");
+        await using var b = await _cluster.StartInProcessAsync("b");
         await new AdminApi(a).CreateAsync(WorkloadClient.Policy);
         var credential = await new WorkloadClient(a).JoinNewBotAsync("restart");
 
@@ -237,8 +235,8 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
         var folder = Directory.CreateDirectory(_dir.File("waiting")).FullName;
         var port = FreePort.Next();
         var config = Path.Combine(folder, "postern.yaml");
-        File.WriteAllText(config, $"listen_addr: 127.0.0.1:{port}\npublic_addr: https://127.0.0.1:{port}\ndata_dir: data\nstorage: {{ type: postgres, conn_string: \"{_conn}\" }}\n");
-        await using var server = PosternProcess.Start(folder, config, "postern.log", new Dictionary<string, string> { [KeyEncryptionKeySource.EnvironmentVariable] = _kek });
+        File.WriteAllText(config, $"listen_addr: 127.0.0.1:{port}\npublic_addr: https://127.0.0.1:{port}\ndata_dir: data\n{_cluster.StorageYaml}\n");
+        await using var server = PosternProcess.Start(folder, config, "postern.log", new Dictionary<string, string> { [KeyEncryptionKeySource.EnvironmentVariable] = _cluster.Kek });
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } });
@@ -278,38 +276,6 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
         (await server.WaitReadyAsync(port)).Dispose();
         await server.StopAsync("TERM");
     }
-
-    private async Task<(PosternProcess Process, int Port)> StartProcessAsync(string name)
-    {
-        var folder = Directory.CreateDirectory(_dir.File(name)).FullName;
-        var port = FreePort.Next();
-        var config = Path.Combine(folder, "postern.yaml");
-        File.WriteAllText(config, $"""
-            cluster_name: test.example.com
-            listen_addr: 127.0.0.1:{port}
-            public_addr: https://127.0.0.1:{port}
-            data_dir: data
-            storage: {"{"} type: postgres, conn_string: "{_conn}" {"}"}
-            {RotationTests.ShortLifetimes}
-            """);
-        var process = PosternProcess.Start(folder, config, "postern.log", new Dictionary<string, string> { [KeyEncryptionKeySource.EnvironmentVariable] = _kek });
-        (await process.WaitReadyAsync(port)).Dispose();
-        return (process, port);
-    }
-
-    private string AppAndRole() => $"""
-        kind: app
-        version: v1
-        metadata: {"{"} name: whoami, labels: {"{"} env: dev {"}"} {"}"}
-        spec: {"{"} uri: "{_upstream.Address}", public_addr: whoami.localhost {"}"}
-        ---
-        kind: role
-        version: v1
-        metadata: {"{"} name: dev-apps {"}"}
-        spec:
-          allow:
-            app_labels: {"{"} env: [dev] {"}"}
-        """;
 
     private static async Task<string> JoinAsync(PosternProcess server, int port)
     {

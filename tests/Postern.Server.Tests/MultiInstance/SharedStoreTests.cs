@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Postern.Authority;
 using Postern.Server.Tests.Authority;
 using Postern.Server.Tests.Infrastructure;
@@ -25,15 +26,15 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
     private readonly TempDir _dir = new();
-    private readonly string _kek = KeyEncryptionKey.Generate().Format();
     private readonly List<TestPostern> _servers = [];
+    private PostgresCluster _cluster = null!;
     private Upstream _upstream = null!;
-    private string _conn = null!;
 
     public async Task InitializeAsync()
     {
         _upstream = await Upstream.StartAsync();
-        _conn = await postgres.CreateDatabaseAsync();
+        _cluster = new PostgresCluster(postgres, _dir);
+        await _cluster.CreateDatabaseAsync();
     }
 
     public async Task DisposeAsync()
@@ -49,13 +50,7 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
 
     private async Task<TestPostern[]> StartAsync(int count, string extraYaml = "")
     {
-        var servers = await Task.WhenAll(Enumerable.Range(0, count).Select(i => TestPostern.StartAsync(
-            _dir.File($"instance-{_servers.Count + i}"),
-            $"""
-            storage: {"{"} type: postgres, conn_string: "{_conn}" {"}"}
-            {extraYaml}
-            """,
-            environment: name => name == KeyEncryptionKeySource.EnvironmentVariable ? _kek : null)));
+        var servers = await Task.WhenAll(Enumerable.Range(0, count).Select(i => _cluster.StartInProcessAsync($"instance-{_servers.Count + i}", extraYaml)));
         _servers.AddRange(servers);
         return servers;
     }
@@ -73,45 +68,71 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
         }
 
         Assert.Single(servers.Select(s => s.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid).Distinct());
+
+        // One of them, and only one, does the once-only work.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (servers.Count(s => s.Host.Services.GetRequiredService<Postern.Server.State.ClusterLeader>().IsLeader) != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the instances did not settle on one leader within 10 s");
+            await Task.Delay(100);
+        }
+
+        var leaders = await Task.WhenAll(servers.Select(async s => JsonDocument.Parse(await s.Http.GetStringAsync(s.BaseUrl + "/readyz")).RootElement.GetProperty("leader").GetBoolean()));
+        Assert.Equal(1, leaders.Count(l => l));
     }
 
     [Fact]
-    public async Task A_user_signs_in_through_one_instance_opens_the_app_through_the_other_and_a_role_change_on_one_is_enforced_by_the_other()
+    public async Task Two_processes_a_user_signs_in_through_one_opens_the_app_through_the_other_and_a_role_change_on_one_is_enforced_by_the_other()
     {
-        var (a, b) = await TwoInstancesWithAppAsync();
-        var cookies = new CookieContainer();
-        using var viaA = new Browser(a, cookies: cookies);
-        using var viaB = new Browser(b, cookies: cookies);
-
-        using (var login = await viaA.LoginAsync("alice", Password))
+        var (a, portA) = await _cluster.StartProcessAsync("process-a");
+        var (b, portB) = await _cluster.StartProcessAsync("process-b");
+        await using (a)
+        await using (b)
         {
-            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        }
+            await a.Admin.CreateAsync(PostgresCluster.AppAndRole(_upstream.Address, env: "dev"));
+            await a.Admin.AddUserAsync("alice", Password, ["dev-apps"]);
+            var cookies = new CookieContainer();
+            using var viaA = new Browser($"https://127.0.0.1:{portA}", a.CertificatePath, cookies: cookies);
+            using var viaB = new Browser($"https://127.0.0.1:{portB}", b.CertificatePath, cookies: cookies);
 
-        using (var response = await viaB.GetAsync(viaB.AppUrl("whoami.localhost", "/through-b")))
-        {
-            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            Assert.Equal("/through-b", _upstream.Last.PathAndQuery);
-        }
-
-        // The role loses the app through instance A; instance B enforces it within 2 s.
-        await new AdminApi(a).CreateAsync(Role(env: "prod"));
-        var changed = DateTime.UtcNow;
-        HttpStatusCode status;
-        do
-        {
-            using var response = await viaB.GetAsync(viaB.AppUrl("whoami.localhost", "/after-change"));
-            status = response.StatusCode;
-            if (status == HttpStatusCode.OK)
+            using (var login = await viaA.LoginAsync("alice", Password))
             {
-                await Task.Delay(50);
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
             }
-        }
-        while (status == HttpStatusCode.OK && DateTime.UtcNow - changed < TimeSpan.FromSeconds(5));
 
-        var took = DateTime.UtcNow - changed;
-        Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.True(took < TimeSpan.FromSeconds(2), $"instance B enforced the role change after {took.TotalMilliseconds:F0} ms");
+            using (var response = await viaB.GetAsync(viaB.AppUrl("whoami.localhost", "/through-b")))
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+                Assert.Equal("/through-b", _upstream.Last.PathAndQuery);
+            }
+
+            // Both serve the same key sets.
+            foreach (var path in new[] { "/.well-known/jwks.json", "/workload-identity/jwt-jwks.json" })
+            {
+                Assert.Equal(await viaA.Http.GetStringAsync(viaA.WebAddress + path), await viaB.Http.GetStringAsync(viaB.WebAddress + path));
+            }
+
+            // The role loses the app through instance A; instance B enforces it within 2 s.
+            await a.Admin.CreateAsync(PostgresCluster.Role(env: "prod"));
+            var changed = DateTime.UtcNow;
+            HttpStatusCode status;
+            do
+            {
+                using var response = await viaB.GetAsync(viaB.AppUrl("whoami.localhost", "/after-change"));
+                status = response.StatusCode;
+                if (status == HttpStatusCode.OK)
+                {
+                    await Task.Delay(50);
+                }
+            }
+            while (status == HttpStatusCode.OK && DateTime.UtcNow - changed < TimeSpan.FromSeconds(5));
+
+            var took = DateTime.UtcNow - changed;
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.True(took < TimeSpan.FromSeconds(2), $"instance B enforced the role change after {took.TotalMilliseconds:F0} ms");
+            await a.StopAsync("TERM");
+            await b.StopAsync("TERM");
+        }
     }
 
     [Fact]
@@ -163,26 +184,10 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
     {
         var servers = await StartAsync(2, extraYaml);
         var admin = new AdminApi(servers[0]);
-        await admin.CreateAsync($"""
-            kind: app
-            version: v1
-            metadata: {"{"} name: whoami, labels: {"{"} env: dev {"}"} {"}"}
-            spec: {"{"} uri: "{_upstream.Address}", public_addr: whoami.localhost {"}"}
-            ---
-            {Role(env: "dev")}
-            """);
+        await admin.CreateAsync(PostgresCluster.AppAndRole(_upstream.Address, env: "dev"));
         await admin.AddUserAsync("alice", Password, ["dev-apps"]);
         return (servers[0], servers[1]);
     }
-
-    private static string Role(string env) => $"""
-        kind: role
-        version: v1
-        metadata: {"{"} name: dev-apps {"}"}
-        spec:
-          allow:
-            app_labels: {"{"} env: [{env}] {"}"}
-        """;
 
     private static async Task Eventually(Func<bool> condition)
     {
