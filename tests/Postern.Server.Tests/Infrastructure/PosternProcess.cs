@@ -78,6 +78,24 @@ internal sealed class PosternProcess : IAsyncDisposable
         throw new TimeoutException("postern start did not become ready within 60 s: " + File.ReadAllText(LogPath));
     }
 
+    /// <summary>Adds a bot with the role <c>workload</c> through this instance, joins with its token, and returns the credential.</summary>
+    public async Task<string> JoinBotAsync(int port, string name)
+    {
+        using var response = await Admin.SendAsync(HttpMethod.Post, "bots", System.Net.Http.Json.JsonContent.Create(new { name, roles = new[] { "workload" } }));
+        var token = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        using var http = TestPostern.CreateClient(CertificatePath);
+        using var joined = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, $"https://127.0.0.1:{port}/v1/bots/join", new { token });
+        return System.Text.Json.JsonDocument.Parse(await joined.Content.ReadAsStringAsync()).RootElement.GetProperty("credential").GetString()!;
+    }
+
+    /// <summary>A client of this instance that sends <paramref name="credential"/> as its bearer token.</summary>
+    public HttpClient BearerClient(string credential)
+    {
+        var client = TestPostern.CreateClient(CertificatePath);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
+        return client;
+    }
+
     /// <summary>Sends <paramref name="signal"/> (e.g. <c>KILL</c>) and waits for the process to end.</summary>
     public async Task StopAsync(string signal)
     {

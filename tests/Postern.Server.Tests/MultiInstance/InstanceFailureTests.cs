@@ -50,8 +50,8 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
             var browsers = new[] { new Browser($"https://127.0.0.1:{portA}", a.CertificatePath, cookies: cookies), new Browser($"https://127.0.0.1:{portB}", b.CertificatePath, cookies: cookies) };
             using var login = await browsers[0].LoginAsync("alice", Password);
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-            var credential = await JoinAsync(a, portA);
-            var svidClients = new[] { Bearer(a, credential), Bearer(b, credential) };
+            var credential = await a.JoinBotAsync(portA, "loader");
+            var svidClients = new[] { a.BearerClient(credential), b.BearerClient(credential) };
             var ports = new[] { portA, portB };
 
             // A rotation under way when the leader dies: the survivor must take it over and take each step once.
@@ -277,22 +277,6 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
         await server.StopAsync("TERM");
     }
 
-    private static async Task<string> JoinAsync(PosternProcess server, int port)
-    {
-        using var response = await server.Admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "loader", roles = new[] { "workload" } }));
-        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
-        using var http = TestPostern.CreateClient(server.CertificatePath);
-        using var joined = await http.PostAsJsonAsync($"https://127.0.0.1:{port}/v1/bots/join", new { token });
-        return JsonDocument.Parse(await joined.Content.ReadAsStringAsync()).RootElement.GetProperty("credential").GetString()!;
-    }
-
-    private static HttpClient Bearer(PosternProcess server, string credential)
-    {
-        var client = TestPostern.CreateClient(server.CertificatePath);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
-        return client;
-    }
-
     private static async Task<int> LeaderIndexAsync(HttpClient[] clients, int[] ports)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
@@ -312,7 +296,7 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
         }
     }
 
-    private static async Task<string?> PhaseAsync(AdminApi admin)
+    internal static async Task<string?> PhaseAsync(AdminApi admin)
     {
         using var response = await admin.SendAsync(HttpMethod.Get, "authorities");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()

@@ -136,63 +136,67 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rotation_started_on_one_instance_completes_while_the_other_serves_SVIDs_with_the_current_key()
+    public async Task A_rotation_started_on_one_process_completes_while_the_other_serves_SVIDs_with_a_published_key()
     {
-        var (a, b) = await TwoInstancesWithAppAsync(RotationTests.ShortLifetimes);
-        await new AdminApi(a).CreateAsync(WorkloadClient.Policy);
-        var credential = await new WorkloadClient(a).JoinNewBotAsync("shared");
-        var oldKid = a.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid;
-
-        using (var rotate = await new AdminApi(a).SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(new { grace = "6s" })))
+        var (a, portA) = await _cluster.StartProcessAsync("rotation-a", RotationTests.ShortLifetimes);
+        var (b, portB) = await _cluster.StartProcessAsync("rotation-b", RotationTests.ShortLifetimes);
+        await using (a)
+        await using (b)
         {
-            Assert.True(rotate.IsSuccessStatusCode, await rotate.Content.ReadAsStringAsync());
-        }
+            await a.Admin.CreateAsync(WorkloadClient.Policy);
+            using var issuer = b.BearerClient(await a.JoinBotAsync(portA, "shared"));
+            using var httpA = TestPostern.CreateClient(a.CertificatePath);
+            var keySets = new[] { (httpA, $"https://127.0.0.1:{portA}"), (issuer, $"https://127.0.0.1:{portB}") };
+            var oldKid = Assert.Single(await KidsAsync(keySets[0]));
 
-        // B issues throughout; every SVID it returns is signed by a key that both instances publish at that moment.
-        var kidsSeen = new HashSet<string>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
-        while (a.Host.Authorities.Get(CertAuthorityType.Workload).Document.Phase != RotationPhase.Standby
-               || a.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid == oldKid)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the rotation did not complete within 40 s");
-            var svid = (await new WorkloadClient(b).IssueOneAsync(credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) })).GetProperty("jwt_svid").GetString()!;
-            var kid = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(svid.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
-            kidsSeen.Add(kid);
-            foreach (var server in new[] { a, b })
+            using (var rotate = await a.Admin.SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(new { grace = "6s" })))
             {
-                var set = await server.Http.GetStringAsync(server.BaseUrl + "/workload-identity/jwt-jwks.json");
-                Assert.Contains($"\"kid\":\"{kid}\"", set, StringComparison.Ordinal);
+                Assert.True(rotate.IsSuccessStatusCode, await rotate.Content.ReadAsStringAsync());
             }
 
-            await Task.Delay(200);
+            // B issues throughout; every SVID it returns is signed by a key that both instances publish at that moment.
+            var kidsSeen = new HashSet<string>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+            do
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the rotation did not complete within 40 s");
+                using var response = await issuer.PostAsJsonAsync($"https://127.0.0.1:{portB}/v1/workload-identity/jwt-svids", new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.IsSuccessStatusCode, body);
+                var svid = JsonDocument.Parse(body).RootElement.GetProperty("svids")[0].GetProperty("jwt_svid").GetString()!;
+                var kid = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(svid.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
+                kidsSeen.Add(kid);
+                foreach (var keySet in keySets)
+                {
+                    Assert.Contains(kid, await KidsAsync(keySet));
+                }
+
+                await Task.Delay(200);
+            }
+            while (await InstanceFailureTests.PhaseAsync(a.Admin) != "standby" || (await KidsAsync(keySets[0])).SequenceEqual([oldKid]));
+
+            var newKid = Assert.Single(await KidsAsync(keySets[0]));
+            Assert.NotEqual(oldKid, newKid);
+            Assert.Contains(oldKid, kidsSeen);
+            Assert.Contains(newKid, kidsSeen);
+            await Eventually(async () => (await KidsAsync(keySets[1])).SequenceEqual([newKid]));
+
+            // Each automatic step was taken once, by the leader.
+            var steps = await b.Admin.AuditAsync("ca.rotated");
+            Assert.Equal(["standby>init", "init>update_clients", "update_clients>standby"], steps.Select(e => $"{e.GetProperty("from").GetString()}>{e.GetProperty("to").GetString()}"));
+            await a.StopAsync("TERM");
+            await b.StopAsync("TERM");
         }
-
-        var newKid = a.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid;
-        Assert.Contains(oldKid, kidsSeen);
-        Assert.Contains(newKid, kidsSeen);
-        await Eventually(() => b.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid == newKid && b.Host.Authorities.Get(CertAuthorityType.Workload).Document.Keys.Count == 1);
-        Assert.Equal(
-            await a.Http.GetStringAsync(a.BaseUrl + "/workload-identity/jwt-jwks.json"),
-            await b.Http.GetStringAsync(b.BaseUrl + "/workload-identity/jwt-jwks.json"));
-
-        // Each automatic step was taken once, by the leader.
-        var steps = await new AdminApi(b).AuditAsync("ca.rotated");
-        Assert.Equal(["standby>init", "init>update_clients", "update_clients>standby"], steps.Select(e => $"{e.GetProperty("from").GetString()}>{e.GetProperty("to").GetString()}"));
     }
 
-    private async Task<(TestPostern A, TestPostern B)> TwoInstancesWithAppAsync(string extraYaml = "")
-    {
-        var servers = await StartAsync(2, extraYaml);
-        var admin = new AdminApi(servers[0]);
-        await admin.CreateAsync(PostgresCluster.AppAndRole(_upstream.Address, env: "dev"));
-        await admin.AddUserAsync("alice", Password, ["dev-apps"]);
-        return (servers[0], servers[1]);
-    }
+    private static async Task<List<string>> KidsAsync((HttpClient Http, string BaseUrl) server) =>
+        [.. JsonDocument.Parse(await server.Http.GetStringAsync(server.BaseUrl + "/workload-identity/jwt-jwks.json")).RootElement
+            .GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
 
-    private static async Task Eventually(Func<bool> condition)
+    private static async Task Eventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "the other instance did not follow within 10 s");
             await Task.Delay(100);
