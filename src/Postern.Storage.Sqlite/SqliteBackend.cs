@@ -136,6 +136,19 @@ public sealed class SqliteBackend : IBackend
     }
 
     /// <inheritdoc />
+    public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        BatchPut[] items = [new BatchPut(key, value, expires), .. alongside];
+        BatchPuts.ThrowIfInvalid(items, nameof(alongside));
+        return WriteAsync(
+            async scope => await scope.LiveRevisionAsync(key, cancellationToken) == expectedRevision
+                ? WriteResult.At(await scope.PutBatchAsync(items, cancellationToken) - alongside.Count)
+                : WriteResult.Conflict,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>An expired item counts as absent: this returns <c>false</c> and leaves it to the sweeper.</remarks>
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {

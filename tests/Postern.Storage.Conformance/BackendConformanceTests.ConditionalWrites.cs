@@ -142,4 +142,45 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(revision, item.Revision);
         Assert.Equal(revision, await store.CurrentRevisionAsync(None));
     }
+
+    [Fact]
+    public async Task Compare_and_swap_with_companions_writes_all_of_them_in_one_go_the_key_first()
+    {
+        var store = await StoreAsync();
+        var put = await store.PutAsync("/doc", Bytes("old"), null, None);
+
+        var result = await store.CompareAndSwapWithAsync("/doc", put, Bytes("new"), null, [new BatchPut("/log/1", Bytes("a"), null), new BatchPut("/log/2", Bytes("b"), null)], None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(put + 1, result.Revision);
+        Assert.Equal(result.Revision, (await store.GetAsync("/doc", None))!.Revision);
+        Assert.Equal("new", Text((await store.GetAsync("/doc", None))!.Value));
+        Assert.Equal([("/log/1", "a", put + 2), ("/log/2", "b", put + 3)], (await store.RangeAsync("/log/", None)).Select(i => (i.Key, Text(i.Value), i.Revision)));
+        Assert.Equal(put + 3, await store.CurrentRevisionAsync(None));
+    }
+
+    [Fact]
+    public async Task Compare_and_swap_with_companions_that_conflicts_writes_none_of_them()
+    {
+        var store = await StoreAsync();
+        var stale = await store.PutAsync("/doc", Bytes("v1"), null, None);
+        var current = await store.PutAsync("/doc", Bytes("v2"), null, None);
+
+        var result = await store.CompareAndSwapWithAsync("/doc", stale, Bytes("v3"), null, [new BatchPut("/log/1", Bytes("a"), null)], None);
+
+        Assert.Equal(WriteResult.Conflict, result);
+        await AssertUnchangedAsync(store, "/doc", "v2", current);
+        Assert.Null(await store.GetAsync("/log/1", None));
+        Assert.Equal(current, await store.CurrentRevisionAsync(None));
+    }
+
+    [Fact]
+    public async Task Compare_and_swap_with_a_companion_on_the_same_key_is_refused()
+    {
+        var store = await StoreAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CompareAndSwapWithAsync("/doc", Revision.Absent, Bytes("v"), null, [new BatchPut("/doc", Bytes("again"), null)], None));
+
+        Assert.Null(await store.GetAsync("/doc", None));
+    }
 }

@@ -41,11 +41,8 @@ public sealed class AuditLog : IAsyncDisposable
     /// </summary>
     public async Task<AuditEvent> AppendAsync(string type, JsonObject fields, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(type);
-        var now = _time.GetUtcNow();
-        var id = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
-        var recorded = new AuditEvent(type, now, id, fields);
-        var pending = new Pending(KeyOf(now, id), recorded.ToUtf8(), now + _options.Retention, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var (item, recorded) = Prepare(type, fields);
+        var pending = new Pending(item.Key, item.Value.ToArray(), item.Expires!.Value, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(AuditLog));
@@ -53,6 +50,20 @@ public sealed class AuditLog : IAsyncDisposable
 
         await pending.Written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return recorded;
+    }
+
+    /// <summary>
+    /// An event of <paramref name="type"/> as a store item of its own, not yet written: for a caller that writes it
+    /// in the same transaction as the change it records (<see cref="IBackend.CompareAndSwapWithAsync"/>), so that
+    /// the change and its record exist together or not at all, whenever the process dies.
+    /// </summary>
+    public (BatchPut Item, AuditEvent Event) Prepare(string type, JsonObject fields)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        var now = _time.GetUtcNow();
+        var id = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
+        var recorded = new AuditEvent(type, now, id, fields);
+        return (new BatchPut(KeyOf(now, id), recorded.ToUtf8(), now + _options.Retention), recorded);
     }
 
     /// <summary>The events that match <paramref name="query"/>: the newest <see cref="AuditQuery.Limit"/>, oldest first.</summary>

@@ -31,6 +31,14 @@ public interface IBackend : IAsyncDisposable
     /// </summary>
     Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="CompareAndSwapAsync"/>, and in the same transaction writes <paramref name="alongside"/>
+    /// unconditionally: all or none (for a record that must exist exactly when the change does, such as its audit
+    /// event). The result's revision is that of <paramref name="key"/>; the other items take the next ones, in
+    /// list order. A key may not appear twice.
+    /// </summary>
+    Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken);
+
     /// <summary>Deletes <paramref name="key"/>; <c>true</c> when a live item was deleted.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
 

@@ -189,16 +189,8 @@ internal sealed class AuthorityRotator(
     {
         // Opened first, so that a document whose keys cannot be opened is never written.
         _ = CertAuthority.Open(type, after, revision, keyring);
-        var result = await store.CompareAndSwapAsync(type.StoreKey(), revision, AuthorityJson.Serialize(after), null, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw new RotationConflictException($"the {type.Name()} authority changed while this step was being taken (another instance or command); nothing was changed, try again");
-        }
-
-        authorities.Set(CertAuthority.Open(type, after, result.Revision, keyring));
-        logger.AuthorityRotated(type.Name(), before.Phase.Name(), after.Phase.Name(), cause, after.SigningKid);
         var rotation = after.Rotation ?? before.Rotation!;
-        await audit.AppendAsync(AuditEventTypes.CaRotated, new JsonObject
+        var (record, _) = audit.Prepare(AuditEventTypes.CaRotated, new JsonObject
         {
             ["authority"] = type.Name(),
             ["from"] = before.Phase.Name(),
@@ -210,7 +202,17 @@ internal sealed class AuthorityRotator(
             ["old_kid"] = rotation.OldKid,
             ["new_kid"] = rotation.NewKid,
             ["published_kids"] = new JsonArray([.. after.Keys.Select(k => (JsonNode?)JsonValue.Create(k.Kid))]),
-        }, cancellationToken).ConfigureAwait(false);
+        });
+
+        // The step and its audit event in one transaction: a crash leaves both or neither.
+        var result = await store.CompareAndSwapWithAsync(type.StoreKey(), revision, AuthorityJson.Serialize(after), null, [record], cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new RotationConflictException($"the {type.Name()} authority changed while this step was being taken (another instance or command); nothing was changed, try again");
+        }
+
+        authorities.Set(CertAuthority.Open(type, after, result.Revision, keyring));
+        logger.AuthorityRotated(type.Name(), before.Phase.Name(), after.Phase.Name(), cause, after.SigningKid);
     }
 
     private static DateTimeOffset SigningKeyCreated(CertAuthorityDocument document) =>
