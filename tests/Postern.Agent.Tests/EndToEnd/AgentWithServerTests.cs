@@ -17,27 +17,6 @@ namespace Postern.Agent.Tests.EndToEnd;
 /// </summary>
 public sealed class AgentWithServerTests : IAsyncLifetime
 {
-    private const string Policy = """
-        kind: role
-        version: v1
-        metadata: { name: workload }
-        spec:
-          allow:
-            workload_identity_labels: { "*": "*" }
-        ---
-        kind: workload_identity
-        version: v1
-        metadata: { name: by-uid }
-        spec:
-          spiffe:
-            id: /uid/{{workload.unix.uid}}
-          rules:
-            allow:
-              - conditions:
-                  - attribute: workload.unix.uid
-                    in: ["0", "65534"]
-        """;
-
     private readonly TempDir _dir = new();
     private TestPostern _server = null!;
     private AgentHost? _agent;
@@ -50,7 +29,7 @@ public sealed class AgentWithServerTests : IAsyncLifetime
     {
         _server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(_server);
-        await admin.CreateAsync(Policy);
+        await admin.CreateAsync(WorkloadPolicy.ByUid("0", "65534"));
         using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;

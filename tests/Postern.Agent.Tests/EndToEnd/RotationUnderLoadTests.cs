@@ -31,27 +31,6 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IAsyncLif
         workload_identity: { default_ttl: 5s, max_ttl: 5s }
         """;
 
-    // The role of both bots; SPIFFE IDs by uid for the test process (through the agent) and for uid 1000
-    // (named by the bot that asks over HTTP).
-    private const string Policy = """
-        kind: role
-        version: v1
-        metadata: { name: workload }
-        spec:
-          allow:
-            workload_identity_labels: { "*": "*" }
-        ---
-        kind: workload_identity
-        version: v1
-        metadata: { name: by-uid }
-        spec:
-          spiffe: { id: "/uid/{{workload.unix.uid}}" }
-          rules:
-            allow:
-              - conditions:
-                  - { attribute: workload.unix.uid, in: ["OWN_UID", "1000"] }
-        """;
-
     private static readonly string[] Kinds = ["jwt", "workload"];
 
     private readonly TempDir _dir = new();
@@ -333,7 +312,9 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IAsyncLif
                 public_addr: {RotationLoad.AppHost}
             """);
         _admin = new AdminApi(_server);
-        await _admin.CreateAsync(Policy.Replace("OWN_UID", CurrentProcess.Uid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        // The role of both bots; SPIFFE IDs by uid for the test process (through the agent) and for uid 1000
+        // (named by the bot that asks over HTTP).
+        await _admin.CreateAsync(WorkloadPolicy.ByUid(CurrentProcess.Uid.ToString(CultureInfo.InvariantCulture), "1000"));
         await _admin.AddUserAsync(RotationLoad.User, RotationLoad.Password, ["access"]);
     }
 

@@ -41,21 +41,7 @@ public sealed class AgentCommandTests : IDisposable
     {
         await using var server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(server);
-        await admin.CreateAsync("""
-            kind: role
-            version: v1
-            metadata: { name: workload }
-            spec:
-              allow:
-                workload_identity_labels: { "*": "*" }
-            ---
-            kind: workload_identity
-            version: v1
-            metadata: { name: by-uid }
-            spec:
-              spiffe:
-                id: /uid/{{workload.unix.uid}}
-            """);
+        await admin.CreateAsync(WorkloadPolicy.ByUid());
         using var added = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
         var token = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var socket = _dir.File("workload.sock");

@@ -10,24 +10,8 @@ namespace Postern.Server.Tests.WorkloadIdentity;
 /// <summary>The workload identity API as a bot or an agent calls it, over HTTPS to a real server.</summary>
 internal sealed class WorkloadClient(TestPostern server)
 {
-    public const string Policy = """
-        kind: role
-        version: v1
-        metadata: { name: workload }
-        spec:
-          allow:
-            workload_identity_labels: { "*": "*" }
-        ---
-        kind: workload_identity
-        version: v1
-        metadata: { name: by-uid, labels: { env: dev } }
-        spec:
-          spiffe: { id: "/uid/{{workload.unix.uid}}" }
-          rules:
-            allow:
-              - conditions:
-                  - { attribute: workload.unix.uid, in: ["1000", "1001"] }
-        """;
+    /// <summary>The policy of these tests: SPIFFE IDs by uid, for uids 1000 and 1001.</summary>
+    public static readonly string Policy = WorkloadPolicy.ByUid("1000", "1001");
 
     public static object Unix(long uid, string? exe = "/usr/bin/app") => new { unix = new { uid, gid = uid, pid = 4242, exe } };
 
