@@ -21,8 +21,9 @@ internal sealed record RotationOutcome(CertAuthorityDocument Document, RotationP
 /// <summary>
 /// Rotates the authorities' keys: the steps an operator asks for, and, in the background, the steps of
 /// automatic rotations once their grace period has passed and the rotations a schedule starts. Every step is
-/// a conditional write of the authority's document, and automatic steps are taken only by the instance that
-/// holds the leader lease, so that when several instances run, a step happens once; a server that restarts picks the rotation up where the store says it is.
+/// a conditional write of the authority's document, together with its audit event, and automatic steps are taken
+/// only by the instance that holds the leader lease, so that when several instances run, a step happens once; a
+/// server that restarts picks the rotation up where the store says it is.
 /// </summary>
 internal sealed class AuthorityRotator(
     IBackend store,
