@@ -30,8 +30,12 @@ public sealed class CertAuthorityStore(IBackend backend, TimeProvider time)
             any = true;
             if (kek is null)
             {
+                // With every key in a hardware token, the key-encryption key still seals the store's other secrets.
+                var sealedWith = document.Keys.FirstOrDefault(k => k.PrivateKey is not null)?.PrivateKey!.KekId is { } id
+                    ? $", sealed with key-encryption key id {id},"
+                    : " (its keys in a hardware token; the key-encryption key seals the store's other secrets)";
                 throw new KeyEncryptionKeyException(
-                    $"the store holds the {type.Name()} authority, sealed with key-encryption key id {document.Keys.FirstOrDefault(k => k.PrivateKey is not null)?.PrivateKey!.KekId}, "
+                    $"the store holds the {type.Name()} authority{sealedWith} "
                     + $"but there is no key-encryption key at {kekOrigin}. Restore that file or set POSTERN_KEK; "
                     + "Postern will not make new keys, since every verifier trusts the current ones");
             }
