@@ -47,7 +47,8 @@ public sealed class AuthorityKeyring(KeyEncryptionKey kek, string kekOrigin, IRe
             return VaultOf(type) is { } vault && vault.Holds(key)
                 ? vault.Open(type, key)
                 : throw new KeyEncryptionKeyException(
-                    $"the {type.Name()} authority's key {key.Kid} lives in a hardware token, but authorities.{type.Name()}.keys.pkcs11 does not name that token");
+                    $"the {type.Name()} authority's key {key.Kid} lives in the hardware token '{key.Pkcs11?.TokenLabel}', "
+                    + $"but authorities.{type.Name()}.keys.pkcs11 does not name that token");
         }
 
         return AuthorityKeys.Open(type, key, Kek) ?? throw new KeyEncryptionKeyException(DescribeMismatch(type, key, key.PrivateKey));

@@ -67,7 +67,7 @@ public sealed class HardwareKeyStartRefusalTests : IDisposable
                 break;
             case "a token that does not hold the stored keys":
                 yaml = new HsmToken().Yaml();
-                expected = $"the jwt authority's key {jwtKey.Kid} lives in a hardware token, but authorities.jwt.keys.pkcs11 does not name that token";
+                expected = $"the jwt authority's key {jwtKey.Kid} lives in the hardware token '{_token.Label}', but authorities.jwt.keys.pkcs11 does not name that token";
                 break;
             case "a stored key deleted from the token":
                 _token.Destroy(jwtKey);
