@@ -131,8 +131,8 @@ public sealed class AgentWithServerTests : IAsyncLifetime
     {
         Assert.Equal(0u, CurrentProcess.Uid);
         var (rootExit, root) = await NodeScript.RunAsync("workload-api.mjs", null, "--socket", SocketPath, "--aud", "shared");
-        var (nobodyExit, nobody) = await ProcessRun.NodeAsUserAsync(65534, 65534, "--socket", SocketPath, "--aud", "shared");
-        var (otherExit, other) = await ProcessRun.NodeAsUserAsync(65533, 65533, "--socket", SocketPath, "--aud", "shared");
+        var (nobodyExit, nobody) = await NodeScript.RunAsUserAsync(65534, 65534, "workload-api.mjs", "--socket", SocketPath, "--aud", "shared");
+        var (otherExit, other) = await NodeScript.RunAsUserAsync(65533, 65533, "workload-api.mjs", "--socket", SocketPath, "--aud", "shared");
 
         Assert.True(rootExit == 0, root.ToString());
         Assert.Equal(["spiffe://test.example.com/uid/0"], root.GetProperty("spiffe_ids").EnumerateArray().Select(e => e.GetString()));
