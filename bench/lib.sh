@@ -14,6 +14,20 @@ need_wrk() {
   "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 }
 
+# bench_tmp NAME: a temporary folder in TMP, removed on exit (kept with KEEP_TMP=1) after the processes in
+# `pids` are stopped and, when the script defines it, `bench_cleanup` has run.
+bench_tmp() {
+  TMP="$(mktemp -d "/tmp/postern-$1-bench.XXXXXX")"
+  pids=()
+  trap _bench_exit EXIT
+}
+_bench_exit() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if declare -F bench_cleanup >/dev/null; then bench_cleanup; fi
+  [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
+}
+
 # The CLI, built in Release.
 build_cli() {
   log "building (Release)"

@@ -21,14 +21,7 @@ done
 
 # shellcheck source=../lib.sh
 source "$repo/bench/lib.sh"
-TMP="$(mktemp -d /tmp/postern-agent-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
-}
-trap cleanup EXIT
+bench_tmp agent
 
 build_cli
 dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench.WorkloadClient" >/dev/null

@@ -26,18 +26,13 @@ need_wrk
 bash "$repo/tests/setup/postgres.sh"
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 
-TMP="$(mktemp -d /tmp/postern-store-bench.XXXXXX)"
+bench_tmp store
 chmod 755 "$TMP"
-pids=()
 as_pg=()
 [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+bench_cleanup() {
   [ -d "$TMP/pg" ] && "${as_pg[@]}" "$pgbin/pg_ctl" -D "$TMP/pg" -m immediate -w stop >/dev/null 2>&1 || true
-  [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
 }
-trap cleanup EXIT
 
 log "starting PostgreSQL (durable: fsync and synchronous_commit on)"
 mkdir -p "$TMP/pg" && [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$TMP/pg"

@@ -24,14 +24,7 @@ seconds="${DURATION%s}"
 source "$repo/bench/lib.sh"
 need_wrk
 
-TMP="$(mktemp -d /tmp/postern-svid-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
-}
-trap cleanup EXIT
+bench_tmp svid
 
 build_cli
 dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench" >/dev/null
