@@ -49,6 +49,9 @@ public sealed class CertAuthority
     /// <summary>The published key set (<c>use: sig</c>).</summary>
     public CachedJson KeySet { get; }
 
+    /// <summary>This authority as stored at <paramref name="revision"/>, with the keys already opened.</summary>
+    internal CertAuthority AtRevision(long revision) => new(Type, Document, revision, SigningCredentials);
+
     /// <summary>Opens every key of <paramref name="document"/> with <paramref name="keyring"/>.</summary>
     /// <exception cref="KeyEncryptionKeyException">A key cannot be opened.</exception>
     public static CertAuthority Open(CertAuthorityType type, CertAuthorityDocument document, long revision, AuthorityKeyring keyring)

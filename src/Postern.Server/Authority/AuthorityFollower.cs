@@ -64,6 +64,12 @@ internal sealed class AuthorityFollower(
 
     private void Apply(CertAuthorityType type, ReadOnlyMemory<byte> json, long revision)
     {
+        // A step this instance took is in use already (AuthorityRotator sets it): no need to open its keys again.
+        if (authorities.Get(type).Revision >= revision)
+        {
+            return;
+        }
+
         try
         {
             authorities.Set(CertAuthority.Open(type, AuthorityJson.Deserialize(json, type), revision, keyring));

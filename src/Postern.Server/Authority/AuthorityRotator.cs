@@ -189,7 +189,7 @@ internal sealed class AuthorityRotator(
     private async Task CommitAsync(CertAuthorityType type, CertAuthorityDocument before, long revision, CertAuthorityDocument after, string cause, CancellationToken cancellationToken)
     {
         // Opened first, so that a document whose keys cannot be opened is never written.
-        _ = CertAuthority.Open(type, after, revision, keyring);
+        var opened = CertAuthority.Open(type, after, revision, keyring);
         var rotation = after.Rotation ?? before.Rotation!;
         var (record, _) = audit.Prepare(AuditEventTypes.CaRotated, new JsonObject
         {
@@ -212,7 +212,7 @@ internal sealed class AuthorityRotator(
             throw new RotationConflictException($"the {type.Name()} authority changed while this step was being taken (another instance or command); nothing was changed, try again");
         }
 
-        authorities.Set(CertAuthority.Open(type, after, result.Revision, keyring));
+        authorities.Set(opened.AtRevision(result.Revision));
         logger.AuthorityRotated(type.Name(), before.Phase.Name(), after.Phase.Name(), cause, after.SigningKid);
     }
 
