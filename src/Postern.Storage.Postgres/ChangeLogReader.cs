@@ -26,7 +26,9 @@ internal static class ChangeLogReader
     /// The next changes under <paramref name="range"/> after revision <paramref name="after"/>, at most
     /// <paramref name="limit"/>.
     /// </summary>
-    /// <exception cref="WatchCompactedException">The log no longer holds revision <paramref name="after"/> + 1.</exception>
+    /// <exception cref="WatchCompactedException">
+    /// The log no longer holds revision <paramref name="after"/> + 1, or the store is behind <paramref name="after"/>.
+    /// </exception>
     public static async Task<WatchPage> ReadPageAsync(NpgsqlDataSource dataSource, PrefixRange range, long after, int limit, CancellationToken cancellationToken)
     {
         await using var command = Sql.Command(dataSource, Page, after, range.Lower, range.Upper, limit);
@@ -49,7 +51,9 @@ internal static class ChangeLogReader
                 UnixTime.FromMilliseconds(reader.IsDBNull(6) ? null : reader.GetInt64(6))));
         }
 
-        if (current <= after)
+        if (current < after)
+            throw new WatchCompactedException(after, current + 1, current);
+        if (current == after)
             return new WatchPage([], after, HasMore: false);
         if (after + 1 < (oldestKept ?? current + 1))
             throw new WatchCompactedException(after, oldestKept ?? current + 1, current);

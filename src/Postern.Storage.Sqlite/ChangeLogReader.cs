@@ -9,12 +9,16 @@ internal static class ChangeLogReader
     /// The next changes under <paramref name="range"/> after revision <paramref name="after"/>, at most
     /// <paramref name="limit"/>, read in one snapshot so that the compaction check and the rows agree.
     /// </summary>
-    /// <exception cref="WatchCompactedException">The log no longer holds revision <paramref name="after"/> + 1.</exception>
+    /// <exception cref="WatchCompactedException">
+    /// The log no longer holds revision <paramref name="after"/> + 1, or the store is behind <paramref name="after"/>.
+    /// </exception>
     public static async Task<WatchPage> ReadPageAsync(SqliteConnection connection, PrefixRange range, long after, int limit, CancellationToken cancellationToken)
     {
         await using var snapshot = connection.BeginTransaction(deferred: true);
         var current = await Statement.ScalarAsync(connection, snapshot, "SELECT revision FROM store WHERE id = 1", cancellationToken) ?? 0;
-        if (current <= after)
+        if (current < after)
+            throw new WatchCompactedException(after, current + 1, current);
+        if (current == after)
             return new WatchPage([], after, HasMore: false);
 
         var oldestKept = await Statement.ScalarAsync(connection, snapshot, "SELECT MIN(revision) FROM changes", cancellationToken) ?? current + 1;

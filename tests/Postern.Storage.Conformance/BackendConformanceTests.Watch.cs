@@ -163,4 +163,21 @@ public abstract partial class BackendConformanceTests
         Assert.True(ended is null or OperationCanceledException, $"the watch failed with {ended}");
         Assert.Empty(delivered);
     }
+
+    [Fact]
+    public async Task A_watch_from_beyond_the_stores_revision_throws_watch_compacted_rather_than_skip_the_revisions_to_come()
+    {
+        var store = await StoreAsync();
+        var current = await store.PutAsync("/k", Bytes("v"), null, None);
+        using var timeout = new CancellationTokenSource(Patience);
+
+        var error = await Assert.ThrowsAsync<WatchCompactedException>(async () =>
+        {
+            await foreach (var _ in store.WatchAsync("/", current + 5, timeout.Token))
+            {
+            }
+        });
+
+        Assert.Equal((current + 5, current), (error.Requested, error.CurrentRevision));
+    }
 }
