@@ -54,7 +54,7 @@ public sealed class HardwareKeyStartRefusalTests : IDisposable
                 expected = $"{notPkcs11} is not a PKCS#11 module: it has no C_GetFunctionList";
                 break;
             case "a wrong PIN":
-                environment = HsmToken.Environment("0000");
+                environment = HsmToken.Environment("wrong-pin-Zk4");
                 expected = $"the PIN in $POSTERN_HSM_PIN is wrong for token '{_token.Label}'";
                 break;
             case "an unset PIN variable":
@@ -89,7 +89,7 @@ public sealed class HardwareKeyStartRefusalTests : IDisposable
     [Fact]
     public async Task A_first_start_with_a_wrong_PIN_makes_no_store_and_no_key()
     {
-        var error = await Assert.ThrowsAsync<KeyEncryptionKeyException>(() => TestPostern.StartAsync(_dir.Path, _token.Yaml(), HsmToken.Environment("0000")));
+        var error = await Assert.ThrowsAsync<KeyEncryptionKeyException>(() => TestPostern.StartAsync(_dir.Path, _token.Yaml(), HsmToken.Environment("wrong-pin-Zk4")));
 
         Assert.Contains($"the PIN in $POSTERN_HSM_PIN is wrong for token '{_token.Label}'", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
@@ -100,7 +100,7 @@ public sealed class HardwareKeyStartRefusalTests : IDisposable
     {
         // The command line reads the real environment: a variable of this test's own.
         var pinEnv = "POSTERN_TEST_PIN_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        Environment.SetEnvironmentVariable(pinEnv, "0000");
+        Environment.SetEnvironmentVariable(pinEnv, "wrong-pin-Zk4");
         var config = _dir.File("postern.yaml");
         File.WriteAllText(config, $"""
             cluster_name: test.example.com
@@ -118,7 +118,7 @@ public sealed class HardwareKeyStartRefusalTests : IDisposable
         Assert.Equal(
             $"postern: cannot start: authorities.jwt.keys.pkcs11 and authorities.workload.keys.pkcs11: the PIN in ${pinEnv} is wrong for token '{_token.Label}'{Environment.NewLine}",
             errors.ToString());
-        Assert.DoesNotContain("0000", errors.ToString() + output, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-pin-Zk4", errors.ToString() + output, StringComparison.Ordinal);
     }
 
     /// <summary>A fingerprint of every file of the data folder but the generated TLS certificate.</summary>

@@ -37,7 +37,7 @@ public sealed class Pkcs11StartErrorsTests : IDisposable
             "unknown slot" => (Section(slot: 4_000_000_000), SoftHsm.UserPin, $"the PKCS#11 module {SoftHsm.Module} has no token in slot 4000000000 (it has '"),
             "unset PIN" => (Section(label: token), null, "the environment variable POSTERN_HSM_PIN (pin_env) is not set"),
             "empty PIN" => (Section(label: token), "", "the environment variable POSTERN_HSM_PIN (pin_env) is not set"),
-            "wrong PIN" => (Section(label: token), "9999", $"the PIN in $POSTERN_HSM_PIN is wrong for token '{token}'"),
+            "wrong PIN" => (Section(label: token), "wrong-pin-Zk4", $"the PIN in $POSTERN_HSM_PIN is wrong for token '{token}'"),
             _ => throw new ArgumentException(name, nameof(name)),
         };
 
@@ -46,7 +46,7 @@ public sealed class Pkcs11StartErrorsTests : IDisposable
         Assert.StartsWith("authorities.jwt.keys.pkcs11: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(SoftHsm.UserPin, error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("9999", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-pin-Zk4", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class Pkcs11StartErrorsTests : IDisposable
         var section = new Pkcs11Config { Module = "/nonexistent/a.so", TokenLabel = "a", PinEnv = "PIN" };
         var config = new AuthoritiesConfig { Jwt = new AuthorityConfig { Pkcs11 = section }, Workload = new AuthorityConfig { Pkcs11 = section } };
 
-        var error = Assert.Throws<KeyEncryptionKeyException>(() => Pkcs11KeyVaults.Open(config, _ => "1234"));
+        var error = Assert.Throws<KeyEncryptionKeyException>(() => Pkcs11KeyVaults.Open(config, _ => SoftHsm.UserPin));
 
         Assert.Equal("authorities.jwt.keys.pkcs11 and authorities.workload.keys.pkcs11: the PKCS#11 module /nonexistent/a.so does not exist", error.Message);
     }

@@ -15,8 +15,9 @@ namespace Postern.Tests.Pkcs11;
 /// </remarks>
 internal static class SoftHsm
 {
-    public const string UserPin = "1234";
-    public const string SecurityOfficerPin = "5678";
+    // Not digits: a digit-only PIN may turn up by chance in a message (slot ids, key ids) that must not echo it.
+    public const string UserPin = "user-pin-Qx7";
+    public const string SecurityOfficerPin = "so-pin-Vt3";
 
     // More than the tests of one project take.
     private const int TokenCount = 24;
