@@ -7,8 +7,8 @@ namespace Postern.Storage.Sqlite;
 /// counter and a change log that watches replay and follow.
 /// </summary>
 /// <remarks>
-/// Writes are serialised inside the process by a semaphore and across processes by SQLite's write lock
-/// (<c>BEGIN IMMEDIATE</c>); each bumps the revision, changes the item and appends its change in one
+/// Writes run one at a time on a thread of the backend's own (<see cref="WriteThread"/>) and are serialised
+/// across processes by SQLite's write lock (<c>BEGIN IMMEDIATE</c>); each bumps the revision, changes the item and appends its change in one
 /// transaction. Reads run on their own connections and never wait for a write. Watches end quietly
 /// (the enumeration completes) when their token is cancelled, and throw <see cref="ObjectDisposedException"/>
 /// when the backend is disposed under them.
@@ -20,7 +20,7 @@ public sealed class SqliteBackend : IBackend
     private readonly SqliteBackendOptions _options;
     private readonly SqliteConnectionSource _connections;
     private readonly SqliteConnection? _writer;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly WriteThread? _writeThread;
     private readonly ChangeSignal _changed = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly ChangeFeed _feed;
@@ -32,6 +32,7 @@ public sealed class SqliteBackend : IBackend
         _options = options;
         _connections = connections;
         _writer = writer;
+        _writeThread = writer is null ? null : new WriteThread($"sqlite writer {Path.GetFileName(options.Path)}");
         _feed = new ChangeFeed(connections, _changed, options.Time, options.WatchPollInterval, _disposing.Token);
     }
 
@@ -227,17 +228,11 @@ public sealed class SqliteBackend : IBackend
             await _sweeper.DisposeAsync();
         _changed.Notify(); // watches wake, find the backend disposed and throw
 
-        await _writeGate.WaitAsync(CancellationToken.None); // let a write in progress finish
-        try
-        {
-            if (_writer is not null)
-                await _writer.DisposeAsync();
-            _connections.Dispose();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        if (_writeThread is not null)
+            await _writeThread.StopAsync(); // the write in progress finishes; those queued behind it find the backend disposed
+        if (_writer is not null)
+            await _writer.DisposeAsync();
+        _connections.Dispose();
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
@@ -254,16 +249,16 @@ public sealed class SqliteBackend : IBackend
         }
     }
 
-    private async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> write, CancellationToken cancellationToken)
+    private Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> write, CancellationToken cancellationToken)
     {
-        if (_writer is null)
+        if (_writer is null || _writeThread is null)
             throw new InvalidOperationException($"the store '{_options.Path}' was opened read-only; it cannot be written");
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        return _writeThread.RunAsync(async () =>
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            cancellationToken.ThrowIfCancellationRequested(); // cancelled while queued
             await using var transaction = _writer.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the file's write lock now
             var scope = new WriteScope(_writer, transaction, Now(), _options.ChangeLogRetention);
             var result = await write(scope);
@@ -273,11 +268,7 @@ public sealed class SqliteBackend : IBackend
             await transaction.CommitAsync(CancellationToken.None); // past this point the write is done; do not half-cancel it
             _changed.Notify();
             return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        });
     }
 
     private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
