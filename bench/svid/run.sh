@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # JWT-SVID issuance benchmark: end-to-end issuances per second over the HTTP API (a bot's credential,
 # policy evaluation, RS256 signing, the jwt_svid.issued audit event made durable before the answer),
-# against the machine's raw RSA-2048 signing rate with every core busy, measured in the same run.
+# against the machine's raw RSA-2048 signing rate with every core busy, measured in the same run. Also
+# measured under the same load: the floor, a bare Kestrel endpoint that answers each request with one
+# signature and nothing else (what HTTP and the load generator leave of the raw rate).
 #
 # usage: bench/svid/run.sh [--quick]     (--quick: 3 s runs)
 # env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1
@@ -62,6 +64,19 @@ TIMEFORMAT='%U %S'
 { time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$port/v1/workload-identity/jwt-svids" >"$TMP/wrk.txt" 2>"$TMP/wrk.err"; } 2>"$TMP/wrk.time"
 server_cpu="$(awk -v a="$(cpu_seconds "$POSTERN_PID")" -v b="$server_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
 wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
+
+# The floor: the same requests, answered by a bare Kestrel endpoint with one signature each.
+floor_port="$(free_port)"
+"${bench[@]}" signing-server "$floor_port" >"$TMP/floor.log" 2>&1 &
+floor_pid=$!
+pids+=("$floor_pid")
+for _ in $(seq 150); do curl -fs -X POST "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1 && break; sleep 0.2; done
+log "floor: one signature per request, nothing else (5s warm-up, $DURATION)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >"$TMP/floor.txt" 2>&1
+kill "$floor_pid" 2>/dev/null || true
+floor="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor.txt")"
+
 log "raw RSA-2048 signing again ($DURATION)"
 raw_after="$("${bench[@]}" raw-sign-rate "$seconds")"
 raw="$(awk -v a="$raw_before" -v b="$raw_after" 'BEGIN { printf "%.0f", (a + b) / 2 }')"
@@ -75,11 +90,13 @@ events="$("${cli[@]}" audit search --type jwt_svid.issued --limit 10000000 --for
 
 cpus="$(nproc)"
 ratio="$(awk -v a="$issued" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"
+floor_ratio="$(awk -v a="$floor" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"
 echo
 echo "| measure (${DURATION}, ${cpus} CPUs, load generator on the same machine) | per second | ratio |"
 echo "|---|---:|---:|"
 echo "| raw RSA-2048 signatures, ${cpus} threads (baseline: mean of $raw_before before and $raw_after after) | $raw | 1.00 |"
 echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx non-2xx}) | $issued | $ratio |"
+echo "| floor: bare Kestrel, one signature per request, nothing else | $floor | $floor_ratio |"
 echo
 echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of $(awk -v c="$cpus" -v d="$seconds" 'BEGIN { print c * d }') available)"
 echo "audit events jwt_svid.issued in the store: $events"
