@@ -208,6 +208,10 @@ public sealed class PosternHost : IAsyncDisposable
 
             var proxy = app.Services.GetRequiredService<AppProxy>();
             app.Use((context, next) => proxy.InvokeAsync(context, next));
+
+            // Called here, after the app proxy, so that ASP.NET Core does not put it in front of everything: a request
+            // for an app carries its own session and never needs the web address's authentication handlers.
+            app.UseAuthentication();
             app.UseRouting();
             var discovery = new DiscoveryDocuments(() => host.PublicAddr, authorities);
             app.MapKeySets(authorities, discovery, config.Authorities.KeySetMaxAge);
