@@ -279,12 +279,12 @@ if [ -n "$HEY" ]; then
   # The p99 of one run moves by about the size of the goal from run to run on a small shared machine:
   # YARP and Postern are measured again, alternately, and compared round by round.
   if [ -n "${POSTERN_URL:-}" ]; then
-    rounds+=("${rate_p99[yarp]} ${rate_p99[postern]}")
+    rounds+=("${rate_p99[yarp]} ${rate_p99[postern]} ${rate_done[yarp]} ${rate_done[postern]}")
     for ((round = 2; round <= ROUNDS; round++)); do
       log "constant rate, round $round of $ROUNDS"
-      run_hey "yarp-$round" "${url[yarp]}" "$rate"; yarp_p99="$RATE_P99"
+      run_hey "yarp-$round" "${url[yarp]}" "$rate"; yarp_p99="$RATE_P99" yarp_done="$RATE_ACHIEVED"
       run_hey "postern-$round" "${url[postern]}" "$rate" "${hdr1[postern]:-}" "${hdr2[postern]:-}"
-      rounds+=("$yarp_p99 $RATE_P99")
+      rounds+=("$yarp_p99 $RATE_P99 $yarp_done $RATE_ACHIEVED")
     done
     rate_p99[yarp]="$(printf '%s\n' "${rounds[@]}" | awk '{ print $1 }' | median)"
     rate_p99[postern]="$(printf '%s\n' "${rounds[@]}" | awk '{ print $2 }' | median)"
@@ -321,12 +321,12 @@ if [ "${#max_rounds[@]}" -gt 1 ]; then
   printf '| median | | | **%s** |\n' "$(printf '%s\n' "${max_rounds[@]}" | awk '{ printf "%.4f\n", $2 / $1 }' | median | awk '{ printf "%.2f×", $1 }')"
 fi
 if [ "${#rounds[@]}" -gt 0 ]; then
-  printf '\n| round at %s req/s | bare YARP p99 (ms) | Postern p99 (ms) | added p99 (ms) |\n|---:|---:|---:|---:|\n' "$rate"
+  printf '\n| round at %s req/s | bare YARP p99 (ms) | Postern p99 (ms) | added p99 (ms) | achieved req/s: YARP, Postern |\n|---:|---:|---:|---:|---:|\n' "$rate"
   i=0
   for r in "${rounds[@]}"; do
     i=$((i + 1))
-    read -r y p <<<"$r"
-    printf '| %s | %s | %s | %s |\n' "$i" "$y" "$p" "$(awk -v a="$p" -v b="$y" 'BEGIN { printf "%+.3f", a - b }')"
+    read -r y p yd pd <<<"$r"
+    printf '| %s | %s | %s | %s | %s, %s |\n' "$i" "$y" "$p" "$(awk -v a="$p" -v b="$y" 'BEGIN { printf "%+.3f", a - b }')" "$yd" "$pd"
   done
-  printf '| median | %s | %s | **%s** |\n' "${rate_p99[yarp]}" "${rate_p99[postern]}" "$(printf '%s\n' "${rounds[@]}" | awk '{ printf "%.3f\n", $2 - $1 }' | median)"
+  printf '| median | %s | %s | **%s** | |\n' "${rate_p99[yarp]}" "${rate_p99[postern]}" "$(printf '%s\n' "${rounds[@]}" | awk '{ printf "%.3f\n", $2 - $1 }' | median)"
 fi
