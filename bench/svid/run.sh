@@ -70,12 +70,18 @@ floor_port="$(free_port)"
 "${bench[@]}" signing-server "$floor_port" >"$TMP/floor.log" 2>&1 &
 floor_pid=$!
 pids+=("$floor_pid")
-for _ in $(seq 150); do curl -fs -X POST "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1 && break; sleep 0.2; done
-log "floor: one signature per request, nothing else (5s warm-up, $DURATION)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >"$TMP/floor.txt" 2>&1
+floor_up=""
+for _ in $(seq 150); do curl -fs -X POST "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1 && { floor_up=1; break; }; sleep 0.2; done
+floor=""
+if [ -n "$floor_up" ]; then
+  log "floor: one signature per request, nothing else (5s warm-up, $DURATION)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >"$TMP/floor.txt" 2>&1
+  floor="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor.txt")"
+else
+  log "the floor server did not answer; see $TMP/floor.log"
+fi
 kill "$floor_pid" 2>/dev/null || true
-floor="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor.txt")"
 
 log "raw RSA-2048 signing again ($DURATION)"
 raw_after="$("${bench[@]}" raw-sign-rate "$seconds")"
@@ -90,13 +96,13 @@ events="$("${cli[@]}" audit search --type jwt_svid.issued --limit 10000000 --for
 
 cpus="$(nproc)"
 ratio="$(awk -v a="$issued" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"
-floor_ratio="$(awk -v a="$floor" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"
+floor_ratio="$(awk -v a="$floor" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }')"
 echo
 echo "| measure (${DURATION}, ${cpus} CPUs, load generator on the same machine) | per second | ratio |"
 echo "|---|---:|---:|"
 echo "| raw RSA-2048 signatures, ${cpus} threads (baseline: mean of $raw_before before and $raw_after after) | $raw | 1.00 |"
 echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx non-2xx}) | $issued | $ratio |"
-echo "| floor: bare Kestrel, one signature per request, nothing else | $floor | $floor_ratio |"
+echo "| floor: bare Kestrel, one signature per request, nothing else | ${floor:-–} | $floor_ratio |"
 echo
 echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of $(awk -v c="$cpus" -v d="$seconds" 'BEGIN { print c * d }') available)"
 echo "audit events jwt_svid.issued in the store: $events"
