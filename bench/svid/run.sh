@@ -48,9 +48,13 @@ BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":
 export BOT_CREDENTIAL
 [ -n "$BOT_CREDENTIAL" ] || { log "could not join; see $TMP/postern.log"; exit 1; }
 
+# load URL DURATION [wrk options]: the issuance requests of issue.lua against URL.
+load() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" -s "$repo/bench/svid/issue.lua" "${@:3}" "$1"; }
+url="http://127.0.0.1:$port/v1/workload-identity/jwt-svids"
+
 # Long enough for tiered compilation (with its profile-guided rejits) to settle: the figure is the steady state.
 log "warming up (10s)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
+load "$url" 10s >/dev/null 2>&1
 
 # The machine's speed drifts (shared, noisy): the baseline is measured before and after the issuance run
 # and averaged.
@@ -61,22 +65,23 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ split($0, a, ") "); split(a[2]
 log "issuance over HTTP ($DURATION, $CONNECTIONS connections)"
 server_cpu_before="$(cpu_seconds "$POSTERN_PID")"
 TIMEFORMAT='%U %S'
-{ time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$port/v1/workload-identity/jwt-svids" >"$TMP/wrk.txt" 2>"$TMP/wrk.err"; } 2>"$TMP/wrk.time"
+{ time load "$url" "$DURATION" --latency >"$TMP/wrk.txt" 2>"$TMP/wrk.err"; } 2>"$TMP/wrk.time"
 server_cpu="$(awk -v a="$(cpu_seconds "$POSTERN_PID")" -v b="$server_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
 wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
 
 # The floor: the same requests, answered by a bare Kestrel endpoint with one signature each.
 floor_port="$(free_port)"
+floor_url="http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids"
 "${bench[@]}" signing-server "$floor_port" >"$TMP/floor.log" 2>&1 &
 floor_pid=$!
 pids+=("$floor_pid")
 floor_up=""
-for _ in $(seq 150); do curl -fs -X POST "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1 && { floor_up=1; break; }; sleep 0.2; done
+for _ in $(seq 150); do curl -fs -X POST "$floor_url" >/dev/null 2>&1 && { floor_up=1; break; }; sleep 0.2; done
 floor=""
 if [ -n "$floor_up" ]; then
   log "floor: one signature per request, nothing else (5s warm-up, $DURATION)"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >/dev/null 2>&1
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$repo/bench/svid/issue.lua" "http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids" >"$TMP/floor.txt" 2>&1
+  load "$floor_url" 5s >/dev/null 2>&1
+  load "$floor_url" "$DURATION" >"$TMP/floor.txt" 2>&1
   floor="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor.txt")"
 else
   log "the floor server did not answer; see $TMP/floor.log"
