@@ -81,7 +81,9 @@ floor=""
 if [ -n "$floor_up" ]; then
   log "floor: one signature per request, nothing else (5s warm-up, $DURATION)"
   load "$floor_url" 5s >/dev/null 2>&1
+  floor_cpu_before="$(cpu_seconds "$floor_pid")"
   load "$floor_url" "$DURATION" >"$TMP/floor.txt" 2>&1
+  floor_cpu="$(awk -v a="$(cpu_seconds "$floor_pid")" -v b="$floor_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
   floor="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor.txt")"
 else
   log "the floor server did not answer; see $TMP/floor.log"
@@ -110,4 +112,8 @@ echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx 
 echo "| floor: bare Kestrel, one signature per request, nothing else | ${floor:-–} | $floor_ratio |"
 echo
 echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of $(awk -v c="$cpus" -v d="$seconds" 'BEGIN { print c * d }') available)"
+# CPU time per request moves less with the machine's load than rates do: one signature with every core busy
+# takes cpus / raw seconds of CPU; what a server spends beyond that is its own per-request work.
+per_request() { awk -v cpu="$1" -v rate="$2" -v d="$seconds" 'BEGIN { if (cpu == "" || rate == "") print "–"; else printf "%.0f", cpu * 1e6 / (rate * d) }'; }
+echo "CPU µs per request: one raw signature $(awk -v c="$cpus" -v r="$raw" 'BEGIN { printf "%.0f", c * 1e6 / r }'), Postern $(per_request "$server_cpu" "$issued"), floor server $(per_request "${floor_cpu:-}" "$floor")"
 echo "audit events jwt_svid.issued in the store: $events"

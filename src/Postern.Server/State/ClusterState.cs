@@ -42,6 +42,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     private readonly ConcurrentDictionary<string, OidcConnector> _connectors = new(StringComparer.Ordinal);
     private readonly FrozenDictionary<string, AppEntry> _configApps = config.Apps.ToFrozenDictionary(a => a.Name, a => new AppEntry(a, 0, fromConfig: true), StringComparer.Ordinal);
     private volatile FrozenDictionary<string, AppEntry> _appsByHost = FrozenDictionary<string, AppEntry>.Empty;
+    private volatile WorkloadAccess _workloadAccess = new(-1, []);
     private long _version;
     private long _revision;
 
@@ -122,7 +123,14 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         _configApps.TryGetValue(name, out var fromConfig) ? fromConfig : _storedApps.GetValueOrDefault(name);
 
     /// <summary>Every workload identity, by name.</summary>
-    public IEnumerable<WorkloadIdentityPolicy> WorkloadIdentities => _workloadIdentities.Values.OrderBy(w => w.Name, StringComparer.Ordinal);
+    public IReadOnlyList<WorkloadIdentityPolicy> WorkloadIdentities => CurrentWorkloadAccess().Identities;
+
+    /// <summary>
+    /// What the bot named <paramref name="name"/> may do, from the roles it holds now; built once per <see cref="Version"/>
+    /// rather than per JWT-SVID request.
+    /// </summary>
+    public AccessChecker BotAccess(string name) =>
+        CurrentWorkloadAccess().Bots.GetOrAdd(name, bot => AccessChecker.ForBot(bot, RolesOf(FindBot(bot)?.Roles ?? [])));
 
     public BotResource? FindBot(string name) => _bots.GetValueOrDefault(name);
 
@@ -326,5 +334,25 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         _appsByHost = byHost.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The workload identities in order, and the bots' checkers, as of <see cref="Version"/> or later.</summary>
+    private WorkloadAccess CurrentWorkloadAccess()
+    {
+        // The version is read before what is built from the state: what is cached under it is never older than it.
+        var version = Version;
+        var access = _workloadAccess;
+        if (access.Version != version)
+        {
+            access = new WorkloadAccess(version, [.. _workloadIdentities.Values.OrderBy(w => w.Name, StringComparer.Ordinal)]);
+            _workloadAccess = access;
+        }
+
+        return access;
+    }
+
     private readonly record struct Versioned<T>(T Value, long Revision);
+
+    private sealed record WorkloadAccess(long Version, WorkloadIdentityPolicy[] Identities)
+    {
+        public ConcurrentDictionary<string, AccessChecker> Bots { get; } = new(StringComparer.Ordinal);
+    }
 }

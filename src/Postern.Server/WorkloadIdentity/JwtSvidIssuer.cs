@@ -82,14 +82,11 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
     }
 
     /// <summary>
-    /// Issues what <paramref name="caller"/>, holding <paramref name="roles"/>, may have; the request must have
-    /// passed <see cref="Check"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
+    /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules; the request must
+    /// have passed <see cref="Check"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
     /// </summary>
-    public async Task<SvidIssuance> IssueAsync(WorkloadCaller caller, IReadOnlyList<Role> roles, SvidRequest request, CancellationToken cancellationToken)
+    public async Task<SvidIssuance> IssueAsync(WorkloadCaller caller, AccessChecker checker, SvidRequest request, CancellationToken cancellationToken)
     {
-        var checker = caller.Kind == WorkloadCallerKind.User
-            ? AccessChecker.Create(new User { Name = caller.Name, Roles = [.. roles.Select(r => r.Name)], Traits = caller.Traits }, roles)
-            : AccessChecker.ForBot(caller.Name, roles);
         var reasons = new List<string>();
         var chosen = new List<(WorkloadIdentityPolicy Policy, string Id)>();
         foreach (var policy in cluster.WorkloadIdentities)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Postern.Identity;
 using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.Server.Web;
@@ -70,7 +71,7 @@ internal static class WorkloadIdentityEndpoints
     private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, AppAccessSettings settings)
     {
         WorkloadCaller? caller;
-        IReadOnlyList<Identity.Role> roles;
+        AccessChecker checker;
         if (context.Request.Headers.Authorization.Count > 0)
         {
             var authenticated = await bots.AuthenticateAsync(context).ConfigureAwait(false);
@@ -80,7 +81,7 @@ internal static class WorkloadIdentityEndpoints
             }
 
             caller = new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = bot.Bot, JoinLabels = bot.Labels };
-            roles = cluster.RolesOf(cluster.FindBot(bot.Bot)?.Roles ?? []);
+            checker = cluster.BotAccess(bot.Bot);
         }
         else
         {
@@ -95,7 +96,7 @@ internal static class WorkloadIdentityEndpoints
             }
 
             caller = new WorkloadCaller { Kind = WorkloadCallerKind.User, Name = signedIn.User.Name, Traits = signedIn.User.Traits };
-            roles = cluster.RolesOf(signedIn.User);
+            checker = AccessChecker.Create(signedIn.User, cluster.RolesOf(signedIn.User));
         }
 
         if (await ReadBodyAsync(context) is not { } body)
@@ -126,7 +127,7 @@ internal static class WorkloadIdentityEndpoints
             return Error(StatusCodes.Status400BadRequest, invalid);
         }
 
-        var issuance = await issuer.IssueAsync(caller, roles, request, context.RequestAborted).ConfigureAwait(false);
+        var issuance = await issuer.IssueAsync(caller, checker, request, context.RequestAborted).ConfigureAwait(false);
         if (issuance.Svids.Count == 0)
         {
             return Results.Json(new { error = $"no workload identity may be issued to {caller.Target}", details = issuance.Reasons }, statusCode: StatusCodes.Status403Forbidden);

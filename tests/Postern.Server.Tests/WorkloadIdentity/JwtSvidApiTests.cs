@@ -259,6 +259,28 @@ public sealed class JwtSvidApiTests : RunningServerTests
     }
 
     [Fact]
+    public async Task A_change_to_a_bots_role_applies_to_its_next_request()
+    {
+        // The server keeps each bot's access checker until the cluster state moves: a changed role must not be missed.
+        var credential = await BotAsync("regranted");
+        var request = new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) };
+        await Client.IssueOneAsync(credential, request);
+        try
+        {
+            await Admin.CreateAsync(WorkloadClient.Policy.Replace("workload_identity_labels: { \"*\": \"*\" }", "workload_identity_labels: { env: prod }", StringComparison.Ordinal));
+            var (status, body) = await Client.IssueAsync(credential, request);
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Contains("workload identity 'by-uid'", body.GetProperty("details")[0].GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Admin.CreateAsync(WorkloadClient.Policy);
+        }
+
+        await Client.IssueOneAsync(credential, request);
+    }
+
+    [Fact]
     public async Task A_signed_in_user_gets_an_svid_from_their_traits_and_may_not_claim_workload_attributes()
     {
         await Admin.CreateAsync("""
