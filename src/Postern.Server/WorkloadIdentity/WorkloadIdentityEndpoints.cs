@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,9 +30,10 @@ internal static class WorkloadIdentityEndpoints
 
     private static async Task<IResult> JoinAsync(HttpContext context, BotAuthority bots)
     {
-        if (await ReadBodyAsync(context) is not { } body)
+        var (body, refusal) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
         {
-            return Error(StatusCodes.Status400BadRequest, "the request body is not a JSON object");
+            return refusal!;
         }
 
         using (body)
@@ -99,9 +101,10 @@ internal static class WorkloadIdentityEndpoints
             checker = AccessChecker.Create(signedIn.User, cluster.RolesOf(signedIn.User));
         }
 
-        if (await ReadBodyAsync(context) is not { } body)
+        var (body, refusal) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
         {
-            return Error(StatusCodes.Status400BadRequest, "the request body is not a JSON object");
+            return refusal!;
         }
 
         SvidRequest request;
@@ -234,34 +237,53 @@ internal static class WorkloadIdentityEndpoints
         return null;
     }
 
-    private static async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
+    /// <summary>The request's body as a JSON object, or the answer that refuses it: too large, or not a JSON object.</summary>
+    private static async Task<(JsonDocument? Body, IResult? Refusal)> ReadBodyAsync(HttpContext context)
     {
+        var tooLarge = Error(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBody / 1024} KiB");
         if (context.Request.ContentLength > MaxBody)
         {
-            return null;
+            return (null, tooLarge);
         }
 
-        try
+        // Read as it comes, never more than MaxBody + 1 bytes: a body sent without a length is refused just as early.
+        var reader = context.Request.BodyReader;
+        while (true)
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            var read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            var buffer = read.Buffer;
             if (buffer.Length > MaxBody)
             {
-                return null;
+                reader.AdvanceTo(buffer.End);
+                return (null, tooLarge);
             }
 
-            var document = JsonDocument.Parse(buffer.ToArray());
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            if (!read.IsCompleted)
             {
-                return document;
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
             }
 
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
+            try
+            {
+                // A copy: a document parsed from the pipe's own memory would point into buffers reused after AdvanceTo.
+                var document = JsonDocument.Parse(buffer.ToArray());
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    return (document, null);
+                }
+
+                document.Dispose();
+            }
+            catch (JsonException)
+            {
+            }
+            finally
+            {
+                reader.AdvanceTo(buffer.End);
+            }
+
+            return (null, Error(StatusCodes.Status400BadRequest, "the request body is not a JSON object"));
         }
     }
 

@@ -190,6 +190,15 @@ public sealed class JwtSvidApiTests : RunningServerTests
             Assert.Contains(expected, answer.GetProperty("error").GetString(), StringComparison.Ordinal);
         }
 
+        // Over 64 KiB, with a length or sent in chunks without one: refused as too large, not read to the end.
+        var large = $$"""{"audiences":["{{new string('a', 70 * 1024)}}"]}""";
+        foreach (var chunked in new[] { false, true })
+        {
+            var (status, answer) = await Client.PostRawAsync("/v1/workload-identity/jwt-svids", credential, large, chunked);
+            Assert.True(status == HttpStatusCode.RequestEntityTooLarge, $"chunked: {chunked} -> {status} {answer}");
+            Assert.Equal("the request body is over 64 KiB", answer.GetProperty("error").GetString());
+        }
+
         Assert.DoesNotContain(await Admin.AuditAsync("jwt_svid.issued"), e => e.GetProperty("bot").GetString() == "bad-input");
     }
 

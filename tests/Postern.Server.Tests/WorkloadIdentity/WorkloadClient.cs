@@ -49,8 +49,9 @@ internal sealed class WorkloadClient(TestPostern server)
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string? credential, object body) =>
         await SendAsync(path, credential, JsonContent.Create(body));
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string path, string? credential, string body) =>
-        await SendAsync(path, credential, new StringContent(body, Encoding.UTF8, "application/json"));
+    /// <summary>Posts <paramref name="body"/> as it is; <paramref name="chunked"/> sends it without a Content-Length.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string path, string? credential, string body, bool chunked = false) =>
+        await SendAsync(path, credential, new StringContent(body, Encoding.UTF8, "application/json"), chunked);
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string credential)
     {
@@ -60,9 +61,10 @@ internal sealed class WorkloadClient(TestPostern server)
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 
-    private async Task<(HttpStatusCode, JsonElement)> SendAsync(string path, string? credential, HttpContent content)
+    private async Task<(HttpStatusCode, JsonElement)> SendAsync(string path, string? credential, HttpContent content, bool chunked = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl + path) { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
         if (credential is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
