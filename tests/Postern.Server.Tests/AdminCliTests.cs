@@ -193,6 +193,52 @@ public sealed partial class AdminCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bots_token_prints_another_join_token_for_a_bot_that_exists_and_refuses_one_that_does_not()
+    {
+        var file = _dir.File("bot.yaml");
+        File.WriteAllText(file, WorkloadPolicy.ByUid() + """
+            ---
+            kind: bot
+            version: v1
+            metadata: {name: from-file}
+            spec:
+              roles: [workload]
+            """);
+        var (exit, _, error) = await RunAsync("create", "-f", file);
+        Assert.True(exit == 0, error);
+
+        // A bot stored from a file has had no join token yet; `bots token` makes one, and again for a second agent.
+        var tokens = new List<string>();
+        foreach (var ttl in new[] { "10m", "2h" })
+        {
+            (exit, var output, error) = await RunAsync("bots", "token", "from-file", "--ttl", ttl, "--labels", "site=b", "--format", "json");
+            Assert.True(exit == 0, error);
+            var answer = JsonDocument.Parse(output).RootElement;
+            Assert.Equal("from-file", answer.GetProperty("name").GetString());
+            var expires = answer.GetProperty("expires").GetDateTimeOffset();
+            Assert.True(Durations.TryParse(ttl, out var lifetime, out _));
+            Assert.InRange(expires - DateTimeOffset.UtcNow, lifetime - TimeSpan.FromMinutes(1), lifetime);
+            tokens.Add(answer.GetProperty("token").GetString()!);
+        }
+
+        Assert.NotEqual(tokens[0], tokens[1]);
+        var (_, text, _) = await RunAsync("bots", "token", "from-file");
+        Assert.StartsWith("Another one-time join token for bot 'from-file' (valid until ", text, StringComparison.Ordinal);
+
+        (exit, _, error) = await RunAsync("bots", "token", "nobody");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("bot 'nobody' does not exist", error, StringComparison.Ordinal);
+
+        (exit, _, error) = await RunAsync("bots", "token", "from-file", "--labels", "no-equals");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--labels 'no-equals' is not KEY=VALUE", error, StringComparison.Ordinal);
+
+        (exit, _, error) = await RunAsync("bots", "add", "from-file", "--roles", "workload");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("`postern bots token from-file` makes another join token for it", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Admin_commands_without_a_running_server_say_where_they_looked()
     {
         var other = _dir.File("other.yaml");

@@ -4,10 +4,10 @@ using System.Text.Json;
 
 namespace Postern.Cli.Commands;
 
-/// <summary><c>postern bots add|ls|rm</c>: machine identities that join with a one-time token.</summary>
+/// <summary><c>postern bots add|token|ls|rm</c>: machine identities that join with a one-time token.</summary>
 internal static class BotsCommand
 {
-    public static Command Create() => new("bots", "Manage bots: machine identities (such as agents) that join with a one-time token.") { Add(), List(), Remove() };
+    public static Command Create() => new("bots", "Manage bots: machine identities (such as agents) that join with a one-time token.") { Add(), Token(), List(), Remove() };
 
     private static Command Add()
     {
@@ -15,57 +15,98 @@ internal static class BotsCommand
         var format = CommonOptions.Format();
         var name = new Argument<string>("name") { Description = "The bot's name." };
         var roles = new Option<string>("--roles") { Description = "The bot's roles, comma-separated.", Required = true };
-        var labels = new Option<string[]>("--labels") { Description = "Labels of the join token, KEY=VALUE (rules see them as join.labels.KEY); repeatable.", AllowMultipleArgumentsPerToken = true };
-        var ttl = new Option<string?>("--ttl") { Description = "How long the join token stays valid (default 1h)." };
+        var labels = LabelsOption();
+        var ttl = TtlOption();
         var command = new Command("add", "Add a bot and print its one-time join token.") { config, format, name, roles, labels, ttl };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            return AdminClient.RunAsync(parse.GetValue(config), error, async client =>
+            if (await ParseLabelsAsync(parse.GetValue(labels), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } parsedLabels)
             {
-                var parsedLabels = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var label in parse.GetValue(labels) ?? [])
-                {
-                    var equals = label.IndexOf('=', StringComparison.Ordinal);
-                    if (equals <= 0)
-                    {
-                        await error.WriteLineAsync($"postern: --labels '{label}' is not KEY=VALUE").ConfigureAwait(false);
-                        return ExitCodes.Usage;
-                    }
+                return ExitCodes.Usage;
+            }
 
-                    parsedLabels[label[..equals]] = label[(equals + 1)..];
-                }
-
-                var body = await client.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new
-                {
-                    name = parse.GetValue(name),
-                    roles = UsersCommand.SplitList(parse.GetValue(roles)),
-                    labels = parsedLabels,
-                    ttl = parse.GetValue(ttl),
-                }), cancellationToken).ConfigureAwait(false);
-                using var answer = JsonDocument.Parse(body);
-                var root = answer.RootElement;
-                if (parse.GetValue(format) == OutputFormat.Json)
-                {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new
-                    {
-                        name = root.GetProperty("name").GetString(),
-                        token = root.GetProperty("token").GetString(),
-                        expires = root.GetProperty("expires").GetDateTimeOffset(),
-                    })).ConfigureAwait(false);
-                }
-                else
-                {
-                    await output.WriteLineAsync($"Bot '{root.GetProperty("name").GetString()}' added. Its one-time join token (valid until {root.GetProperty("expires").GetDateTimeOffset():u}):").ConfigureAwait(false);
-                    await output.WriteLineAsync(root.GetProperty("token").GetString()).ConfigureAwait(false);
-                    await output.WriteLineAsync("Start an agent with it: postern agent --server URL --join-token TOKEN --socket PATH").ConfigureAwait(false);
-                }
-
-                return ExitCodes.Ok;
-            });
-        });
+            var body = await client.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new
+            {
+                name = parse.GetValue(name),
+                roles = UsersCommand.SplitList(parse.GetValue(roles)),
+                labels = parsedLabels,
+                ttl = parse.GetValue(ttl),
+            }), cancellationToken).ConfigureAwait(false);
+            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Bot '{parse.GetValue(name)}' added. Its one-time join token").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
         return command;
+    }
+
+    private static Command Token()
+    {
+        var config = CommonOptions.Config();
+        var format = CommonOptions.Format();
+        var name = new Argument<string>("name") { Description = "The bot's name." };
+        var labels = LabelsOption();
+        var ttl = TtlOption();
+        var command = new Command("token", "Print another one-time join token for an existing bot: for another agent, or one that lost its --data-dir.") { config, format, name, labels, ttl };
+        command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
+        {
+            if (await ParseLabelsAsync(parse.GetValue(labels), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } parsedLabels)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var body = await client.SendAsync(HttpMethod.Post, $"bots/{Uri.EscapeDataString(parse.GetValue(name)!)}/tokens", JsonContent.Create(new
+            {
+                labels = parsedLabels,
+                ttl = parse.GetValue(ttl),
+            }), cancellationToken).ConfigureAwait(false);
+            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Another one-time join token for bot '{parse.GetValue(name)}'").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Option<string[]> LabelsOption() =>
+        new("--labels") { Description = "Labels of the join token, KEY=VALUE (rules see them as join.labels.KEY); repeatable.", AllowMultipleArgumentsPerToken = true };
+
+    private static Option<string?> TtlOption() => new("--ttl") { Description = "How long the join token stays valid (default 1h)." };
+
+    /// <summary>The KEY=VALUE labels as a dictionary; <c>null</c>, after saying which is wrong, when one is not.</summary>
+    private static async Task<Dictionary<string, string>?> ParseLabelsAsync(string[]? labels, TextWriter error)
+    {
+        var parsed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in labels ?? [])
+        {
+            var equals = label.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                await error.WriteLineAsync($"postern: --labels '{label}' is not KEY=VALUE").ConfigureAwait(false);
+                return null;
+            }
+
+            parsed[label[..equals]] = label[(equals + 1)..];
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Prints the server's <c>{name, token, expires}</c>: as one line of JSON, or after <paramref name="headline"/> with how to use it.</summary>
+    private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline)
+    {
+        using var answer = JsonDocument.Parse(body);
+        var root = answer.RootElement;
+        if (format == OutputFormat.Json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                name = root.GetProperty("name").GetString(),
+                token = root.GetProperty("token").GetString(),
+                expires = root.GetProperty("expires").GetDateTimeOffset(),
+            })).ConfigureAwait(false);
+            return;
+        }
+
+        await output.WriteLineAsync($"{headline} (valid until {root.GetProperty("expires").GetDateTimeOffset():u}):").ConfigureAwait(false);
+        await output.WriteLineAsync(root.GetProperty("token").GetString()).ConfigureAwait(false);
+        await output.WriteLineAsync("Start an agent with it: postern agent --server URL --join-token TOKEN --socket PATH").ConfigureAwait(false);
     }
 
     private static Command List()

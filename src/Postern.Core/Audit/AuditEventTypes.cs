@@ -48,6 +48,9 @@ public static class AuditEventTypes
     /// <summary>A bot was created (with a join token).</summary>
     public const string BotCreate = "bot.create";
 
+    /// <summary>Another join token was made for an existing bot (<c>labels</c>, <c>expires</c>).</summary>
+    public const string BotJoinTokenCreate = "bot.join_token.create";
+
     /// <summary>A bot presented a join token (<c>success</c>, <c>reason</c>).</summary>
     public const string BotJoin = "bot.join";
 

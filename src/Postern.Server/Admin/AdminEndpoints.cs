@@ -48,6 +48,7 @@ internal static partial class AdminEndpoints
         admin.MapGet("/locks", ListLocks);
         admin.MapGet("/audit", SearchAuditAsync);
         admin.MapPost("/bots", AddBotAsync);
+        admin.MapPost("/bots/{name}/tokens", AddJoinTokenAsync);
         admin.MapGet("/bots", ListBots);
         admin.MapGet("/authorities", ListAuthorities);
         admin.MapPost("/authorities/{type}/rotate", RotateAsync);
@@ -160,27 +161,7 @@ internal static partial class AdminEndpoints
             problems.AddRange(request.Roles.Where(r => cluster.FindRole(r) is null).Select(r => $"roles: role '{r}' does not exist"));
         }
 
-        var lifetime = WorkloadIdentity.BotAuthority.DefaultJoinTokenLifetime;
-        if (request.Ttl is { Length: > 0 } ttlText)
-        {
-            if (!Durations.TryParse(ttlText, out lifetime, out var reason))
-            {
-                problems.Add($"ttl: {reason}");
-            }
-            else if (lifetime < TimeSpan.FromMinutes(1) || lifetime > TimeSpan.FromDays(7))
-            {
-                problems.Add($"ttl: '{ttlText}' is out of range (1m to 7d)");
-            }
-        }
-
-        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
-        {
-            if (!TraitNamePattern().IsMatch(key) || value.Any(char.IsControl))
-            {
-                problems.Add($"labels: '{key}' is not a valid label");
-            }
-        }
-
+        var lifetime = CheckJoinToken(request.Ttl, request.Labels, problems);
         if (problems.Count > 0)
         {
             return Error(StatusCodes.Status400BadRequest, $"cannot add bot '{request.Name}'", problems);
@@ -190,7 +171,7 @@ internal static partial class AdminEndpoints
         var write = await store.CompareAndSwapAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot.Metadata.Name), Revision.Absent, ResourceJson.Serialize(bot), null, cancellationToken).ConfigureAwait(false);
         if (!write.Succeeded)
         {
-            return Error(StatusCodes.Status409Conflict, $"bot '{bot.Metadata.Name}' already exists (remove it with `postern rm bot/{bot.Metadata.Name}` first)");
+            return Error(StatusCodes.Status409Conflict, $"bot '{bot.Metadata.Name}' already exists; `postern bots token {bot.Metadata.Name}` makes another join token for it");
         }
 
         await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
@@ -202,6 +183,59 @@ internal static partial class AdminEndpoints
             ["join_token_expires"] = expires.ToString("O"),
         }, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { name = bot.Metadata.Name, token, expires }, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Another join token for an existing bot: for a second agent, or one that lost its data folder.</summary>
+    private static async Task<IResult> AddJoinTokenAsync(string name, JoinTokenRequest? request, ClusterState cluster, WorkloadIdentity.BotAuthority bots, AuditLog audit, CancellationToken cancellationToken)
+    {
+        if (cluster.FindBot(name) is null)
+        {
+            return Error(StatusCodes.Status404NotFound, $"bot '{name}' does not exist (add it with `postern bots add {name} --roles ROLES`)");
+        }
+
+        var problems = new List<string>();
+        var lifetime = CheckJoinToken(request?.Ttl, request?.Labels, problems);
+        if (problems.Count > 0)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"cannot make a join token for bot '{name}'", problems);
+        }
+
+        var labels = request?.Labels ?? new Dictionary<string, string>();
+        var (token, expires) = await bots.CreateJoinTokenAsync(name, labels, lifetime, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEventTypes.BotJoinTokenCreate, new JsonObject
+        {
+            ["bot"] = name,
+            ["labels"] = new JsonObject([.. labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value)))]),
+            ["expires"] = expires.ToString("O"),
+        }, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { name, token, expires }, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>The lifetime a join token asks for (the default when none), adding to <paramref name="problems"/> what is wrong.</summary>
+    private static TimeSpan CheckJoinToken(string? ttl, IReadOnlyDictionary<string, string>? labels, List<string> problems)
+    {
+        var lifetime = WorkloadIdentity.BotAuthority.DefaultJoinTokenLifetime;
+        if (ttl is { Length: > 0 })
+        {
+            if (!Durations.TryParse(ttl, out lifetime, out var reason))
+            {
+                problems.Add($"ttl: {reason}");
+            }
+            else if (lifetime < TimeSpan.FromMinutes(1) || lifetime > TimeSpan.FromDays(7))
+            {
+                problems.Add($"ttl: '{ttl}' is out of range (1m to 7d)");
+            }
+        }
+
+        foreach (var (key, value) in labels ?? new Dictionary<string, string>())
+        {
+            if (!TraitNamePattern().IsMatch(key) || value.Any(char.IsControl))
+            {
+                problems.Add($"labels: '{key}' is not a valid label");
+            }
+        }
+
+        return lifetime;
     }
 
     private static IResult ListBots(ClusterState cluster) =>
@@ -340,7 +374,7 @@ internal static partial class AdminEndpoints
             : Error(StatusCodes.Status404NotFound, $"{kind} '{name}' not found");
     }
 
-    private static async Task<IResult> RemoveResourceAsync(string kind, string name, IBackend store, ClusterState cluster, UserDirectory users, SessionStore sessions, AppSessions appSessions, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> RemoveResourceAsync(string kind, string name, IBackend store, ClusterState cluster, UserDirectory users, SessionStore sessions, AppSessions appSessions, WorkloadIdentity.BotAuthority bots, AuditLog audit, CancellationToken cancellationToken)
     {
         if (kind == "user")
         {
@@ -357,7 +391,15 @@ internal static partial class AdminEndpoints
             return Error(StatusCodes.Status404NotFound, $"{kind} '{name}' not found");
         }
 
-        await audit.AppendAsync(AuditEventTypes.ResourceDelete, new JsonObject { ["kind"] = kind, ["name"] = name }, cancellationToken).ConfigureAwait(false);
+        var deleted = new JsonObject { ["kind"] = kind, ["name"] = name };
+        if (kind == ResourceKinds.Bot)
+        {
+            var (credentials, joinTokens) = await bots.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false);
+            deleted["credentials_revoked"] = credentials;
+            deleted["join_tokens_revoked"] = joinTokens;
+        }
+
+        await audit.AppendAsync(AuditEventTypes.ResourceDelete, deleted, cancellationToken).ConfigureAwait(false);
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
@@ -452,6 +494,8 @@ internal static partial class AdminEndpoints
     internal sealed record UpdateUserRequest(IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits);
 
     internal sealed record AddBotRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, string>? Labels, string? Ttl);
+
+    internal sealed record JoinTokenRequest(IReadOnlyDictionary<string, string>? Labels, string? Ttl);
 
     internal sealed record LockRequest(string? Target, string? Ttl, string? Message);
 

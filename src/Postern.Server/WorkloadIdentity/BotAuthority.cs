@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Postern.Audit;
 using Postern.Configuration;
+using Postern.Resources;
 using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Storage;
@@ -61,6 +62,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
                 if (consumed.Succeeded)
                 {
                     grant = await IssueCredentialAsync(record.Bot, record.Labels, cancellationToken).ConfigureAwait(false);
+                    error = grant is null ? $"bot '{record.Bot}' no longer exists" : null;
                 }
                 else
                 {
@@ -122,8 +124,11 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
         return new BotAuthentication(record, hash, StatusCodes.Status200OK, null);
     }
 
-    /// <summary>Replaces an authenticated credential with a new one; the old one stops working.</summary>
-    public async Task<BotCredentialGrant> RenewAsync(BotAuthentication authenticated, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces an authenticated credential with a new one; the old one stops working. <c>null</c> when the bot was
+    /// removed meanwhile.
+    /// </summary>
+    public async Task<BotCredentialGrant?> RenewAsync(BotAuthentication authenticated, CancellationToken cancellationToken)
     {
         var grant = await IssueCredentialAsync(authenticated.Bot!.Bot, authenticated.Bot.Labels, cancellationToken).ConfigureAwait(false);
         await store.DeleteAsync(BotCredentialRecord.Prefix + authenticated.CredentialHash, cancellationToken).ConfigureAwait(false);
@@ -131,12 +136,48 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
         return grant;
     }
 
-    private async Task<BotCredentialGrant> IssueCredentialAsync(string bot, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes every credential and join token of <paramref name="bot"/>, which was just removed: a bot added again under
+    /// the same name starts with none of them. Returns how many of each were deleted.
+    /// </summary>
+    public async Task<(int Credentials, int JoinTokens)> RevokeAllAsync(string bot, CancellationToken cancellationToken)
+    {
+        var credentials = await DeleteWhereAsync(BotCredentialRecord.Prefix, value => StoreJson.TryDeserialize<BotCredentialRecord>(value)?.Bot == bot, cancellationToken).ConfigureAwait(false);
+        var joinTokens = await DeleteWhereAsync(JoinTokenRecord.Prefix, value => StoreJson.TryDeserialize<JoinTokenRecord>(value)?.Bot == bot, cancellationToken).ConfigureAwait(false);
+        return (credentials, joinTokens);
+    }
+
+    private async Task<int> DeleteWhereAsync(string prefix, Func<ReadOnlyMemory<byte>, bool> belongs, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var item in await store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (belongs(item.Value) && await store.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>A new credential for <paramref name="bot"/>; <c>null</c> when the bot is no longer in the store.</summary>
+    private async Task<BotCredentialGrant?> IssueCredentialAsync(string bot, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
     {
         var credential = SessionKeys.NewToken();
+        var key = BotCredentialRecord.Prefix + SessionKeys.Hash(credential);
         var now = time.GetUtcNow();
         var expires = now + CredentialLifetime;
-        var revision = await store.PutAsync(BotCredentialRecord.Prefix + SessionKeys.Hash(credential), StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires)), expires, cancellationToken).ConfigureAwait(false);
+        var revision = await store.PutAsync(key, StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires)), expires, cancellationToken).ConfigureAwait(false);
+
+        // The caller saw the bot in this instance's state, which may lag a removal; a removal sweeps the bot's credentials
+        // after deleting it, so a credential written after that sweep is caught here, by reading the store itself.
+        if (await store.GetAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot), cancellationToken).ConfigureAwait(false) is null)
+        {
+            await store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         await cluster.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
         return new BotCredentialGrant(bot, credential, expires, config.TrustDomain);
     }

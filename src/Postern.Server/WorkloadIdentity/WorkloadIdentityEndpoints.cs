@@ -57,9 +57,14 @@ internal static class WorkloadIdentityEndpoints
     private static async Task<IResult> RenewAsync(HttpContext context, BotAuthority bots)
     {
         var authenticated = await bots.AuthenticateAsync(context).ConfigureAwait(false);
-        return authenticated.Bot is null
-            ? Error(authenticated.Status, authenticated.Error!)
-            : Grant(await bots.RenewAsync(authenticated, context.RequestAborted).ConfigureAwait(false));
+        if (authenticated.Bot is null)
+        {
+            return Error(authenticated.Status, authenticated.Error!);
+        }
+
+        return await bots.RenewAsync(authenticated, context.RequestAborted).ConfigureAwait(false) is { } grant
+            ? Grant(grant)
+            : Error(StatusCodes.Status403Forbidden, $"bot '{authenticated.Bot.Bot}' no longer exists");
     }
 
     private static async Task<IResult> PolicyAsync(HttpContext context, BotAuthority bots, ClusterState cluster)

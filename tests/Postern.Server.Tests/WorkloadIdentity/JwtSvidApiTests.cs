@@ -231,6 +231,74 @@ public sealed class JwtSvidApiTests : RunningServerTests
     }
 
     [Fact]
+    public async Task Another_join_token_for_an_existing_bot_lets_a_second_agent_join_without_ending_the_first()
+    {
+        var first = await BotAsync("twice");
+        using (var response = await Admin.SendAsync(HttpMethod.Post, "bots/twice/tokens", JsonContent.Create(new { labels = new Dictionary<string, string> { ["site"] = "b" }, ttl = "5m" })))
+        {
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+            var (status, joined) = await Client.JoinAsync(body.GetProperty("token").GetString()!);
+            Assert.True(status == HttpStatusCode.OK, joined.ToString());
+            var second = joined.GetProperty("credential").GetString()!;
+
+            await Client.IssueOneAsync(first, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+            await Client.IssueOneAsync(second, new { audiences = new[] { "b" }, workload = WorkloadClient.Unix(1000) });
+        }
+
+        var issued = (await Admin.AuditAsync("jwt_svid.issued")).Where(e => e.GetProperty("bot").GetString() == "twice").ToList();
+        Assert.Equal(["a", "b"], issued.Select(e => e.GetProperty("audiences")[0].GetString()));
+        Assert.False(issued[0].GetProperty("attributes").TryGetProperty("join.labels.site", out _));
+        Assert.Equal("b", issued[1].GetProperty("attributes").GetProperty("join.labels.site").GetString());
+        var made = Assert.Single(await Admin.AuditAsync("bot.join_token.create"), e => e.GetProperty("bot").GetString() == "twice");
+        Assert.Equal("b", made.GetProperty("labels").GetProperty("site").GetString());
+
+        foreach (var (path, request, expected, message) in new (string, object, HttpStatusCode, string)[]
+        {
+            ("bots/nobody/tokens", new { }, HttpStatusCode.NotFound, "bot 'nobody' does not exist"),
+            ("bots/twice/tokens", new { ttl = "30d" }, HttpStatusCode.BadRequest, "ttl: '30d' is out of range (1m to 7d)"),
+            ("bots/twice/tokens", new { labels = new Dictionary<string, string> { ["bad key!"] = "x" } }, HttpStatusCode.BadRequest, "labels: 'bad key!' is not a valid label"),
+        })
+        {
+            using var refused = await Admin.SendAsync(HttpMethod.Post, path, JsonContent.Create(request));
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == expected, text);
+            Assert.Contains(message, text, StringComparison.Ordinal);
+        }
+
+        Assert.Single(await Admin.AuditAsync("bot.join_token.create"), e => e.GetProperty("bot").GetString() == "twice");
+    }
+
+    [Fact]
+    public async Task A_bot_removed_and_added_again_under_its_name_gets_none_of_the_old_credentials_or_tokens()
+    {
+        var old = await BotAsync("reborn");
+        string unused;
+        using (var response = await Admin.SendAsync(HttpMethod.Post, "bots/reborn/tokens", JsonContent.Create(new { })))
+        {
+            unused = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        }
+
+        using (var removed = await Admin.SendAsync(HttpMethod.Delete, "resources/bot/reborn"))
+        {
+            Assert.True(removed.IsSuccessStatusCode, await removed.Content.ReadAsStringAsync());
+        }
+
+        var renewed = await Client.JoinNewBotAsync("reborn");
+        await Client.IssueOneAsync(renewed, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+
+        var (status, body) = await Client.IssueAsync(old, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+        Assert.True(status == HttpStatusCode.Unauthorized, body.ToString());
+        (status, body) = await Client.JoinAsync(unused);
+        Assert.True(status == HttpStatusCode.Unauthorized, body.ToString());
+        Assert.Equal("the join token is unknown or expired", body.GetProperty("error").GetString());
+
+        var deleted = Assert.Single(await Admin.AuditAsync("resource.delete"), e => e.GetProperty("name").GetString() == "reborn");
+        Assert.Equal(1, deleted.GetProperty("credentials_revoked").GetInt32());
+        Assert.Equal(2, deleted.GetProperty("join_tokens_revoked").GetInt32());
+    }
+
+    [Fact]
     public async Task Renewal_replaces_the_credential_and_the_old_one_stops_working()
     {
         var credential = await BotAsync("renewer");
