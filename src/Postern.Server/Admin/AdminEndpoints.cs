@@ -386,6 +386,9 @@ internal static partial class AdminEndpoints
             return Error(StatusCodes.Status409Conflict, $"app '{name}' is defined in postern.yaml; remove it there");
         }
 
+        // A bot's credentials and join tokens go before the bot and again after it (for those made meanwhile): a crash
+        // between the two steps must not leave them for a bot added again under the same name.
+        var (credentials, joinTokens) = kind == ResourceKinds.Bot ? await bots.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false) : default;
         if (!await store.DeleteAsync(ResourceJson.StoreKey(kind, name), cancellationToken).ConfigureAwait(false))
         {
             return Error(StatusCodes.Status404NotFound, $"{kind} '{name}' not found");
@@ -394,9 +397,9 @@ internal static partial class AdminEndpoints
         var deleted = new JsonObject { ["kind"] = kind, ["name"] = name };
         if (kind == ResourceKinds.Bot)
         {
-            var (credentials, joinTokens) = await bots.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false);
-            deleted["credentials_revoked"] = credentials;
-            deleted["join_tokens_revoked"] = joinTokens;
+            var (moreCredentials, moreJoinTokens) = await bots.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false);
+            deleted["credentials_revoked"] = credentials + moreCredentials;
+            deleted["join_tokens_revoked"] = joinTokens + moreJoinTokens;
         }
 
         await audit.AppendAsync(AuditEventTypes.ResourceDelete, deleted, cancellationToken).ConfigureAwait(false);
