@@ -137,7 +137,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
     }
 
     /// <summary>
-    /// Deletes every credential and join token of <paramref name="bot"/>, which was just removed: a bot added again under
+    /// Deletes every credential and join token of <paramref name="bot"/>, which is being removed: a bot added again under
     /// the same name starts with none of them. Returns how many of each were deleted.
     /// </summary>
     public async Task<(int Credentials, int JoinTokens)> RevokeAllAsync(string bot, CancellationToken cancellationToken)

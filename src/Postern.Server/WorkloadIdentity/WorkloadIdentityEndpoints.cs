@@ -245,13 +245,12 @@ internal static class WorkloadIdentityEndpoints
     /// <summary>The request's body as a JSON object, or the answer that refuses it: too large, or not a JSON object.</summary>
     private static async Task<(JsonDocument? Body, IResult? Refusal)> ReadBodyAsync(HttpContext context)
     {
-        var tooLarge = Error(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBody / 1024} KiB");
         if (context.Request.ContentLength > MaxBody)
         {
-            return (null, tooLarge);
+            return (null, TooLarge());
         }
 
-        // Read as it comes, never more than MaxBody + 1 bytes: a body sent without a length is refused just as early.
+        // Read as it comes and stop once more than MaxBody bytes are in: a body sent without a length is refused as early.
         var reader = context.Request.BodyReader;
         while (true)
         {
@@ -260,7 +259,7 @@ internal static class WorkloadIdentityEndpoints
             if (buffer.Length > MaxBody)
             {
                 reader.AdvanceTo(buffer.End);
-                return (null, tooLarge);
+                return (null, TooLarge());
             }
 
             if (!read.IsCompleted)
@@ -291,6 +290,8 @@ internal static class WorkloadIdentityEndpoints
             return (null, Error(StatusCodes.Status400BadRequest, "the request body is not a JSON object"));
         }
     }
+
+    private static IResult TooLarge() => Error(StatusCodes.Status413PayloadTooLarge, $"the request body is over {MaxBody / 1024} KiB");
 
     private static IResult Grant(BotCredentialGrant grant) => Results.Json(
         new { bot = grant.Bot, credential = grant.Credential, expires = grant.Expires, trust_domain = grant.TrustDomain },
