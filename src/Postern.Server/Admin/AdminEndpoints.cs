@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -205,7 +206,7 @@ internal static partial class AdminEndpoints
         await audit.AppendAsync(AuditEventTypes.BotJoinTokenCreate, new JsonObject
         {
             ["bot"] = name,
-            ["labels"] = new JsonObject([.. labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value)))]),
+            ["labels"] = JsonSerializer.SerializeToNode(labels),
             ["expires"] = expires.ToString("O"),
         }, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { name, token, expires }, statusCode: StatusCodes.Status201Created);
