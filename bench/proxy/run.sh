@@ -246,6 +246,8 @@ fi
 
 # median: the median of the numbers on standard input, one per line
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# column_median N ROW...: the median of field N of the rows (each a space-separated string)
+column_median() { local n="$1"; shift; printf '%s\n' "$@" | awk -v n="$n" '{ print $n }' | median; }
 
 log "maximum throughput: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
 for n in "${names[@]}"; do
@@ -263,8 +265,8 @@ if [ -n "${POSTERN_URL:-}" ]; then
     NO_WARMUP=1 run_wrk "postern-$round" "${url[postern]}" "${hdr1[postern]:-}" "${hdr2[postern]:-}"
     max_rounds+=("$yarp_rps $RPS")
   done
-  rps[yarp]="$(printf '%s\n' "${max_rounds[@]}" | awk '{ print $1 }' | median | awk '{ printf "%.0f", $1 }')"
-  rps[postern]="$(printf '%s\n' "${max_rounds[@]}" | awk '{ print $2 }' | median | awk '{ printf "%.0f", $1 }')"
+  rps[yarp]="$(column_median 1 "${max_rounds[@]}" | awk '{ printf "%.0f", $1 }')"
+  rps[postern]="$(column_median 2 "${max_rounds[@]}" | awk '{ printf "%.0f", $1 }')"
 fi
 
 rate=""
@@ -286,8 +288,8 @@ if [ -n "$HEY" ]; then
       run_hey "postern-$round" "${url[postern]}" "$rate" "${hdr1[postern]:-}" "${hdr2[postern]:-}"
       rounds+=("$yarp_p99 $RATE_P99 $yarp_done $RATE_ACHIEVED")
     done
-    rate_p99[yarp]="$(printf '%s\n' "${rounds[@]}" | awk '{ print $1 }' | median)"
-    rate_p99[postern]="$(printf '%s\n' "${rounds[@]}" | awk '{ print $2 }' | median)"
+    rate_p99[yarp]="$(column_median 1 "${rounds[@]}")"
+    rate_p99[postern]="$(column_median 2 "${rounds[@]}")"
   fi
 fi
 
