@@ -8,8 +8,8 @@ namespace Postern.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// Writes run one at a time on a thread of the backend's own (<see cref="WriteThread"/>) and are serialised
-/// across processes by SQLite's write lock (<c>BEGIN IMMEDIATE</c>); each bumps the revision, changes the item and appends its change in one
-/// transaction. Reads run on their own connections and never wait for a write. Watches end quietly
+/// across processes by SQLite's write lock (<c>BEGIN IMMEDIATE</c>); each bumps the revision, changes the item
+/// and appends its change in one transaction. Reads run on their own connections and never wait for a write. Watches end quietly
 /// (the enumeration completes) when their token is cancelled, and throw <see cref="ObjectDisposedException"/>
 /// when the backend is disposed under them.
 /// </remarks>
