@@ -1,5 +1,4 @@
 using Npgsql;
-using Postern.Storage.Sqlite;
 
 namespace Postern.Storage.Postgres;
 

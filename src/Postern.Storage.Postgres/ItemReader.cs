@@ -16,7 +16,7 @@ internal static class ItemReader
     }
 
     /// <summary>The live items under <paramref name="range"/>, ordered by ordinal (UTF-16) comparison of keys.</summary>
-    public static async Task<IReadOnlyList<Item>> RangeAsync(NpgsqlDataSource dataSource, Sqlite.PrefixRange range, long now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Item>> RangeAsync(NpgsqlDataSource dataSource, PrefixRange range, long now, CancellationToken cancellationToken)
     {
         await using var command = range.Upper is null
             ? Sql.Command(dataSource, $"{Columns} WHERE key >= $1 AND {Live}", range.Lower, now)
@@ -45,7 +45,7 @@ internal static class ItemReader
                 reader.GetString(0),
                 reader.GetFieldValue<byte[]>(1),
                 reader.GetInt64(2),
-                Sqlite.UnixTime.FromMilliseconds(reader.IsDBNull(3) ? null : reader.GetInt64(3))));
+                UnixTime.FromMilliseconds(reader.IsDBNull(3) ? null : reader.GetInt64(3))));
         }
 
         return items;

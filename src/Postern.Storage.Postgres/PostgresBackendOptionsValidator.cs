@@ -17,15 +17,8 @@ internal static class PostgresBackendOptionsValidator
             problems.Add("Time must be set");
         if (options.Logger is null)
             problems.Add("Logger must be set");
-        if (options.ChangeLogRetention < 1)
-            problems.Add($"ChangeLogRetention must be at least 1, not {options.ChangeLogRetention}");
-        if (!IsPeriod(options.SweepInterval))
-            problems.Add($"SweepInterval must be positive or Timeout.InfiniteTimeSpan, not {options.SweepInterval}");
-        if (!IsPeriod(options.WatchPollInterval))
-            problems.Add($"WatchPollInterval must be positive or Timeout.InfiniteTimeSpan, not {options.WatchPollInterval}");
-
-        if (problems.Count > 0)
-            throw new ArgumentException($"invalid PostgreSQL store options: {string.Join("; ", problems)}", nameof(options));
+        BackendOptionsRules.AddProblems(problems, options.ChangeLogRetention, options.SweepInterval, options.WatchPollInterval);
+        BackendOptionsRules.ThrowIfAny(problems, "PostgreSQL");
     }
 
     private static string? ParseProblem(string connectionString)
@@ -40,6 +33,4 @@ internal static class PostgresBackendOptionsValidator
             return e.Message;
         }
     }
-
-    private static bool IsPeriod(TimeSpan period) => period > TimeSpan.Zero || period == Timeout.InfiniteTimeSpan;
 }

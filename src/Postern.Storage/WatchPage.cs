@@ -1,4 +1,4 @@
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>What one read of the change log found for a watch.</summary>
 /// <param name="Changes">The matching changes, in revision order.</param>
