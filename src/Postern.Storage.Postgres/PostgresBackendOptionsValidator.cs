@@ -8,18 +8,20 @@ internal static class PostgresBackendOptionsValidator
     public static void ThrowIfInvalid(PostgresBackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            problems.Add("ConnectionString must name the database");
-        else if (ParseProblem(options.ConnectionString) is { } problem)
-            problems.Add($"ConnectionString is not valid: {problem}");
-        if (options.Time is null)
-            problems.Add("Time must be set");
-        if (options.Logger is null)
-            problems.Add("Logger must be set");
-        BackendOptionsRules.AddProblems(problems, options.ChangeLogRetention, options.SweepInterval, options.WatchPollInterval);
-        BackendOptionsRules.ThrowIfAny(problems, "PostgreSQL");
+        BackendOptionsRules.ThrowIfInvalid(
+            "PostgreSQL",
+            options.ChangeLogRetention,
+            options.SweepInterval,
+            options.WatchPollInterval,
+            ConnectionStringProblem(options.ConnectionString),
+            BackendOptionsRules.TimeProblem(options.Time),
+            options.Logger is null ? "Logger must be set" : null);
     }
+
+    private static string? ConnectionStringProblem(string connectionString) =>
+        string.IsNullOrWhiteSpace(connectionString) ? "ConnectionString must name the database"
+        : ParseProblem(connectionString) is { } problem ? $"ConnectionString is not valid: {problem}"
+        : null;
 
     private static string? ParseProblem(string connectionString)
     {

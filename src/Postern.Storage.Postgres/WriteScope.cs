@@ -24,7 +24,6 @@ internal sealed class WriteScope : IWriteScope
     private readonly NpgsqlConnection _connection;
     private readonly long _now;
     private readonly int _changeLogRetention;
-
     private readonly long? _liveRevision;
 
     private WriteScope(NpgsqlConnection connection, long now, int changeLogRetention, long revision, long? liveRevision)

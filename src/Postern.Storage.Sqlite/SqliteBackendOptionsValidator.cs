@@ -6,12 +6,12 @@ internal static class SqliteBackendOptionsValidator
     public static void ThrowIfInvalid(SqliteBackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Path))
-            problems.Add("Path must name the database file");
-        if (options.Time is null)
-            problems.Add("Time must be set");
-        BackendOptionsRules.AddProblems(problems, options.ChangeLogRetention, options.SweepInterval, options.WatchPollInterval);
-        BackendOptionsRules.ThrowIfAny(problems, "SQLite");
+        BackendOptionsRules.ThrowIfInvalid(
+            "SQLite",
+            options.ChangeLogRetention,
+            options.SweepInterval,
+            options.WatchPollInterval,
+            string.IsNullOrWhiteSpace(options.Path) ? "Path must name the database file" : null,
+            BackendOptionsRules.TimeProblem(options.Time));
     }
 }
