@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Postern.Storage.Sqlite;
 
 namespace Postern.Storage.Postgres;
 

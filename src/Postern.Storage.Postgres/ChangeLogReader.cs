@@ -1,5 +1,4 @@
 using Npgsql;
-using Postern.Storage.Sqlite;
 
 namespace Postern.Storage.Postgres;
 
@@ -43,22 +42,9 @@ internal static class ChangeLogReader
             if (reader.IsDBNull(2))
                 continue;
 
-            changes.Add(new Change(
-                StoredChangeKind.FromCode(reader.GetInt16(3)),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(5),
-                reader.GetInt64(2),
-                UnixTime.FromMilliseconds(reader.IsDBNull(6) ? null : reader.GetInt64(6))));
+            changes.Add(StoredRows.ReadChange(reader, 2));
         }
 
-        if (current < after)
-            throw new WatchCompactedException(after, current + 1, current);
-        if (current == after)
-            return new WatchPage([], after, HasMore: false);
-        if (after + 1 < (oldestKept ?? current + 1))
-            throw new WatchCompactedException(after, oldestKept ?? current + 1, current);
-
-        var full = changes.Count == limit;
-        return new WatchPage(changes, full ? changes[^1].Revision : current, full);
+        return WatchPage.From(changes, after, current, oldestKept, limit);
     }
 }

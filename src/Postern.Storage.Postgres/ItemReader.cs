@@ -11,17 +11,17 @@ internal static class ItemReader
     public static async Task<Item?> GetAsync(NpgsqlDataSource dataSource, string key, long now, CancellationToken cancellationToken)
     {
         await using var command = Sql.Command(dataSource, $"{Columns} WHERE key = $1 AND {Live}", key, now);
-        var items = await ReadAsync(command, cancellationToken);
+        var items = await StoredRows.ReadItemsAsync(command, cancellationToken);
         return items.Count == 0 ? null : items[0];
     }
 
     /// <summary>The live items under <paramref name="range"/>, ordered by ordinal (UTF-16) comparison of keys.</summary>
-    public static async Task<IReadOnlyList<Item>> RangeAsync(NpgsqlDataSource dataSource, Sqlite.PrefixRange range, long now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Item>> RangeAsync(NpgsqlDataSource dataSource, PrefixRange range, long now, CancellationToken cancellationToken)
     {
         await using var command = range.Upper is null
             ? Sql.Command(dataSource, $"{Columns} WHERE key >= $1 AND {Live}", range.Lower, now)
             : Sql.Command(dataSource, $"{Columns} WHERE key >= $1 AND {Live} AND key < $3", range.Lower, now, range.Upper);
-        var items = await ReadAsync(command, cancellationToken);
+        var items = await StoredRows.ReadItemsAsync(command, cancellationToken);
 
         // The "C" collation orders by UTF-8 bytes (code points), which differs from .NET's ordinal order for
         // characters beyond U+FFFF against U+E000..U+FFFF; sort here so the promise is exact.
@@ -33,21 +33,5 @@ internal static class ItemReader
     {
         await using var command = dataSource.CreateCommand("SELECT revision FROM postern_revision WHERE id = 1");
         return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidDataException("the store's revision row is missing"));
-    }
-
-    private static async Task<List<Item>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var items = new List<Item>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new Item(
-                reader.GetString(0),
-                reader.GetFieldValue<byte[]>(1),
-                reader.GetInt64(2),
-                Sqlite.UnixTime.FromMilliseconds(reader.IsDBNull(3) ? null : reader.GetInt64(3))));
-        }
-
-        return items;
     }
 }

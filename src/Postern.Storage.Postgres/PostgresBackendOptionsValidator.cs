@@ -8,25 +8,20 @@ internal static class PostgresBackendOptionsValidator
     public static void ThrowIfInvalid(PostgresBackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            problems.Add("ConnectionString must name the database");
-        else if (ParseProblem(options.ConnectionString) is { } problem)
-            problems.Add($"ConnectionString is not valid: {problem}");
-        if (options.Time is null)
-            problems.Add("Time must be set");
-        if (options.Logger is null)
-            problems.Add("Logger must be set");
-        if (options.ChangeLogRetention < 1)
-            problems.Add($"ChangeLogRetention must be at least 1, not {options.ChangeLogRetention}");
-        if (!IsPeriod(options.SweepInterval))
-            problems.Add($"SweepInterval must be positive or Timeout.InfiniteTimeSpan, not {options.SweepInterval}");
-        if (!IsPeriod(options.WatchPollInterval))
-            problems.Add($"WatchPollInterval must be positive or Timeout.InfiniteTimeSpan, not {options.WatchPollInterval}");
-
-        if (problems.Count > 0)
-            throw new ArgumentException($"invalid PostgreSQL store options: {string.Join("; ", problems)}", nameof(options));
+        BackendOptionsRules.ThrowIfInvalid(
+            "PostgreSQL",
+            options.ChangeLogRetention,
+            options.SweepInterval,
+            options.WatchPollInterval,
+            ConnectionStringProblem(options.ConnectionString),
+            BackendOptionsRules.TimeProblem(options.Time),
+            options.Logger is null ? "Logger must be set" : null);
     }
+
+    private static string? ConnectionStringProblem(string connectionString) =>
+        string.IsNullOrWhiteSpace(connectionString) ? "ConnectionString must name the database"
+        : ParseProblem(connectionString) is { } problem ? $"ConnectionString is not valid: {problem}"
+        : null;
 
     private static string? ParseProblem(string connectionString)
     {
@@ -40,6 +35,4 @@ internal static class PostgresBackendOptionsValidator
             return e.Message;
         }
     }
-
-    private static bool IsPeriod(TimeSpan period) => period > TimeSpan.Zero || period == Timeout.InfiniteTimeSpan;
 }

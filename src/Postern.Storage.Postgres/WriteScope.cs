@@ -1,5 +1,4 @@
 using Npgsql;
-using Postern.Storage.Sqlite;
 
 namespace Postern.Storage.Postgres;
 
@@ -20,26 +19,24 @@ namespace Postern.Storage.Postgres;
 /// Because every write takes the lock before reading anything, and each statement under READ COMMITTED
 /// sees everything committed before it began, the checks of conditional writes read the latest state.
 /// </remarks>
-internal sealed class WriteScope
+internal sealed class WriteScope : IWriteScope
 {
     private readonly NpgsqlConnection _connection;
     private readonly long _now;
     private readonly int _changeLogRetention;
+    private readonly long? _liveRevision;
 
-    private WriteScope(NpgsqlConnection connection, long now, int changeLogRetention, long revision, long liveRevision)
+    private WriteScope(NpgsqlConnection connection, long now, int changeLogRetention, long revision, long? liveRevision)
     {
         _connection = connection;
         _now = now;
         _changeLogRetention = changeLogRetention;
         Revision = revision;
-        LiveRevision = liveRevision;
+        _liveRevision = liveRevision;
     }
 
     /// <summary>The store's revision: as locked at the start, then that of the latest change made here.</summary>
     public long Revision { get; private set; }
-
-    /// <summary>The revision, when the lock was taken, of the live item at the key given to <see cref="BeginAsync"/>; <see cref="Storage.Revision.Absent"/> when absent or expired.</summary>
-    public long LiveRevision { get; }
 
     /// <summary>Whether anything was written, i.e. whether the transaction is worth committing.</summary>
     public bool Wrote { get; private set; }
@@ -59,11 +56,16 @@ internal sealed class WriteScope
         if (!await reader.ReadAsync(cancellationToken))
             throw new InvalidDataException("the store's revision row is missing");
         var revision = reader.GetInt64(0);
-        var live = Storage.Revision.Absent;
+        long? live = key is null ? null : Storage.Revision.Absent;
         if (key is not null && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken))
             live = reader.GetInt64(0);
         return new WriteScope(connection, now, changeLogRetention, revision, live);
     }
+
+    /// <inheritdoc />
+    /// <remarks>Read when the lock was taken, in <see cref="BeginAsync"/>.</remarks>
+    public Task<long> LiveRevisionAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_liveRevision ?? throw new InvalidOperationException("the write was begun for no key"));
 
     /// <summary>Writes <paramref name="items"/> (distinct keys) at consecutive revisions in list order and returns the last.</summary>
     public Task<long> PutAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)

@@ -16,18 +16,12 @@ internal static class ChangeLogReader
     {
         await using var snapshot = connection.BeginTransaction(deferred: true);
         var current = await Statement.ScalarAsync(connection, snapshot, "SELECT revision FROM store WHERE id = 1", cancellationToken) ?? 0;
-        if (current < after)
-            throw new WatchCompactedException(after, current + 1, current);
-        if (current == after)
-            return new WatchPage([], after, HasMore: false);
+        if (current <= after)
+            return WatchPage.From([], after, current, null, limit); // nothing new: no need to read the log
 
-        var oldestKept = await Statement.ScalarAsync(connection, snapshot, "SELECT MIN(revision) FROM changes", cancellationToken) ?? current + 1;
-        if (after + 1 < oldestKept)
-            throw new WatchCompactedException(after, oldestKept, current);
-
+        var oldestKept = await Statement.ScalarAsync(connection, snapshot, "SELECT MIN(revision) FROM changes", cancellationToken);
         var changes = await ReadChangesAsync(connection, snapshot, range, after, limit, cancellationToken);
-        var full = changes.Count == limit;
-        return new WatchPage(changes, full ? changes[^1].Revision : current, full);
+        return WatchPage.From(changes, after, current, oldestKept, limit);
     }
 
     private static async Task<List<Change>> ReadChangesAsync(
@@ -47,12 +41,7 @@ internal static class ChangeLogReader
         var changes = new List<Change>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            changes.Add(new Change(
-                StoredChangeKind.FromCode(reader.GetInt64(1)),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(3),
-                reader.GetInt64(0),
-                UnixTime.FromMilliseconds(reader.IsDBNull(4) ? null : reader.GetInt64(4))));
+            changes.Add(StoredRows.ReadChange(reader, 0));
         }
 
         return changes;

@@ -13,7 +13,7 @@ internal static class ItemReader
             "SELECT key, value, revision, expires FROM items WHERE key = $key AND (expires IS NULL OR expires > $now)",
             ("$key", key),
             ("$now", now));
-        var items = await ReadAsync(command, cancellationToken);
+        var items = await StoredRows.ReadItemsAsync(command, cancellationToken);
         return items.Count == 0 ? null : items[0];
     }
 
@@ -29,7 +29,7 @@ internal static class ItemReader
             ("$lower", range.Lower),
             ("$upper", range.Upper),
             ("$now", now));
-        var items = await ReadAsync(command, cancellationToken);
+        var items = await StoredRows.ReadItemsAsync(command, cancellationToken);
 
         // SQLite orders by UTF-8 bytes (code points), which differs from .NET's ordinal order for
         // characters beyond U+FFFF against U+E000..U+FFFF; sort here so the promise is exact.
@@ -39,20 +39,4 @@ internal static class ItemReader
 
     public static async Task<long> CurrentRevisionAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         await Statement.ScalarAsync(connection, null, "SELECT revision FROM store WHERE id = 1", cancellationToken) ?? 0;
-
-    private static async Task<List<Item>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var items = new List<Item>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(new Item(
-                reader.GetString(0),
-                reader.GetFieldValue<byte[]>(1),
-                reader.GetInt64(2),
-                UnixTime.FromMilliseconds(reader.IsDBNull(3) ? null : reader.GetInt64(3))));
-        }
-
-        return items;
-    }
 }

@@ -4,26 +4,44 @@ namespace Postern.Storage.Sqlite;
 
 /// <summary>
 /// One write transaction (<c>BEGIN IMMEDIATE</c>, so the file's write lock is held from the start). Every
-/// change goes through <see cref="PutAsync"/> or <see cref="DeleteAsync"/>, which bump the store revision,
-/// change the item and append to the change log together, so the three can never disagree.
+/// change goes through <see cref="PutAsync(IReadOnlyList{BatchPut}, CancellationToken)"/> or
+/// <see cref="DeleteAsync(IReadOnlyList{string}, CancellationToken)"/>, which bump the store revision, change the
+/// item and append to the change log together, so the three can never disagree.
 /// </summary>
-internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, long now, int changeLogRetention)
+/// <param name="liveKey">The key whose live revision <see cref="LiveRevisionAsync"/> reads; <c>null</c> for none.</param>
+internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction transaction, long now, int changeLogRetention, string? liveKey) : IWriteScope
 {
-    /// <summary>Whether anything was written, i.e. whether the transaction is worth committing.</summary>
+    /// <inheritdoc />
     public bool Wrote { get; private set; }
 
-    /// <summary>The revision of the live item at <paramref name="key"/>; <see cref="Revision.Absent"/> when absent or expired.</summary>
-    public async Task<long> LiveRevisionAsync(string key, CancellationToken cancellationToken) =>
+    /// <inheritdoc />
+    public async Task<long> LiveRevisionAsync(CancellationToken cancellationToken) =>
         await Statement.ScalarAsync(
             connection,
             transaction,
             "SELECT revision FROM items WHERE key = $key AND (expires IS NULL OR expires > $now)",
             cancellationToken,
-            ("$key", key),
+            ("$key", liveKey ?? throw new InvalidOperationException("the write was begun for no key")),
             ("$now", now)) ?? Revision.Absent;
 
+    /// <inheritdoc />
+    /// <remarks>One item is written with single statements; more with each statement prepared once for the whole batch.</remarks>
+    public Task<long> PutAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken) =>
+        items.Count == 1
+            ? PutOneAsync(items[0].Key, items[0].Value, items[0].Expires, cancellationToken)
+            : PutBatchAsync(items, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var revision = 0L;
+        foreach (var deleted in keys)
+            revision = await DeleteOneAsync(deleted, cancellationToken);
+        return revision;
+    }
+
     /// <summary>Writes the item and returns its new revision.</summary>
-    public async Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
+    private async Task<long> PutOneAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
         var revision = await NextRevisionAsync(cancellationToken);
         var bytes = value.ToArray();
@@ -46,10 +64,10 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
 
     /// <summary>
     /// Writes every item of <paramref name="items"/> in order, at consecutive revisions, and returns the last. The
-    /// same as <see cref="PutAsync"/> per item, with each statement prepared once for the whole batch (the audit
+    /// same as <see cref="PutOneAsync"/> per item, with each statement prepared once for the whole batch (the audit
     /// log's group commits write hundreds of items at a time).
     /// </summary>
-    public async Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
+    private async Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
     {
         Wrote = true;
         var last = await Statement.ScalarAsync(
@@ -103,7 +121,7 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
     }
 
     /// <summary>Deletes the item (live or expired) and returns the revision of the deletion.</summary>
-    public async Task<long> DeleteAsync(string key, CancellationToken cancellationToken)
+    private async Task<long> DeleteOneAsync(string key, CancellationToken cancellationToken)
     {
         var revision = await NextRevisionAsync(cancellationToken);
         await Statement.ExecuteAsync(connection, transaction, "DELETE FROM items WHERE key = $key", cancellationToken, ("$key", key));
@@ -111,7 +129,7 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
         return revision;
     }
 
-    /// <summary>Up to <paramref name="limit"/> keys whose expiry has passed, oldest expiry first.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ExpiredKeysAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = Statement.Create(

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Postern.Configuration;
+using Postern.Storage.Postgres;
 
 namespace Postern.Server.Storage;
 
@@ -34,7 +34,7 @@ internal static class StoreWait
                 {
                     return await open(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (config.Storage.Type == StorageConfig.Postgres && IsUnreachable(e))
+                catch (Exception e) when (config.Storage.Type == StorageConfig.Postgres && PostgresBackend.IsUnreachable(e))
                 {
                     reason = $"the PostgreSQL store cannot be reached ({Describe(e)}); retrying";
                     logger.WaitingForStore(Describe(e), delay);
@@ -53,15 +53,6 @@ internal static class StoreWait
             }
         }
     }
-
-    /// <summary>Whether <paramref name="e"/> means "not reachable now" rather than "wrongly configured".</summary>
-    internal static bool IsUnreachable(Exception e) => e switch
-    {
-        PostgresException postgres => postgres.IsTransient,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or TimeoutException or IOException,
-        SocketException or TimeoutException => true,
-        _ => e.InnerException is { } inner && IsUnreachable(inner),
-    };
 
     private static string Describe(Exception e) =>
         (e.InnerException is SocketException socket ? socket.Message : e.Message).ReplaceLineEndings(" ");

@@ -1,4 +1,4 @@
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>
 /// How a <see cref="ChangeKind"/> is written in the <c>changes</c> table; fixed here so that the file's

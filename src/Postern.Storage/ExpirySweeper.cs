@@ -1,4 +1,4 @@
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>
 /// Runs a sweep every period on the given clock until disposed. A failed sweep is retried at the next

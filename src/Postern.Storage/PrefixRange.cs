@@ -1,11 +1,11 @@
 using System.Text;
 
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>
-/// The keys that start with a prefix, as a half-open range <c>[Lower, Upper)</c> that SQLite compares
-/// with its default BINARY collation (UTF-8 bytes, which order like Unicode code points). Exact for every
-/// character, unlike LIKE or GLOB, and served by the primary-key index.
+/// The keys that start with a prefix, as a half-open range <c>[Lower, Upper)</c> that SQLite's default BINARY
+/// collation and PostgreSQL's <c>"C"</c> collation compare as UTF-8 bytes, which order like Unicode code points.
+/// Exact for every character, unlike LIKE or GLOB, and served by the primary-key index.
 /// </summary>
 /// <param name="Lower">The prefix itself: the smallest key under it.</param>
 /// <param name="Upper">The smallest string above every key under the prefix; <c>null</c> when there is none.</param>

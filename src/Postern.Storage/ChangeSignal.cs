@@ -1,4 +1,4 @@
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>Wakes this process's watches as soon as a write through this backend commits.</summary>
 internal sealed class ChangeSignal

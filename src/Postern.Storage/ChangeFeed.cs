@@ -1,14 +1,18 @@
 using System.Runtime.CompilerServices;
 
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>
-/// Follows the change log for one backend's watches: reads it page by page, then waits to be woken by a
-/// write through the backend (<see cref="ChangeSignal"/>) or by the poll period, which is how writes made
-/// by another process on the same file are seen.
+/// Follows the change log for one backend's watches: reads it page by page, then waits to be woken by
+/// <paramref name="changed"/> (a write through the backend, or whatever else the backend listens to) or by the
+/// poll period, which is how writes made elsewhere are seen even when no wake comes.
 /// </summary>
+/// <param name="tryReadPage">
+/// Reads the next page of at most the given number of changes under the range after the given revision; <c>null</c>
+/// when cancelled. Throws <see cref="ObjectDisposedException"/> once the backend is disposed.
+/// </param>
 internal sealed class ChangeFeed(
-    SqliteConnectionSource connections,
+    Func<PrefixRange, long, int, CancellationToken, Task<WatchPage?>> tryReadPage,
     ChangeSignal changed,
     TimeProvider time,
     TimeSpan pollInterval,
@@ -24,8 +28,8 @@ internal sealed class ChangeFeed(
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var wake = changed.Next; // taken before reading: a write committed after the read completes it
-            var page = await TryReadPageAsync(range, after, cancellationToken);
+            var wake = changed.Next; // taken before reading: a write committed (or notified) after the read completes it
+            var page = await tryReadPage(range, after, PageSize, cancellationToken);
             if (page is null)
                 yield break;
 
@@ -42,26 +46,7 @@ internal sealed class ChangeFeed(
         }
     }
 
-    /// <summary>The next page, or <c>null</c> when cancelled.</summary>
-    private async Task<WatchPage?> TryReadPageAsync(PrefixRange range, long after, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(disposing.IsCancellationRequested, typeof(SqliteBackend));
-        var connection = await connections.RentReaderAsync(cancellationToken);
-        try
-        {
-            return await ChangeLogReader.ReadPageAsync(connection, range, after, PageSize, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        finally
-        {
-            connections.ReturnReader(connection);
-        }
-    }
-
-    /// <summary>Waits for a write through this backend, the poll period or disposal; <c>false</c> when cancelled.</summary>
+    /// <summary>Waits for a wake, the poll period or disposal; <c>false</c> when cancelled.</summary>
     private async Task<bool> WaitForChangeAsync(Task wake, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposing);

@@ -1,4 +1,4 @@
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>The rules a batch for <c>PutBatchAsync</c> follows, whatever the backend.</summary>
 internal static class BatchPuts

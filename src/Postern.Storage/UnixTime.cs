@@ -1,4 +1,4 @@
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>Expiry times as stored: Unix milliseconds.</summary>
 internal static class UnixTime

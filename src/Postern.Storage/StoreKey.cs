@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Postern.Storage.Sqlite;
+namespace Postern.Storage;
 
 /// <summary>The rules every key, and every range or watch prefix, follows.</summary>
 internal static class StoreKey

@@ -1,0 +1,233 @@
+namespace Postern.Storage;
+
+/// <summary>
+/// What Postern's SQL backends share: items, a store-wide revision counter and a change log that watches replay
+/// and follow. This part holds the key rules, the conditional writes in terms of one write transaction
+/// (<see cref="IWriteScope"/>), the expiry sweep, the watch loop and the order of disposal; each backend brings its
+/// SQL, its connections and how its writes take turns.
+/// </summary>
+/// <remarks>
+/// Watches end quietly (the enumeration completes) when their token is cancelled, and throw
+/// <see cref="ObjectDisposedException"/> when the backend is disposed under them. Only the backends of this
+/// repository derive from it.
+/// </remarks>
+public abstract class ChangeLogBackend : IBackend
+{
+    private const int SweepBatchSize = 256;
+
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly ChangeFeed _feed;
+    private ExpirySweeper? _sweeper;
+    private int _disposed;
+
+    private protected ChangeLogBackend(TimeProvider time, TimeSpan watchPollInterval)
+    {
+        _time = time;
+        _feed = new ChangeFeed(TryReadPageAsync, Changed, time, watchPollInterval, _disposing.Token);
+    }
+
+    /// <summary>Wakes this backend's watches; a write notifies it once committed.</summary>
+    private protected ChangeSignal Changed { get; } = new();
+
+    /// <summary>Cancelled when the backend is disposed.</summary>
+    private protected CancellationToken Disposing => _disposing.Token;
+
+    /// <inheritdoc />
+    public Task<Item?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(key, nameof(key));
+        ThrowIfDisposed();
+        return ReadItemAsync(key, Now(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><paramref name="prefix"/> follows the key rules; <c>/</c> ranges over the whole store.</remarks>
+    public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(prefix, nameof(prefix));
+        ThrowIfDisposed();
+        return ReadRangeAsync(PrefixRange.For(prefix), Now(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return ReadRevisionAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(key, nameof(key));
+        return WriteAsync(null, scope => scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
+    {
+        BatchPuts.ThrowIfInvalid(items, nameof(items));
+        if (items.Count == 0)
+            return CurrentRevisionAsync(cancellationToken);
+
+        var copy = items.ToArray(); // the caller may change its list while the write waits for its turn
+        return WriteAsync(null, scope => scope.PutAsync(copy, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(key, nameof(key));
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        return WriteAsync(
+            key,
+            async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
+                ? WriteResult.At(await scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken))
+                : WriteResult.Conflict,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        BatchPut[] items = [new BatchPut(key, value, expires), .. alongside];
+        BatchPuts.ThrowIfInvalid(items, nameof(alongside));
+        return WriteAsync(
+            key,
+            async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
+                ? WriteResult.At(await scope.PutAsync(items, cancellationToken) - alongside.Count)
+                : WriteResult.Conflict,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>An expired item counts as absent: this returns <c>false</c> and leaves it to the sweeper.</remarks>
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(key, nameof(key));
+        return WriteAsync(
+            key,
+            async scope =>
+            {
+                if (await scope.LiveRevisionAsync(cancellationToken) == Revision.Absent)
+                    return false;
+                await scope.DeleteAsync([key], cancellationToken);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expectedRevision"/> is not a revision (it is <see cref="Revision.Absent"/> or less).</exception>
+    public Task<WriteResult> CompareAndDeleteAsync(string key, long expectedRevision, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(key, nameof(key));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(expectedRevision);
+        return WriteAsync(
+            key,
+            async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
+                ? WriteResult.At(await scope.DeleteAsync([key], cancellationToken))
+                : WriteResult.Conflict,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes every item whose expiry has passed, each as its own revision with a
+    /// <see cref="ChangeKind.Delete"/> change, and returns how many it deleted. The background sweeper
+    /// calls this every sweep interval of the backend's options. Safe to run from several processes at once:
+    /// sweeps take turns with every write, and each deletes only what is still there.
+    /// </summary>
+    public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (await AnyExpiredAsync(cancellationToken))
+        {
+            var deleted = await WriteAsync(
+                null,
+                async scope =>
+                {
+                    var keys = await scope.ExpiredKeysAsync(SweepBatchSize, cancellationToken);
+                    if (keys.Count > 0)
+                        await scope.DeleteAsync(keys, cancellationToken);
+                    return keys.Count;
+                },
+                cancellationToken);
+            total += deleted;
+            if (deleted < SweepBatchSize)
+                return total;
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <paramref name="prefix"/> follows the key rules. Writes through this backend wake the watch at once; how
+    /// writes made elsewhere are seen is the backend's to say. Cancelling <paramref name="cancellationToken"/>
+    /// (or the enumerator's token) completes the enumeration without an exception.
+    /// </remarks>
+    public IAsyncEnumerable<Change> WatchAsync(string prefix, long afterRevision, CancellationToken cancellationToken)
+    {
+        StoreKey.ThrowIfInvalid(prefix, nameof(prefix));
+        ArgumentOutOfRangeException.ThrowIfNegative(afterRevision);
+        return _feed.FollowAsync(PrefixRange.For(prefix), afterRevision, cancellationToken);
+    }
+
+    /// <summary>Stops the sweeper, wakes watches (which then throw <see cref="ObjectDisposedException"/>) and closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+
+        await _disposing.CancelAsync();
+        if (_sweeper is not null)
+            await _sweeper.DisposeAsync();
+        await StopWakersAsync();
+        Changed.Notify(); // watches wake, find the backend disposed and throw
+        await CloseAsync();
+    }
+
+    /// <summary>Starts the background sweeper, unless <paramref name="interval"/> is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    private protected void StartSweeper(TimeSpan interval)
+    {
+        if (interval != Timeout.InfiniteTimeSpan)
+            _sweeper = new ExpirySweeper(SweepExpiredAsync, interval, _time);
+    }
+
+    private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>The store's clock, as expiry times are kept: Unix milliseconds.</summary>
+    private protected long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The live item at <paramref name="key"/>.</summary>
+    private protected abstract Task<Item?> ReadItemAsync(string key, long now, CancellationToken cancellationToken);
+
+    /// <summary>The live items under <paramref name="range"/>, ordered by ordinal (UTF-16) comparison of keys.</summary>
+    private protected abstract Task<IReadOnlyList<Item>> ReadRangeAsync(PrefixRange range, long now, CancellationToken cancellationToken);
+
+    /// <summary>The store's revision.</summary>
+    private protected abstract Task<long> ReadRevisionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The next page of the change log for a watch, or <c>null</c> when <paramref name="cancellationToken"/> is
+    /// cancelled; throws <see cref="ObjectDisposedException"/> once <see cref="Disposing"/> is cancelled.
+    /// </summary>
+    private protected abstract Task<WatchPage?> TryReadPageAsync(PrefixRange range, long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction that holds the store's write lock, with the live revision of
+    /// <paramref name="key"/> (when given) read under it; commits when it wrote and notifies <see cref="Changed"/>.
+    /// </summary>
+    private protected abstract Task<T> WriteAsync<T>(string? key, Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken);
+
+    /// <summary>Whether a sweep may find anything, checked before it takes the write lock; by default, always.</summary>
+    private protected virtual Task<bool> AnyExpiredAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>Stops what wakes watches besides this backend's own writes, before they are woken for the last time.</summary>
+    private protected virtual ValueTask StopWakersAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Closes the connections, once the sweeper has stopped and the watches were woken.</summary>
+    private protected abstract ValueTask CloseAsync();
+}
