@@ -18,7 +18,7 @@ internal static class JsonWebKeySetReader
             || !document.RootElement.TryGetProperty("keys", out var keys)
             || keys.ValueKind != JsonValueKind.Array)
         {
-            throw new JsonException("The document is not a JSON Web Key Set: it has no \"keys\" array.");
+            throw new JsonException("a JWKS is a JSON object with a \"keys\" array.");
         }
 
         var usable = new List<UsableKey>();

@@ -46,29 +46,17 @@ public sealed class PosternTokenValidator
     {
     }
 
+    /// <inheritdoc cref="PosternTokenValidator(JsonWebKeySetCache, PosternTokenValidatorOptions, TimeProvider, ILogger{PosternTokenValidator})"/>
     /// <summary>
-    /// Creates a validator of the tokens signed by the keys in <paramref name="keySet"/>, a key
-    /// set held in memory (such as a SPIFFE bundle, with <see cref="PosternTokenValidatorOptions.TrustDomain"/> set).
+    /// Creates a validator of the tokens signed by the keys in <paramref name="keySet"/>, a key set
+    /// held in memory: a SPIFFE bundle, with <see cref="PosternTokenValidatorOptions.TrustDomain"/> set.
     /// </summary>
-    /// <param name="keySet">The keys to trust.</param>
-    /// <param name="options">The expected issuer, audiences and trust domain, the clock skew and the allowed algorithms.</param>
-    /// <param name="timeProvider">The clock <c>exp</c> and <c>nbf</c> are checked against.</param>
-    /// <param name="logger">Where accepted and rejected tokens are logged, by <c>kid</c> and <c>jti</c>.</param>
-    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
-    public PosternTokenValidator(
-        KeySet keySet,
-        PosternTokenValidatorOptions options,
-        TimeProvider timeProvider,
-        ILogger<PosternTokenValidator>? logger = null)
+    public PosternTokenValidator(KeySet keySet, PosternTokenValidatorOptions options, TimeProvider timeProvider, ILogger<PosternTokenValidator>? logger = null)
         : this((IKeySource)keySet, options, timeProvider, logger)
     {
     }
 
-    private PosternTokenValidator(
-        IKeySource keySet,
-        PosternTokenValidatorOptions options,
-        TimeProvider timeProvider,
-        ILogger<PosternTokenValidator>? logger)
+    private PosternTokenValidator(IKeySource keySet, PosternTokenValidatorOptions options, TimeProvider timeProvider, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(keySet);
         ArgumentNullException.ThrowIfNull(options);
