@@ -21,12 +21,12 @@ internal static partial class LogMessages
     public static partial void KeySetFetchFailed(this ILogger logger, Uri keySetUri, int keyCount, Exception exception);
 
     [LoggerMessage(EventId = 4, EventName = "KeySkipped", Level = LogLevel.Debug,
-        Message = "Skipped key {KeyId} of the key set from {KeySetUri}: {Reason}")]
-    public static partial void KeySkipped(this ILogger logger, string? keyId, Uri keySetUri, string reason);
+        Message = "Skipped key {KeyId} of the key set from {KeySetSource}: {Reason}")]
+    public static partial void KeySkipped(this ILogger logger, string? keyId, string keySetSource, string reason);
 
     [LoggerMessage(EventId = 5, EventName = "DuplicateKeyId", Level = LogLevel.Warning,
-        Message = "The key set from {KeySetUri} holds more than one key with kid {KeyId}; using the first.")]
-    public static partial void DuplicateKeyId(this ILogger logger, string keyId, Uri keySetUri);
+        Message = "The key set from {KeySetSource} holds more than one key with kid {KeyId}; using the first.")]
+    public static partial void DuplicateKeyId(this ILogger logger, string keyId, string keySetSource);
 
     [LoggerMessage(EventId = 10, EventName = "TokenValidated", Level = LogLevel.Debug,
         Message = "Accepted token {TokenId} signed with key {KeyId}.")]

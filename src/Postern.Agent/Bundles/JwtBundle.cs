@@ -1,24 +1,25 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
+using Postern.Verification;
 
 namespace Postern.Agent.Bundles;
 
 /// <summary>
-/// The trust domain's JWT bundle: the server's workload key set, re-written in the SPIFFE bundle
-/// format (every key with <c>use: "jwt-svid"</c> and its <c>kid</c>) for the Workload API, and the
-/// same keys parsed for local validation.
+/// The trust domain's JWT bundle: the server's workload key set read by
+/// <see cref="Postern.Verification.KeySet"/> (which decides the usable keys), and the same keys
+/// re-written in the SPIFFE bundle format (every key with <c>use: "jwt-svid"</c>) for the Workload API.
 /// </summary>
 internal sealed class JwtBundle
 {
     public const string SpiffeUse = "jwt-svid";
 
-    private JwtBundle(string trustDomain, byte[] spiffeJson, IReadOnlyDictionary<string, BundleKey> keys, string? etag)
+    private JwtBundle(string trustDomain, KeySet keys, string? etag)
     {
         TrustDomain = trustDomain;
         TrustDomainId = "spiffe://" + trustDomain;
-        SpiffeJson = spiffeJson;
         Keys = keys;
+        SpiffeJson = ToSpiffeBundle(keys);
         ETag = etag;
     }
 
@@ -30,45 +31,38 @@ internal sealed class JwtBundle
     /// <summary>The bundle as a JWKS document in the SPIFFE bundle format.</summary>
     public byte[] SpiffeJson { get; }
 
-    public IReadOnlyDictionary<string, BundleKey> Keys { get; }
+    /// <summary>The usable keys, for validating JWT-SVIDs.</summary>
+    public KeySet Keys { get; }
 
     /// <summary>The ETag of the server key set this bundle was made from.</summary>
     public string? ETag { get; }
 
-    /// <summary>Builds the bundle from the server's JWKS; keys without a <c>kid</c>, or that are not RSA or P-256 signing keys, are left out.</summary>
-    /// <exception cref="JsonException">The document is not a JWKS.</exception>
-    public static JwtBundle FromServerKeySet(string trustDomain, ReadOnlySpan<byte> jwks, string? etag)
+    /// <summary>Builds the bundle from the server's JWKS; keys the verification library cannot use are left out.</summary>
+    public static bool TryCreate(string trustDomain, byte[] jwks, string? etag, [NotNullWhen(true)] out JwtBundle? bundle, [NotNullWhen(false)] out string? error)
     {
-        using var document = JsonDocument.Parse(jwks.ToArray());
-        if (document.RootElement.ValueKind != JsonValueKind.Object
-            || !document.RootElement.TryGetProperty("keys", out var keyArray)
-            || keyArray.ValueKind != JsonValueKind.Array)
+        bundle = null;
+        if (!KeySet.TryParse(Encoding.UTF8.GetString(jwks), $"the bundle of trust domain '{trustDomain}'", out var keys, out error))
         {
-            throw new JsonException("the key set has no \"keys\" array");
+            return false;
         }
 
-        var keys = new Dictionary<string, BundleKey>(StringComparer.Ordinal);
+        bundle = new JwtBundle(trustDomain, keys, etag);
+        return true;
+    }
+
+    /// <summary>Each usable JWK as the server published it, but for <c>use</c>, which becomes <c>jwt-svid</c>.</summary>
+    private static byte[] ToSpiffeBundle(KeySet keys)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("keys");
-            foreach (var jwk in keyArray.EnumerateArray())
+            foreach (var jwk in keys.Jwks)
             {
-                if (jwk.ValueKind != JsonValueKind.Object || ParseKey(jwk) is not { } key || keys.ContainsKey(key.KeyId))
-                {
-                    continue;
-                }
-
-                keys.Add(key.KeyId, key);
                 writer.WriteStartObject();
-                foreach (var member in jwk.EnumerateObject())
+                foreach (var member in jwk.EnumerateObject().Where(m => !m.NameEquals("use")))
                 {
-                    if (member.NameEquals("use"))
-                    {
-                        continue;
-                    }
-
                     member.WriteTo(writer);
                 }
 
@@ -80,47 +74,6 @@ internal sealed class JwtBundle
             writer.WriteEndObject();
         }
 
-        return new JwtBundle(trustDomain, buffer.ToArray(), keys, etag);
-    }
-
-    private static BundleKey? ParseKey(JsonElement jwk)
-    {
-        var kid = Text(jwk, "kid");
-        var use = Text(jwk, "use");
-        if (string.IsNullOrEmpty(kid) || (use is not null && use != "sig" && use != SpiffeUse))
-        {
-            return null;
-        }
-
-        switch (Text(jwk, "kty"))
-        {
-            case "RSA" when Bytes(jwk, "n") is { } n && Bytes(jwk, "e") is { } e:
-                return new BundleKey(kid, new RSAParameters { Modulus = n, Exponent = e }, null);
-            case "EC" when Text(jwk, "crv") == "P-256" && Bytes(jwk, "x") is { Length: 32 } x && Bytes(jwk, "y") is { Length: 32 } y:
-                return new BundleKey(kid, null, new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } });
-            default:
-                return null;
-        }
-    }
-
-    private static string? Text(JsonElement jwk, string name) =>
-        jwk.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static byte[]? Bytes(JsonElement jwk, string name)
-    {
-        var text = Text(jwk, name);
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return Base64Url.DecodeFromChars(text);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        return buffer.ToArray();
     }
 }

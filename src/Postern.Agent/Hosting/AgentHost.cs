@@ -8,7 +8,6 @@ using Postern.Agent.Attestation;
 using Postern.Agent.Bundles;
 using Postern.Agent.Caching;
 using Postern.Agent.Server;
-using Postern.Agent.Validation;
 using Postern.Agent.WorkloadApi;
 
 namespace Postern.Agent;
@@ -97,7 +96,6 @@ public sealed class AgentHost : IAsyncDisposable
         services.AddSingleton(new SvidCache(options.CacheCapacity));
         services.AddSingleton<BundleWatch>();
         services.AddSingleton<ServerLink>();
-        services.AddSingleton(new JwtSvidValidator(options.Time));
         services.AddGrpc(grpc => grpc.Interceptors.Add<SecurityHeaderInterceptor>());
 
         var app = builder.Build();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
 using Postern.Agent.Bundles;
@@ -315,14 +314,9 @@ internal sealed class ServerLink
 
     private void PublishBundle(string trustDomain, KeySetDocument keySet)
     {
-        JwtBundle bundle;
-        try
+        if (!JwtBundle.TryCreate(trustDomain, keySet.Json, keySet.ETag, out var bundle, out var error))
         {
-            bundle = JwtBundle.FromServerKeySet(trustDomain, keySet.Json, keySet.ETag);
-        }
-        catch (JsonException e)
-        {
-            _logger.KeySetUnreadable(e.Message);
+            _logger.KeySetUnreadable(error);
             return;
         }
 
@@ -332,7 +326,7 @@ internal sealed class ServerLink
         }
 
         Bundles.Publish(bundle);
-        _logger.BundleChanged(trustDomain, string.Join(", ", bundle.Keys.Keys));
+        _logger.BundleChanged(trustDomain, string.Join(", ", bundle.Keys.KeyIds));
     }
 
     private void SetCredential(BotCredential credential) => Volatile.Write(ref _credential, credential);

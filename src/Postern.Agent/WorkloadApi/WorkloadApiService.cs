@@ -4,15 +4,20 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
 using Postern.Agent.Server;
-using Postern.Agent.Validation;
+using Postern.Verification;
 
 namespace Postern.Agent.WorkloadApi;
 
 /// <summary>
 /// The SPIFFE Workload API, JWT profile: SVIDs for the attested caller, the trust domain's bundle, and
-/// local validation of JWT-SVIDs. The X.509 profile is not offered.
+/// local validation of JWT-SVIDs (by <see cref="PosternTokenValidator"/>, against the bundle). The X.509
+/// profile is not offered.
 /// </summary>
-internal sealed class WorkloadApiService(ServerLink link, JwtSvidValidator validator, ILogger<WorkloadApiService> logger)
+internal sealed class WorkloadApiService(
+    ServerLink link,
+    TimeProvider time,
+    ILogger<WorkloadApiService> logger,
+    ILogger<PosternTokenValidator> validatorLogger)
     : SpiffeWorkloadAPI.SpiffeWorkloadAPIBase
 {
     private const string NoX509 = "Postern issues JWT-SVIDs only; the X.509 profile is not offered";
@@ -78,7 +83,7 @@ internal sealed class WorkloadApiService(ServerLink link, JwtSvidValidator valid
         }
     }
 
-    public override Task<ValidateJWTSVIDResponse> ValidateJWTSVID(ValidateJWTSVIDRequest request, ServerCallContext context)
+    public override async Task<ValidateJWTSVIDResponse> ValidateJWTSVID(ValidateJWTSVIDRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.Audience))
         {
@@ -95,17 +100,20 @@ internal sealed class WorkloadApiService(ServerLink link, JwtSvidValidator valid
             throw new RpcException(new Status(StatusCode.Unavailable, "the agent has no bundle yet: the server has not been reached"));
         }
 
-        var result = validator.Validate(request.Svid, request.Audience, bundle);
+        // The SPIFFE JWT-SVID rules and the library's one exp/nbf rule (30 s of clock skew either way).
+        var options = new PosternTokenValidatorOptions { TrustDomain = bundle.TrustDomain, Audiences = [request.Audience] };
+        var validator = new PosternTokenValidator(bundle.Keys, options, time, validatorLogger);
+        var result = await validator.ValidateAsync(request.Svid, context.CancellationToken).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, result.Reason));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{result.Rejection}: {result.Message}"));
         }
 
-        return Task.FromResult(new ValidateJWTSVIDResponse
+        return new ValidateJWTSVIDResponse
         {
-            SpiffeId = result.SpiffeId!,
-            Claims = Struct.Parser.ParseJson(result.ClaimsJson),
-        });
+            SpiffeId = result.Identity.Subject,
+            Claims = Struct.Parser.ParseJson(result.Identity.Claims.GetRawText()),
+        };
     }
 
     private UnixWorkload Attested(ServerCallContext context)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Postern.Verification;
 /// fetch. A failed fetch keeps the last good key set.
 /// </summary>
 /// <remarks>Create one per key set and share it: it is safe for concurrent use.</remarks>
-public sealed class JsonWebKeySetCache
+public sealed class JsonWebKeySetCache : IKeySource
 {
     private readonly HttpClient _httpClient;
     private readonly TimeProvider _timeProvider;
@@ -64,6 +65,10 @@ public sealed class JsonWebKeySetCache
 
     /// <summary>The address the key set is fetched from.</summary>
     public Uri KeySetUri { get; }
+
+    string IKeySource.Description => $"the key set at {KeySetUri}";
+
+    ValueTask<KeyLookup> IKeySource.FindAsync(string keyId, CancellationToken cancellationToken) => FindAsync(keyId, cancellationToken);
 
     /// <summary>
     /// Finds the key named <paramref name="keyId"/>, fetching the key set first when it is
@@ -145,7 +150,7 @@ public sealed class JsonWebKeySetCache
             }
 
             var json = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            var keys = JsonWebKeySetReader.Read(json, KeySetUri, _logger);
+            var keys = JsonWebKeySetReader.Read(json, KeySetUri.ToString(), _logger).ToFrozenDictionary(k => k.Key.KeyId, k => k.Key, StringComparer.Ordinal);
             var cacheDuration = _options.CacheDurationFor(MaxAge(response.Headers.CacheControl));
             Volatile.Write(ref _snapshot, new KeySetSnapshot(keys, _timeProvider.GetUtcNow() + cacheDuration));
             _logger.KeySetFetched(KeySetUri, keys.Count, cacheDuration);

@@ -1,31 +1,75 @@
-using System.Collections.Frozen;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Postern.Verification;
 
 /// <summary>
-/// Parses a JWKS document into the usable keys by <c>kid</c>, logging every key it skips.
-/// A document that is not a key set throws <see cref="ArgumentException"/>.
+/// Parses a JWKS document into its usable keys, in document order, logging every key it
+/// skips; of keys sharing a <c>kid</c>, the first is kept. A document that is not a key set
+/// (a JSON object with a <c>keys</c> array, RFC 7517 section 5) throws <see cref="JsonException"/>.
 /// </summary>
 internal static class JsonWebKeySetReader
 {
-    public static FrozenDictionary<string, VerificationKey> Read(string json, Uri source, ILogger logger)
+    public static IReadOnlyList<UsableKey> Read(string json, string source, ILogger logger)
     {
-        var set = new JsonWebKeySet(json);
-        var keys = new Dictionary<string, VerificationKey>(StringComparer.Ordinal);
-        foreach (var jwk in set.Keys)
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object
+            || !document.RootElement.TryGetProperty("keys", out var keys)
+            || keys.ValueKind != JsonValueKind.Array)
         {
-            if (!JsonWebKeyReader.TryRead(jwk, out var key, out var reason))
+            throw new JsonException("a JWKS is a JSON object with a \"keys\" array.");
+        }
+
+        var usable = new List<UsableKey>();
+        var keyIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var element in keys.EnumerateArray())
+        {
+            if (!TryRead(element, out var key, out var jwk, out var reason))
             {
-                logger.KeySkipped(jwk.Kid, source, reason);
+                logger.KeySkipped(jwk?.Kid, source, reason);
             }
-            else if (!keys.TryAdd(key.KeyId, key))
+            else if (!keyIds.Add(key.KeyId))
             {
                 logger.DuplicateKeyId(key.KeyId, source);
             }
+            else
+            {
+                usable.Add(new UsableKey(key, element.Clone()));
+            }
         }
 
-        return keys.ToFrozenDictionary(StringComparer.Ordinal);
+        return usable;
+    }
+
+    private static bool TryRead(JsonElement element, out VerificationKey key, out JsonWebKey? jwk, out string reason)
+    {
+        key = null!;
+        jwk = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            reason = "it is not a JSON object.";
+            return false;
+        }
+
+        try
+        {
+            jwk = new JsonWebKey(element.GetRawText());
+        }
+        catch (ArgumentException)
+        {
+            reason = "it is not a JWK (a member has the wrong JSON type).";
+            return false;
+        }
+
+        if (!JsonWebKeyReader.TryRead(jwk, out var read, out var problem))
+        {
+            reason = problem;
+            return false;
+        }
+
+        key = read;
+        reason = "";
+        return true;
     }
 }

@@ -4,11 +4,11 @@ using System.Text.Json;
 namespace Postern.Verification;
 
 /// <summary>
-/// The members of a JOSE header that verification uses: <c>alg</c> (required, a string) and
-/// <c>kid</c> (a string when present). A header that repeats either, or lists critical
-/// extensions (<c>crit</c>, none of which this verifier implements), is refused.
+/// The members of a JOSE header that verification uses: <c>alg</c> (required, a string),
+/// <c>kid</c> and <c>typ</c> (strings when present). A header that repeats one of them, or
+/// lists critical extensions (<c>crit</c>, none of which this verifier implements), is refused.
 /// </summary>
-internal readonly record struct JoseHeader(string Algorithm, string? KeyId)
+internal readonly record struct JoseHeader(string Algorithm, string? KeyId, string? Type)
 {
     private const int HeaderStackLimit = 512;
 
@@ -45,8 +45,8 @@ internal readonly record struct JoseHeader(string Algorithm, string? KeyId)
             return false;
         }
 
-        string? algorithm = null, keyId = null;
-        bool seenAlgorithm = false, seenKeyId = false;
+        string? algorithm = null, keyId = null, type = null;
+        bool seenAlgorithm = false, seenKeyId = false, seenType = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("alg"u8))
@@ -59,6 +59,13 @@ internal readonly record struct JoseHeader(string Algorithm, string? KeyId)
             else if (reader.ValueTextEquals("kid"u8))
             {
                 if (!TryReadString(ref reader, "kid", ref seenKeyId, out keyId, out error))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("typ"u8))
+            {
+                if (!TryReadString(ref reader, "typ", ref seenType, out type, out error))
                 {
                     return false;
                 }
@@ -86,7 +93,7 @@ internal readonly record struct JoseHeader(string Algorithm, string? KeyId)
             return false;
         }
 
-        header = new JoseHeader(algorithm, keyId);
+        header = new JoseHeader(algorithm, keyId, type);
         error = null;
         return true;
     }

@@ -23,7 +23,10 @@ public sealed class PosternIdentity
     /// <summary>The <c>aud</c> claim (a bare string becomes one element); empty when absent.</summary>
     public required IReadOnlyList<string> Audiences { get; init; }
 
-    /// <summary>The <c>iss</c> claim: the cluster name, or the workload identity issuer URL.</summary>
+    /// <summary>
+    /// The <c>iss</c> claim: the cluster name, or the workload identity issuer URL; empty for a
+    /// JWT-SVID that carries none (accepted only when no issuer is configured).
+    /// </summary>
     public required string Issuer { get; init; }
 
     /// <summary>The <c>exp</c> claim.</summary>

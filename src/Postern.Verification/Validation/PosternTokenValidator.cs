@@ -9,19 +9,23 @@ namespace Postern.Verification;
 
 /// <summary>
 /// Verifies Postern's tokens — app access assertions (<c>Teleport-Jwt-Assertion</c>) and
-/// workload JWT-SVIDs — against a cached key set, and reads the identity they carry.
+/// workload JWT-SVIDs (see <see cref="PosternTokenValidatorOptions.TrustDomain"/>) — against
+/// a key set, fetched and cached (<see cref="JsonWebKeySetCache"/>) or held in memory
+/// (<see cref="KeySet"/>, e.g. a SPIFFE bundle), and reads the identity they carry.
 /// </summary>
 /// <remarks>
 /// Checks, in order: three base64url segments; a JSON header whose <c>alg</c> is allowed
-/// (before any key is touched, so <c>none</c> and HMAC tokens never reach a key); a
-/// <c>kid</c>; the key, refetching the key set once for an unknown <c>kid</c>; the
-/// signature, with the key's own algorithm; the claims' JSON types; then <c>iss</c>,
-/// <c>aud</c>, <c>exp</c> and <c>nbf</c> (with the clock skew), and <c>sub</c>.
+/// (before any key is touched, so <c>none</c> and HMAC tokens never reach a key); for a
+/// JWT-SVID, <c>typ</c>; a <c>kid</c>; the key, refetching a cached key set once for an
+/// unknown <c>kid</c>; the signature, with the key's own algorithm; the claims' JSON types;
+/// then <c>iss</c>, <c>aud</c>, <c>exp</c> and <c>nbf</c> (with the clock skew: refused when
+/// <c>now &gt;= exp + skew</c> or <c>now &lt; nbf - skew</c>), <c>sub</c>, and for a JWT-SVID
+/// that <c>sub</c> is a workload's SPIFFE ID in the trust domain.
 /// Safe for concurrent use; create one per key set and configuration.
 /// </remarks>
 public sealed class PosternTokenValidator
 {
-    private readonly JsonWebKeySetCache _keySet;
+    private readonly IKeySource _keySet;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly FrozenSet<string> _allowedAlgorithms;
@@ -38,6 +42,21 @@ public sealed class PosternTokenValidator
         PosternTokenValidatorOptions options,
         TimeProvider timeProvider,
         ILogger<PosternTokenValidator>? logger = null)
+        : this((IKeySource)keySet, options, timeProvider, logger)
+    {
+    }
+
+    /// <inheritdoc cref="PosternTokenValidator(JsonWebKeySetCache, PosternTokenValidatorOptions, TimeProvider, ILogger{PosternTokenValidator})"/>
+    /// <summary>
+    /// Creates a validator of the tokens signed by the keys in <paramref name="keySet"/>, a key set
+    /// held in memory: a SPIFFE bundle, with <see cref="PosternTokenValidatorOptions.TrustDomain"/> set.
+    /// </summary>
+    public PosternTokenValidator(KeySet keySet, PosternTokenValidatorOptions options, TimeProvider timeProvider, ILogger<PosternTokenValidator>? logger = null)
+        : this((IKeySource)keySet, options, timeProvider, logger)
+    {
+    }
+
+    private PosternTokenValidator(IKeySource keySet, PosternTokenValidatorOptions options, TimeProvider timeProvider, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(keySet);
         ArgumentNullException.ThrowIfNull(options);
@@ -80,9 +99,9 @@ public sealed class PosternTokenValidator
         return lookup.Status switch
         {
             KeyLookupStatus.KeySetUnavailable => Reject(TokenRejection.KeySetUnavailable,
-                $"The key set at {_keySet.KeySetUri} could not be fetched, so no token can be verified; the log says why.", keyId),
+                $"Could not fetch {_keySet.Description}, so no token can be verified; the log says why.", keyId),
             KeyLookupStatus.UnknownKeyId => Reject(TokenRejection.UnknownKeyId,
-                $"The key set at {_keySet.KeySetUri} holds no key with kid {UntrustedText.Quote(keyId)}.", keyId),
+                $"No key with kid {UntrustedText.Quote(keyId)} in {_keySet.Description}.", keyId),
             _ => VerifyAndRead(jws, header, lookup.Key!),
         };
     }
@@ -102,6 +121,13 @@ public sealed class PosternTokenValidator
         {
             rejected = Reject(TokenRejection.AlgorithmNotAllowed,
                 $"The token's algorithm {UntrustedText.Quote(header.Algorithm)} is not allowed; accepted: {string.Join(", ", _allowedAlgorithms.Order(StringComparer.Ordinal))}.");
+            return false;
+        }
+
+        if (Options.TrustDomain is not null && header.Type is not (null or "JWT" or "JOSE"))
+        {
+            rejected = Reject(TokenRejection.InvalidType,
+                $"The token's typ {UntrustedText.Quote(header.Type)} is not a JWT-SVID's: it is JWT, JOSE, or absent.", header.KeyId);
             return false;
         }
 
@@ -161,15 +187,16 @@ public sealed class PosternTokenValidator
     private PosternTokenValidationResult CheckClaims(TokenClaims claims, string keyId)
     {
         var tokenId = claims.TokenId;
-        if (claims.Issuer is null)
+        // A JWT-SVID need not carry iss (the SPIFFE JWT-SVID specification requires sub, aud and exp).
+        if (claims.Issuer is null && (Options.TrustDomain is null || Options.Issuer is not null))
         {
             return Reject(TokenRejection.MissingClaim, "The token has no 'iss' claim.", keyId, tokenId);
         }
 
-        if (Options.Issuer is { } issuer && !string.Equals(claims.Issuer, issuer, StringComparison.Ordinal))
+        if (Options.Issuer is { } issuer && claims.Issuer is { } actual && !string.Equals(actual, issuer, StringComparison.Ordinal))
         {
             return Reject(TokenRejection.InvalidIssuer,
-                $"The token's issuer {UntrustedText.Quote(claims.Issuer)} is not the expected issuer {UntrustedText.Quote(issuer)}.", keyId, tokenId);
+                $"The token's issuer {UntrustedText.Quote(actual)} is not the expected issuer {UntrustedText.Quote(issuer)}.", keyId, tokenId);
         }
 
         if (_audiences is not null && CheckAudience(claims.Audiences, _audiences) is { } audienceProblem)
@@ -200,6 +227,11 @@ public sealed class PosternTokenValidator
             return Reject(TokenRejection.MissingClaim, "The token has no 'sub' claim.", keyId, tokenId);
         }
 
+        if (Options.TrustDomain is { } trustDomain && SpiffeSubject.Problem(claims.Subject, trustDomain) is { } subjectProblem)
+        {
+            return Reject(TokenRejection.InvalidSubject, subjectProblem, keyId, tokenId);
+        }
+
         _logger.TokenValidated(tokenId, keyId);
         return PosternTokenValidationResult.Accepted(new PosternIdentity
         {
@@ -208,7 +240,7 @@ public sealed class PosternTokenValidator
             Roles = claims.Roles,
             Traits = claims.Traits,
             Audiences = claims.Audiences ?? [],
-            Issuer = claims.Issuer,
+            Issuer = claims.Issuer ?? "",
             ExpiresAt = expiresAt,
             IssuedAt = claims.IssuedAt,
             NotBefore = claims.NotBefore,

@@ -29,8 +29,25 @@ public sealed record PosternTokenValidatorOptions
     /// </summary>
     public IReadOnlyCollection<string>? Audiences { get; init; }
 
-    /// <summary>How far apart Postern's clock and ours may be when checking <c>exp</c> and <c>nbf</c>. Default 30 seconds.</summary>
+    /// <summary>
+    /// How far apart Postern's clock and ours may be when checking <c>exp</c> and <c>nbf</c>,
+    /// one rule for every token (app assertions and JWT-SVIDs alike): a token is refused when
+    /// <c>now &gt;= exp + ClockSkew</c>, and, when it has <c>nbf</c>, when
+    /// <c>now &lt; nbf - ClockSkew</c>. Default 30 seconds.
+    /// </summary>
     public TimeSpan ClockSkew { get; init; } = DefaultClockSkew;
+
+    /// <summary>
+    /// When set, tokens are validated as JWT-SVIDs of this trust domain, by the SPIFFE
+    /// JWT-SVID rules on top of the common ones: <c>sub</c> must be a SPIFFE ID
+    /// <c>spiffe://&lt;TrustDomain&gt;/&lt;path&gt;</c> with a non-empty path
+    /// (<see cref="TokenRejection.InvalidSubject"/>); the header's <c>typ</c>, when present,
+    /// must be <c>JWT</c> or <c>JOSE</c> (<see cref="TokenRejection.InvalidType"/>); <c>iss</c>
+    /// is required only when <see cref="Issuer"/> is set. <see cref="Audiences"/> must be set:
+    /// a JWT-SVID's audience is always checked. Null (the default) validates app access
+    /// assertions.
+    /// </summary>
+    public string? TrustDomain { get; init; }
 
     /// <summary>
     /// The algorithms accepted: a subset of <see cref="SupportedAlgorithms"/> (the default).
@@ -53,6 +70,16 @@ public sealed record PosternTokenValidatorOptions
         else if (Audiences is not null && Audiences.Any(string.IsNullOrEmpty))
         {
             yield return "Audiences contains an empty value.";
+        }
+
+        if (TrustDomain is not null && !SpiffeSubject.IsTrustDomain(TrustDomain))
+        {
+            yield return $"TrustDomain '{TrustDomain}' is not a trust domain name (lowercase letters, digits, '.', '-', '_').";
+        }
+
+        if (TrustDomain is not null && Audiences is null)
+        {
+            yield return "TrustDomain is set but Audiences is not: a JWT-SVID's audience must be checked.";
         }
 
         if (ClockSkew < TimeSpan.Zero)

@@ -38,15 +38,33 @@ public enum TokenRejection
     /// <summary>None of the <c>aud</c> values is an accepted audience.</summary>
     InvalidAudience = 7,
 
-    /// <summary>The <c>exp</c> claim, plus the allowed clock skew, is past.</summary>
+    /// <summary>
+    /// The <c>exp</c> claim, plus the allowed clock skew, is not in the future: refused when
+    /// <c>now &gt;= exp + ClockSkew</c>. The same rule for every token, JWT-SVIDs included.
+    /// </summary>
     Expired = 8,
 
-    /// <summary>The <c>nbf</c> claim, minus the allowed clock skew, is still ahead.</summary>
+    /// <summary>
+    /// The <c>nbf</c> claim, minus the allowed clock skew, is still ahead: refused when
+    /// <c>now &lt; nbf - ClockSkew</c>. Checked whenever the token has <c>nbf</c>, JWT-SVIDs included.
+    /// </summary>
     NotYetValid = 9,
 
-    /// <summary>A required claim is absent (or null): <c>iss</c>, <c>exp</c>, <c>sub</c>, or <c>aud</c> when audiences are configured.</summary>
+    /// <summary>
+    /// A required claim is absent (or null): <c>exp</c>, <c>sub</c>, <c>aud</c> when audiences
+    /// are configured, and <c>iss</c> (for a JWT-SVID, only when an issuer is configured).
+    /// </summary>
     MissingClaim = 10,
 
     /// <summary>No key set has been fetched yet (the key set address failed), so nothing can be verified.</summary>
     KeySetUnavailable = 11,
+
+    /// <summary>
+    /// JWT-SVID validation only: the <c>sub</c> claim is not a SPIFFE ID, belongs to another
+    /// trust domain, or names a trust domain rather than a workload (no path).
+    /// </summary>
+    InvalidSubject = 12,
+
+    /// <summary>JWT-SVID validation only: the header's <c>typ</c> is present and neither <c>JWT</c> nor <c>JOSE</c>.</summary>
+    InvalidType = 13,
 }

@@ -243,7 +243,7 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IAsyncLif
                 return true;
             }
         }, "the agent rejects the old key's SVID", TimeSpan.FromSeconds(15));
-        Assert.Equal($"no key '{oldKids["workload"]}' in the bundle of trust domain '{Cluster}'", reason);
+        Assert.Equal($"UnknownKeyId: No key with kid '{oldKids["workload"]}' in the bundle of trust domain '{Cluster}'.", reason);
     }
 
     /// <summary>

@@ -243,6 +243,7 @@ public sealed class WorkloadApiTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("audience", error.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("InvalidAudience: ", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

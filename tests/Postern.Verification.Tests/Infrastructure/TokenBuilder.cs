@@ -35,6 +35,16 @@ internal sealed class TokenBuilder
         };
     }
 
+    /// <summary>
+    /// A valid JWT-SVID of <see cref="SvidHarness.TrustDomain"/>, as SPEC.md section 2 describes
+    /// it but without <c>iss</c> (the SPIFFE specification does not require it): <c>sub</c>
+    /// <c>spiffe://example.com/uid/1000</c>, <c>aud</c> <c>["db", "api"]</c>, <c>exp</c>, <c>iat</c>, <c>jti</c>.
+    /// </summary>
+    public static TokenBuilder JwtSvid(DateTimeOffset now) => new TokenBuilder(now)
+        .Claim("sub", $"spiffe://{SvidHarness.TrustDomain}/uid/1000")
+        .Claim("aud", new JsonArray("db", "api"))
+        .WithoutClaim("iss").WithoutClaim("username").WithoutClaim("roles").WithoutClaim("traits").WithoutClaim("nbf");
+
     public string TokenId => (string)_payload["jti"]!;
 
     public TokenBuilder Claim(string name, JsonNode? value)

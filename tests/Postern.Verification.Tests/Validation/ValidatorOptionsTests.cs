@@ -49,6 +49,20 @@ public sealed class ValidatorOptionsTests
         Assert.Contains("AllowedAlgorithms", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Example.com", "db", "TrustDomain 'Example.com'")]
+    [InlineData("", "db", "TrustDomain ''")]
+    [InlineData("example.com:8443", "db", "TrustDomain 'example.com:8443'")]
+    [InlineData("example.com", null, "Audiences")]
+    public void A_JWT_SVID_validator_needs_a_trust_domain_name_and_audiences(string trustDomain, string? audience, string named)
+    {
+        var options = new PosternTokenValidatorOptions { TrustDomain = trustDomain, Audiences = audience is null ? null : [audience] };
+
+        var error = Assert.Throws<ArgumentException>(() => CreateValidator(options));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Accepts_any_issuer_and_audience_when_none_is_configured()
     {
