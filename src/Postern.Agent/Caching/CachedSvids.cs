@@ -1,4 +1,5 @@
 using Postern.Agent.Attestation;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Caching;
 

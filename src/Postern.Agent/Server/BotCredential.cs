@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Server;
 
@@ -29,7 +30,7 @@ internal sealed record BotCredential
     [JsonIgnore]
     public DateTimeOffset RenewAt => Issued + ((Expires - Issued) / 2);
 
-    public static BotCredential From(BotCredentialResponse answer, Uri server, DateTimeOffset now) => new()
+    public static BotCredential From(BotCredentialGrant answer, Uri server, DateTimeOffset now) => new()
     {
         Server = server.ToString(),
         Bot = answer.Bot,

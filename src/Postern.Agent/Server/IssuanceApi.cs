@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Postern.Agent.Attestation;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Server;
 
@@ -13,28 +15,26 @@ namespace Postern.Agent.Server;
 /// </summary>
 internal sealed class IssuanceApi(HttpClient http, Uri server)
 {
-    public const string JoinPath = "/v1/bots/join";
-    public const string RenewPath = "/v1/bots/renew";
-    public const string SvidsPath = "/v1/workload-identity/jwt-svids";
-    public const string PolicyPath = "/v1/workload-identity/policy";
     public const string KeySetPath = "/workload-identity/jwt-jwks.json";
 
     public Uri Server { get; } = server;
 
-    public Task<ServerAnswer<BotCredentialResponse>> JoinAsync(string joinToken, CancellationToken cancellationToken) =>
-        SendAsync<BotCredentialResponse>(HttpMethod.Post, JoinPath, credential: null, JsonContent.Create(new JoinRequest(joinToken)), cancellationToken);
+    private static WorkloadApiJsonContext Json => WorkloadApiJsonContext.Default;
 
-    public Task<ServerAnswer<BotCredentialResponse>> RenewAsync(string credential, CancellationToken cancellationToken) =>
-        SendAsync<BotCredentialResponse>(HttpMethod.Post, RenewPath, credential, content: null, cancellationToken);
+    public Task<ServerAnswer<BotCredentialGrant>> JoinAsync(string joinToken, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, WorkloadApiPaths.Join, credential: null, JsonContent.Create(new JoinRequest(joinToken), Json.JoinRequest), Json.BotCredentialGrant, cancellationToken);
 
-    public Task<ServerAnswer<SvidResponse>> FetchSvidsAsync(string credential, UnixWorkload workload, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
+    public Task<ServerAnswer<BotCredentialGrant>> RenewAsync(string credential, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, WorkloadApiPaths.Renew, credential, content: null, Json.BotCredentialGrant, cancellationToken);
+
+    public Task<ServerAnswer<JwtSvidResponse>> FetchSvidsAsync(string credential, UnixWorkload workload, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
     {
-        var body = new SvidRequest(audiences, new WorkloadAttributes(new UnixAttributes(workload.Uid, workload.Gid, workload.Pid, workload.Exe)));
-        return SendAsync<SvidResponse>(HttpMethod.Post, SvidsPath, credential, JsonContent.Create(body), cancellationToken);
+        var body = new JwtSvidRequest(audiences, Workload: new WorkloadAttestation(new UnixAttestation(workload.Uid, workload.Gid, workload.Pid, workload.Exe)));
+        return SendAsync(HttpMethod.Post, WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(body, Json.JwtSvidRequest), Json.JwtSvidResponse, cancellationToken);
     }
 
-    public Task<ServerAnswer<PolicyResponse>> GetPolicyAsync(string credential, CancellationToken cancellationToken) =>
-        SendAsync<PolicyResponse>(HttpMethod.Get, PolicyPath, credential, content: null, cancellationToken);
+    public Task<ServerAnswer<PolicyRevision>> GetPolicyAsync(string credential, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, WorkloadApiPaths.Policy, credential, content: null, Json.PolicyRevision, cancellationToken);
 
     /// <summary>Fetches the key set; <see cref="ServerOutcome.NotModified"/> when it still has <paramref name="etag"/>.</summary>
     public async Task<ServerAnswer<KeySetDocument>> GetKeySetAsync(string? etag, CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
         }
     }
 
-    private async Task<ServerAnswer<T>> SendAsync<T>(HttpMethod method, string path, string? credential, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<ServerAnswer<T>> SendAsync<T>(HttpMethod method, string path, string? credential, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class
     {
         using var request = new HttpRequestMessage(method, new Uri(Server, path)) { Content = content };
@@ -85,7 +85,7 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
                 return await FailureAsync<T>(response, cancellationToken).ConfigureAwait(false);
             }
 
-            var value = await response.Content.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false);
+            var value = await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false);
             return value is null
                 ? ServerAnswer<T>.Failed(ServerOutcome.Unavailable, $"the server answered {path} with an empty body")
                 : ServerAnswer<T>.Ok(value);
@@ -114,7 +114,7 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
         try
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            message = text.Length == 0 ? null : JsonSerializer.Deserialize<ErrorResponse>(text)?.Error;
+            message = text.Length == 0 ? null : JsonSerializer.Deserialize(text, Json.ApiError)?.Error;
         }
         catch (JsonException)
         {

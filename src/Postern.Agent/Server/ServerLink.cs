@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
 using Postern.Agent.Bundles;
 using Postern.Agent.Caching;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Server;
 
@@ -232,7 +233,7 @@ internal sealed class ServerLink
         switch (answer.Outcome)
         {
             case ServerOutcome.Ok:
-                var svids = ToIssued(answer.Value!);
+                var svids = Usable(answer.Value!);
                 if (svids.Count == 0)
                 {
                     return (SvidFetchResult.Failed(SvidFetchFailure.Denied, "no workload identity admits this workload"), null, generation);
@@ -290,7 +291,7 @@ internal sealed class ServerLink
         return null;
     }
 
-    private async Task<ServerAnswer<BotCredentialResponse>> JoinAsync(CancellationToken cancellationToken)
+    private async Task<ServerAnswer<BotCredentialGrant>> JoinAsync(CancellationToken cancellationToken)
     {
         var joined = await _api.JoinAsync(_options.JoinToken!, cancellationToken).ConfigureAwait(false);
         _joinTokenUnused &= joined.Outcome == ServerOutcome.Unavailable;
@@ -355,21 +356,9 @@ internal sealed class ServerLink
         return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
     }
 
-    private static List<IssuedSvid> ToIssued(SvidResponse response)
-    {
-        var svids = new List<IssuedSvid>();
-        foreach (var item in response.Svids ?? [])
-        {
-            if (string.IsNullOrEmpty(item.SpiffeId) || string.IsNullOrEmpty(item.JwtSvid))
-            {
-                continue;
-            }
+    /// <summary>The SVIDs of an answer that can be handed to a workload: a SPIFFE ID and a token (what a server leaves out reads as null).</summary>
+    private static List<IssuedSvid> Usable(JwtSvidResponse response) =>
+        [.. (response.Svids ?? []).Where(s => !string.IsNullOrEmpty(s.SpiffeId) && !string.IsNullOrEmpty(s.JwtSvid))];
 
-            svids.Add(new IssuedSvid(item.SpiffeId, item.JwtSvid, item.Expires, item.Hint ?? item.WorkloadIdentity ?? "", item.Jti ?? ""));
-        }
-
-        return svids;
-    }
-
-    private static string TokenIds(IReadOnlyList<IssuedSvid> svids) => string.Join(", ", svids.Select(s => s.TokenId));
+    private static string TokenIds(IReadOnlyList<IssuedSvid> svids) => string.Join(", ", svids.Select(s => s.Jti));
 }

@@ -1,4 +1,5 @@
 using Postern.Agent.Caching;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Server;
 

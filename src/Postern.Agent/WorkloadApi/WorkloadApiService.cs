@@ -58,7 +58,8 @@ internal sealed class WorkloadApiService(
         }
 
         var response = new JWTSVIDResponse();
-        response.Svids.AddRange(svids.Select(s => new JWTSVID { SpiffeId = s.SpiffeId, Svid = s.Token, Hint = s.Hint }));
+        // The hint tells a workload's SVIDs apart: the workload identity's own, or else its name.
+        response.Svids.AddRange(svids.Select(s => new JWTSVID { SpiffeId = s.SpiffeId, Svid = s.JwtSvid, Hint = s.Hint ?? s.WorkloadIdentity ?? "" }));
         return response;
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -70,12 +71,8 @@ internal static class SvidCommand
                     }
                 }
 
-                using var response = await http.PostAsJsonAsync("v1/workload-identity/jwt-svids", new
-                {
-                    audiences = parse.GetValue(audiences),
-                    ttl = parse.GetValue(ttl),
-                    spiffe_id = parse.GetValue(spiffeId),
-                }, cancellationToken).ConfigureAwait(false);
+                var request = new JwtSvidRequest(parse.GetValue(audiences)!, parse.GetValue(ttl), parse.GetValue(spiffeId));
+                using var response = await http.PostAsJsonAsync(WorkloadApiPaths.JwtSvids.TrimStart('/'), request, WorkloadApiJsonContext.Default.JwtSvidRequest, cancellationToken).ConfigureAwait(false);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
@@ -89,11 +86,11 @@ internal static class SvidCommand
                     return ExitCodes.Ok;
                 }
 
-                using var answer = JsonDocument.Parse(body);
-                foreach (var svid in answer.RootElement.GetProperty("svids").EnumerateArray())
+                var answer = JsonSerializer.Deserialize(body, WorkloadApiJsonContext.Default.JwtSvidResponse)!;
+                foreach (var svid in answer.Svids)
                 {
-                    await error.WriteLineAsync($"{svid.GetProperty("spiffe_id").GetString()} (expires {svid.GetProperty("expires").GetDateTimeOffset():u})").ConfigureAwait(false);
-                    await output.WriteLineAsync(svid.GetProperty("jwt_svid").GetString()).ConfigureAwait(false);
+                    await error.WriteLineAsync($"{svid.SpiffeId} (expires {svid.Expires:u})").ConfigureAwait(false);
+                    await output.WriteLineAsync(svid.JwtSvid).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Ok;

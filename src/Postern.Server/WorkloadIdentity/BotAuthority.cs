@@ -6,6 +6,7 @@ using Postern.Resources;
 using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Storage;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.WorkloadIdentity;
 

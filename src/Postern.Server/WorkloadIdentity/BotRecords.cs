@@ -15,9 +15,6 @@ internal sealed record BotCredentialRecord(string Bot, IReadOnlyDictionary<strin
     public const string Prefix = "/bot_credentials/";
 }
 
-/// <summary>What a bot receives when it joins or renews: the credential and where it belongs.</summary>
-internal sealed record BotCredentialGrant(string Bot, string Credential, DateTimeOffset Expires, string TrustDomain);
-
 /// <summary>The outcome of presenting a bot credential: the bot, or a status and why not.</summary>
 internal sealed record BotAuthentication(BotCredentialRecord? Bot, string? CredentialHash, int Status, string? Error)
 {

@@ -7,17 +7,9 @@ using Postern.Identity;
 using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.WorkloadIdentity;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.WorkloadIdentity;
-
-/// <summary>What a caller asks for: audiences, optionally a lifetime and one SPIFFE ID of those it may have.</summary>
-internal sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl, string? SpiffeId);
-
-/// <summary>One issued JWT-SVID.</summary>
-internal sealed record IssuedSvid(string SpiffeId, string JwtSvid, DateTimeOffset Expires, string Jti, string WorkloadIdentity, string? Hint);
-
-/// <summary>The outcome of an issuance: the SVIDs, or why none (every reason found).</summary>
-internal sealed record SvidIssuance(IReadOnlyList<IssuedSvid> Svids, IReadOnlyList<string> Reasons);
 
 /// <summary>
 /// Issues JWT-SVIDs: for every workload identity that the caller's roles grant (by labels, deny winning) and whose
@@ -27,63 +19,9 @@ internal sealed record SvidIssuance(IReadOnlyList<IssuedSvid> Svids, IReadOnlyLi
 /// </summary>
 internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, AppAccessSettings settings, TimeProvider time)
 {
-    /// <summary>The most audiences one SVID may carry.</summary>
-    public const int MaxAudiences = 16;
-
-    /// <summary>The longest audience, in characters.</summary>
-    public const int MaxAudienceLength = 1024;
-
-    /// <summary><c>null</c> when <paramref name="request"/> is well-formed; otherwise what is wrong with it.</summary>
-    public string? Check(SvidRequest request)
-    {
-        if (request.Audiences.Count == 0)
-        {
-            return "audiences: at least one audience is required";
-        }
-
-        if (request.Audiences.Count > MaxAudiences)
-        {
-            return $"audiences: at most {MaxAudiences} are allowed";
-        }
-
-        for (var i = 0; i < request.Audiences.Count; i++)
-        {
-            var audience = request.Audiences[i];
-            if (string.IsNullOrWhiteSpace(audience))
-            {
-                return $"audiences[{i}]: an audience must not be empty";
-            }
-
-            if (audience.Length > MaxAudienceLength || audience.Any(char.IsControl))
-            {
-                return $"audiences[{i}]: longer than {MaxAudienceLength} characters or holds a control character";
-            }
-        }
-
-        if (request.Ttl is { } ttl)
-        {
-            if (ttl < TimeSpan.FromSeconds(1))
-            {
-                return $"ttl: '{Durations.Format(ttl)}' is too short (at least 1s)";
-            }
-
-            if (ttl > config.WorkloadIdentity.MaxTtl)
-            {
-                return $"ttl: '{Durations.Format(ttl)}' is over the maximum of {Durations.Format(config.WorkloadIdentity.MaxTtl)} (workload_identity.max_ttl)";
-            }
-        }
-
-        if (request.SpiffeId is { } id && SpiffeId.Check(id, out _, out _) is { } bad)
-        {
-            return $"spiffe_id: {bad}";
-        }
-
-        return null;
-    }
-
     /// <summary>
-    /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules; the request must
-    /// have passed <see cref="Check"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
+    /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules, for a request read by
+    /// <see cref="SvidRequest.TryParse"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
     /// </summary>
     public async Task<SvidIssuance> IssueAsync(WorkloadCaller caller, AccessChecker checker, SvidRequest request, CancellationToken cancellationToken)
     {

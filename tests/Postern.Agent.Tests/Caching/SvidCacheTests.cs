@@ -1,5 +1,6 @@
 using Postern.Agent.Attestation;
 using Postern.Agent.Caching;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Tests.Caching;
 
@@ -11,7 +12,7 @@ public sealed class SvidCacheTests
     {
         var workload = new UnixWorkload(uid, uid, 1, "/bin/app");
         var key = SvidCacheKey.For(workload, audiences.Length == 0 ? ["db"] : audiences);
-        return new CachedSvids(key, workload, [new IssuedSvid($"spiffe://td/uid/{uid}", $"token-{uid}", Now + lifetime, "by-uid", $"jti-{uid}")], Now);
+        return new CachedSvids(key, workload, [new IssuedSvid($"spiffe://td/uid/{uid}", $"token-{uid}", Now + lifetime, $"jti-{uid}", "by-uid", null)], Now);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class SvidCacheTests
 
         Assert.False(cache.TryGet(Entry(2, TimeSpan.FromMinutes(5)).Key, Now, out _));
         Assert.True(cache.TryGet(Entry(1, TimeSpan.FromMinutes(5)).Key, Now, out var found));
-        Assert.Equal("token-1", found.Svids[0].Token);
+        Assert.Equal("token-1", found.Svids[0].JwtSvid);
     }
 
     [Fact]
@@ -91,8 +92,8 @@ public sealed class SvidCacheTests
         var workload = new UnixWorkload(1, 1, 1, null);
         var entry = new CachedSvids(SvidCacheKey.For(workload, ["db"]), workload,
         [
-            new IssuedSvid("spiffe://td/a", "a", Now + TimeSpan.FromMinutes(5), "", "1"),
-            new IssuedSvid("spiffe://td/b", "b", Now + TimeSpan.FromMinutes(2), "", "2"),
+            new IssuedSvid("spiffe://td/a", "a", Now + TimeSpan.FromMinutes(5), "1", "w", null),
+            new IssuedSvid("spiffe://td/b", "b", Now + TimeSpan.FromMinutes(2), "2", "w", null),
         ], Now);
 
         Assert.Equal(Now + TimeSpan.FromMinutes(2), entry.Expires);

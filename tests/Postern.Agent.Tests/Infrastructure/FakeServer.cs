@@ -4,13 +4,17 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Postern.WorkloadIdentity;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Tests.Infrastructure;
 
 /// <summary>
 /// The server's bot and workload identity API as the agent sees it, in memory: join tokens, bot
 /// credentials, a lock switch, a policy revision, SVIDs signed with a real RS256 key, and the key set
-/// with an ETag. It can be made unreachable. Policy: uid → SPIFFE ID paths.
+/// with an ETag. It can be made unreachable. Policy: uid → SPIFFE ID paths. Bodies are read and written with the
+/// contract's records and checks, as the real server does, so a member the agent should not send is refused.
 /// </summary>
 internal sealed class FakeServer : HttpMessageHandler
 {
@@ -30,7 +34,7 @@ internal sealed class FakeServer : HttpMessageHandler
     }
 
     /// <summary>SPIFFE ID paths per uid; a uid not here is denied with 403.</summary>
-    public Dictionary<uint, string[]> PathsByUid { get; } = [];
+    public Dictionary<long, string[]> PathsByUid { get; } = [];
 
     public bool Reachable { get; set; } = true;
 
@@ -46,7 +50,8 @@ internal sealed class FakeServer : HttpMessageHandler
 
     public int RenewRequests;
 
-    public List<JsonObject> SvidRequestBodies { get; } = [];
+    /// <summary>Every SVID request that passed <see cref="SvidRequest.TryParse"/>, as read.</summary>
+    public List<SvidRequest> SvidRequestsRead { get; } = [];
 
     public RSA SigningKey => _keys[^1].Key;
 
@@ -112,25 +117,29 @@ internal sealed class FakeServer : HttpMessageHandler
         }
 
         var path = request.RequestUri!.AbsolutePath;
-        var body = request.Content is null ? null : JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken))?.AsObject();
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         lock (_lock)
         {
             return (request.Method.Method, path) switch
             {
-                ("POST", "/v1/bots/join") => Join(body!),
-                ("POST", "/v1/bots/renew") => Renew(request),
-                ("POST", "/v1/workload-identity/jwt-svids") => IssueSvids(request, body!),
-                ("GET", "/v1/workload-identity/policy") => Policy(request),
+                ("POST", WorkloadApiPaths.Join) => Join(body),
+                ("POST", WorkloadApiPaths.Renew) => Renew(request),
+                ("POST", WorkloadApiPaths.JwtSvids) => IssueSvids(request, body),
+                ("GET", WorkloadApiPaths.Policy) => Policy(request),
                 ("GET", "/workload-identity/jwt-jwks.json") => KeySet(request),
                 _ => Error(HttpStatusCode.NotFound, "no such endpoint"),
             };
         }
     }
 
-    private HttpResponseMessage Join(JsonObject body)
+    private HttpResponseMessage Join(byte[] body)
     {
-        var token = body["token"]?.GetValue<string>() ?? "";
-        if (!_joinTokens.Remove(token))
+        if (!JoinRequest.TryParse(body, out var join, out var problem))
+        {
+            return Error(HttpStatusCode.BadRequest, problem);
+        }
+
+        if (!_joinTokens.Remove(join.Token))
         {
             return Error(HttpStatusCode.Unauthorized, "the join token is unknown, used or expired");
         }
@@ -154,39 +163,32 @@ internal sealed class FakeServer : HttpMessageHandler
     {
         var credential = "cred-" + Guid.NewGuid().ToString("N");
         _credentials[credential] = "agent";
-        return Json(new JsonObject
-        {
-            ["bot"] = "agent",
-            ["credential"] = credential,
-            ["expires"] = (_time.GetUtcNow() + CredentialTtl).ToString("O"),
-            ["trust_domain"] = TrustDomain,
-        });
+        return Json(new BotCredentialGrant("agent", credential, _time.GetUtcNow() + CredentialTtl, TrustDomain), Contract.BotCredentialGrant);
     }
 
-    private HttpResponseMessage IssueSvids(HttpRequestMessage request, JsonObject body)
+    private HttpResponseMessage IssueSvids(HttpRequestMessage request, byte[] body)
     {
         SvidRequests++;
-        SvidRequestBodies.Add(body);
         if (Authenticate(request) is { } failure)
         {
             return failure;
         }
 
-        var uid = body["workload"]!["unix"]!["uid"]!.GetValue<uint>();
-        var audiences = body["audiences"]!.AsArray().Select(a => a!.GetValue<string>()).ToArray();
-        if (audiences.Length == 0)
+        if (!SvidRequest.TryParse(body, WorkloadCallerKind.Bot, TimeSpan.FromHours(1), out var read, out var problem))
         {
-            return Error(HttpStatusCode.BadRequest, "at least one audience is required");
+            return Error(HttpStatusCode.BadRequest, problem);
         }
 
-        if (!PathsByUid.TryGetValue(uid, out var paths))
+        SvidRequestsRead.Add(read);
+        var uid = read.Unix?.Uid;
+        if (uid is null || !PathsByUid.TryGetValue(uid.Value, out var paths))
         {
             return Error(HttpStatusCode.Forbidden, $"no workload identity admits uid {uid}");
         }
 
         var now = _time.GetUtcNow();
         var expires = now + SvidTtl;
-        var svids = new JsonArray();
+        var svids = new List<IssuedSvid>();
         foreach (var path in paths)
         {
             var jti = Guid.NewGuid().ToString("N");
@@ -194,27 +196,20 @@ internal sealed class FakeServer : HttpMessageHandler
             var claims = new JsonObject
             {
                 ["sub"] = spiffeId,
-                ["aud"] = new JsonArray(audiences.Select(a => (JsonNode)a!).ToArray()),
+                ["aud"] = new JsonArray(read.Audiences.Select(a => (JsonNode)a!).ToArray()),
                 ["exp"] = expires.ToUnixTimeSeconds(),
                 ["iat"] = now.ToUnixTimeSeconds(),
                 ["jti"] = jti,
                 ["iss"] = "https://127.0.0.1/workload-identity",
             };
-            svids.Add(new JsonObject
-            {
-                ["spiffe_id"] = spiffeId,
-                ["jwt_svid"] = Sign(claims),
-                ["expires"] = DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()).ToString("O"),
-                ["jti"] = jti,
-                ["workload_identity"] = "by-uid",
-            });
+            svids.Add(new IssuedSvid(spiffeId, Sign(claims), DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()), jti, "by-uid", Hint: null));
         }
 
-        return Json(new JsonObject { ["svids"] = svids });
+        return Json(new JwtSvidResponse(svids), Contract.JwtSvidResponse);
     }
 
     private HttpResponseMessage Policy(HttpRequestMessage request) =>
-        Authenticate(request) ?? Json(new JsonObject { ["revision"] = PolicyRevision });
+        Authenticate(request) ?? Json(new PolicyRevision(PolicyRevision), Contract.PolicyRevision);
 
     private HttpResponseMessage KeySet(HttpRequestMessage request)
     {
@@ -227,7 +222,7 @@ internal sealed class FakeServer : HttpMessageHandler
             return notModified;
         }
 
-        var response = Json(JsonNode.Parse(json)!);
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         response.Headers.ETag = new System.Net.Http.Headers.EntityTagHeaderValue(etag);
         return response;
     }
@@ -243,13 +238,12 @@ internal sealed class FakeServer : HttpMessageHandler
         return Locked ? Error(HttpStatusCode.Forbidden, "bot 'agent' is locked") : null;
     }
 
-    private static HttpResponseMessage Json(JsonNode body) => new(HttpStatusCode.OK)
+    private static WorkloadApiJsonContext Contract => WorkloadApiJsonContext.Default;
+
+    private static HttpResponseMessage Json<T>(T body, JsonTypeInfo<T> info, HttpStatusCode status = HttpStatusCode.OK) => new(status)
     {
-        Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        Content = new StringContent(JsonSerializer.Serialize(body, info), Encoding.UTF8, "application/json"),
     };
 
-    private static HttpResponseMessage Error(HttpStatusCode status, string message) => new(status)
-    {
-        Content = new StringContent(JsonSerializer.Serialize(new { error = message }), Encoding.UTF8, "application/json"),
-    };
+    private static HttpResponseMessage Error(HttpStatusCode status, string message) => Json(new ApiError(message), Contract.ApiError, status);
 }

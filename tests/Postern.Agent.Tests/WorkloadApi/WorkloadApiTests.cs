@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Postern.Agent.Tests.Infrastructure;
 using Postern.Agent.WorkloadApi;
+using Postern.WorkloadIdentity;
 
 namespace Postern.Agent.Tests.WorkloadApi;
 
@@ -80,12 +81,9 @@ public sealed class WorkloadApiTests : IAsyncLifetime
 
         Assert.Equal([OwnId, $"spiffe://{FakeServer.TrustDomain}/ops/backup"], response.Svids.Select(s => s.SpiffeId));
         Assert.All(response.Svids, s => Assert.Equal("by-uid", s.Hint));
-        var unix = _server.SvidRequestBodies.Single()["workload"]!["unix"]!;
-        Assert.Equal(CurrentProcess.Uid, unix["uid"]!.GetValue<uint>());
-        Assert.Equal(CurrentProcess.Gid, unix["gid"]!.GetValue<uint>());
-        Assert.Equal(Environment.ProcessId, unix["pid"]!.GetValue<int>());
-        Assert.Equal(CurrentProcess.Exe, unix["exe"]!.GetValue<string>());
-        Assert.Equal(["api", "db"], _server.SvidRequestBodies.Single()["audiences"]!.AsArray().Select(a => a!.GetValue<string>()));
+        var sent = Assert.Single(_server.SvidRequestsRead);
+        Assert.Equal(new UnixAttributes(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe), sent.Unix);
+        Assert.Equal(["api", "db"], sent.Audiences);
 
         var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(response.Svids[0].Svid.Split('.')[1])).RootElement;
         Assert.Equal(OwnId, claims.GetProperty("sub").GetString());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.Authority;
 
@@ -75,7 +76,7 @@ public sealed class Es256Tests : IDisposable
             _credential = await client.JoinNewBotAsync("es-" + Guid.NewGuid().ToString("N")[..8]);
         }
 
-        var svid = await client.IssueOneAsync(_credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+        var svid = await client.IssueOneAsync(_credential, new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000)));
         return svid.GetProperty("jwt_svid").GetString()!;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Postern.Authority;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.Authority;
 
@@ -85,7 +86,7 @@ public sealed class RotationTests : IAsyncLifetime
         var early = await RotateAsync("workload", new { manual = true, phase = "update_clients" });
         Assert.Contains("in init; the grace period advises 30m", early.GetProperty("warning").GetString(), StringComparison.Ordinal);
         Assert.Contains("verifiers that cached the key set", early.GetProperty("warning").GetString(), StringComparison.OrdinalIgnoreCase);
-        var signedByNew = await _workload.IssueOneAsync(_credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+        var signedByNew = await _workload.IssueOneAsync(_credential, new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000)));
         Assert.Equal(newKid, Kid(signedByNew.GetProperty("jwt_svid").GetString()!));
 
         var rolledBack = await RotateAsync("workload", new { rollback = true });
@@ -184,7 +185,7 @@ public sealed class RotationTests : IAsyncLifetime
 
     private async Task<string> SvidKidAsync()
     {
-        var svid = await _workload.IssueOneAsync(_credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+        var svid = await _workload.IssueOneAsync(_credential, new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000)));
         return Kid(svid.GetProperty("jwt_svid").GetString()!);
     }
 

@@ -8,6 +8,7 @@ using Postern.Server.Tests.Authority;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
 using Postern.Storage.Postgres.Tests;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.MultiInstance;
 
@@ -83,7 +84,7 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
                     {
                         if (worker % 2 == 0)
                         {
-                            using var response = await svidClients[target].PostAsJsonAsync($"https://127.0.0.1:{ports[target]}/v1/workload-identity/jwt-svids", new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+                            using var response = await svidClients[target].PostAsJsonAsync($"https://127.0.0.1:{ports[target]}/v1/workload-identity/jwt-svids", new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000)));
                             if (response.IsSuccessStatusCode)
                             {
                                 jtis.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("svids")[0].GetProperty("jti").GetString()!);
@@ -174,7 +175,7 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
             {
                 try
                 {
-                    var (status, _) = await client.IssueAsync(credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+                    var (status, _) = await client.IssueAsync(credential, new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000)));
                     if (status == HttpStatusCode.OK)
                     {
                         Interlocked.Increment(ref ok[index]);

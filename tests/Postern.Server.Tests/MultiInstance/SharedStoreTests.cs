@@ -7,6 +7,7 @@ using Postern.Server.Tests.Authority;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
 using Postern.Storage.Postgres.Tests;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.MultiInstance;
 
@@ -160,7 +161,7 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
             do
             {
                 Assert.True(DateTime.UtcNow < deadline, "the rotation did not complete within 40 s");
-                using var response = await issuer.PostAsJsonAsync($"https://127.0.0.1:{portB}/v1/workload-identity/jwt-svids", new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) });
+                using var response = await issuer.PostAsJsonAsync($"https://127.0.0.1:{portB}/v1/workload-identity/jwt-svids", new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000)));
                 var body = await response.Content.ReadAsStringAsync();
                 Assert.True(response.IsSuccessStatusCode, body);
                 var svid = JsonDocument.Parse(body).RootElement.GetProperty("svids")[0].GetProperty("jwt_svid").GetString()!;

@@ -7,6 +7,7 @@ using Postern.Authority;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
 using Postern.WorkloadIdentity;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.Pkcs11;
 
@@ -141,7 +142,7 @@ public sealed class HardwareKeyServerTests : IDisposable
     }
 
     private static async Task<string> IssueSvidAsync(TestPostern server, string credential) =>
-        (await new WorkloadClient(server).IssueOneAsync(credential, new { audiences = new[] { "db" }, workload = WorkloadClient.Unix(1000) }))
+        (await new WorkloadClient(server).IssueOneAsync(credential, new JwtSvidRequest(["db"], Workload: WorkloadClient.Unix(1000))))
             .GetProperty("jwt_svid").GetString()!;
 
     private static async Task<List<JsonElement>> KeySetAsync(TestPostern server, string path) =>

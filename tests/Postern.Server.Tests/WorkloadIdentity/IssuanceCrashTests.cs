@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 
@@ -44,7 +45,7 @@ public sealed class IssuanceCrashTests : IDisposable
                 {
                     try
                     {
-                        using var response = await http.PostAsJsonAsync($"https://127.0.0.1:{port}/v1/workload-identity/jwt-svids", new { audiences = new[] { "crash" }, workload = WorkloadClient.Unix(1000) }, stop.Token);
+                        using var response = await http.PostAsJsonAsync($"https://127.0.0.1:{port}/v1/workload-identity/jwt-svids", new JwtSvidRequest(["crash"], Workload: WorkloadClient.Unix(1000)), stop.Token);
                         if (!response.IsSuccessStatusCode)
                         {
                             continue;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Postern.Server.Tests.Infrastructure;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 
@@ -35,7 +36,7 @@ public sealed class JoinTokenExpiryTests : IAsyncLifetime
         Assert.Contains("expired", body.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains(await admin.AuditAsync("bot.join"), e => !e.GetProperty("success").GetBoolean() && e.GetProperty("reason").GetString()!.Contains("expired", StringComparison.Ordinal));
 
-        (status, body) = await client.IssueAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+        (status, body) = await client.IssueAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("the bot credential is unknown or expired; join again with a new token", body.GetProperty("error").GetString());
     }

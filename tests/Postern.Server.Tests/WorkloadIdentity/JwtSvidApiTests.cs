@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using Postern.Server.Tests.Infrastructure;
 using Postern.WorkloadIdentity;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 
@@ -28,7 +29,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
     public async Task An_svid_is_verified_by_jose_through_the_discovery_documents_jwks_uri()
     {
         var credential = await BotAsync("interop");
-        var svid = await Client.IssueOneAsync(credential, new { audiences = new[] { "api://AzureADTokenExchange" }, workload = WorkloadClient.Unix(1000) });
+        var svid = await Client.IssueOneAsync(credential, new JwtSvidRequest(["api://AzureADTokenExchange"], Workload: WorkloadClient.Unix(1000)));
 
         Assert.Equal("spiffe://test.example.com/uid/1000", svid.GetProperty("spiffe_id").GetString());
         var (exit, answer) = await NodeScript.RunAsync("discover.mjs", Server.CertificatePath, Issuer, "--aud", "api://AzureADTokenExchange", svid.GetProperty("jwt_svid").GetString()!);
@@ -44,12 +45,12 @@ public sealed class JwtSvidApiTests : RunningServerTests
     public async Task Different_uids_get_different_ids_and_an_unadmitted_uid_is_refused_with_an_audited_reason()
     {
         var credential = await BotAsync("uids");
-        var first = await Client.IssueOneAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
-        var second = await Client.IssueOneAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1001) });
+        var first = await Client.IssueOneAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)));
+        var second = await Client.IssueOneAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1001)));
         Assert.Equal("spiffe://test.example.com/uid/1000", first.GetProperty("spiffe_id").GetString());
         Assert.Equal("spiffe://test.example.com/uid/1001", second.GetProperty("spiffe_id").GetString());
 
-        var (status, body) = await Client.IssueAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(2000) });
+        var (status, body) = await Client.IssueAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(2000)));
         Assert.Equal(HttpStatusCode.Forbidden, status);
         var reason = body.GetProperty("details")[0].GetString();
         Assert.Contains("workload.unix.uid in ['1000', '1001'] (is '2000')", reason, StringComparison.Ordinal);
@@ -64,7 +65,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
     {
         var credential = await BotAsync("audited");
         var issued = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
-            Client.IssueOneAsync(credential, new { audiences = new[] { "x", "y" }, ttl = "2m", workload = WorkloadClient.Unix(1000, "/opt/app") })));
+            Client.IssueOneAsync(credential, new JwtSvidRequest(["x", "y"], "2m", Workload: WorkloadClient.Unix(1000, "/opt/app")))));
 
         var events = (await Admin.AuditAsync("jwt_svid.issued")).Where(e => e.GetProperty("bot").GetString() == "audited").ToList();
         foreach (var svid in issued)
@@ -136,17 +137,17 @@ public sealed class JwtSvidApiTests : RunningServerTests
     public async Task Checklist_exp_iat_are_integers_five_minutes_apart_by_default_and_a_ttl_is_kept_within_the_cap()
     {
         var credential = await BotAsync("check-exp");
-        var claims = Claims((await Client.IssueOneAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) })).GetProperty("jwt_svid").GetString()!);
+        var claims = Claims((await Client.IssueOneAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)))).GetProperty("jwt_svid").GetString()!);
         Assert.Equal(JsonValueKind.Number, claims.GetProperty("exp").ValueKind);
         Assert.True(claims.GetProperty("iat").TryGetInt64(out var iat));
         Assert.True(claims.GetProperty("exp").TryGetInt64(out var exp));
         Assert.Equal(300, exp - iat);
         Assert.InRange(iat, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 30, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
 
-        claims = Claims((await Client.IssueOneAsync(credential, new { audiences = new[] { "a" }, ttl = "1h", workload = WorkloadClient.Unix(1000) })).GetProperty("jwt_svid").GetString()!);
+        claims = Claims((await Client.IssueOneAsync(credential, new JwtSvidRequest(["a"], "1h", Workload: WorkloadClient.Unix(1000)))).GetProperty("jwt_svid").GetString()!);
         Assert.Equal(3600, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
 
-        var (status, body) = await Client.IssueAsync(credential, new { audiences = new[] { "a" }, ttl = "61m", workload = WorkloadClient.Unix(1000) });
+        var (status, body) = await Client.IssueAsync(credential, new JwtSvidRequest(["a"], "61m", Workload: WorkloadClient.Unix(1000)));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("ttl: '1h1m' is over the maximum of 1h (workload_identity.max_ttl)", body.GetProperty("error").GetString());
     }
@@ -242,8 +243,8 @@ public sealed class JwtSvidApiTests : RunningServerTests
             Assert.True(status == HttpStatusCode.OK, joined.ToString());
             var second = joined.GetProperty("credential").GetString()!;
 
-            await Client.IssueOneAsync(first, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
-            await Client.IssueOneAsync(second, new { audiences = new[] { "b" }, workload = WorkloadClient.Unix(1000) });
+            await Client.IssueOneAsync(first, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)));
+            await Client.IssueOneAsync(second, new JwtSvidRequest(["b"], Workload: WorkloadClient.Unix(1000)));
         }
 
         var issued = (await Admin.AuditAsync("jwt_svid.issued")).Where(e => e.GetProperty("bot").GetString() == "twice").ToList();
@@ -285,9 +286,9 @@ public sealed class JwtSvidApiTests : RunningServerTests
         }
 
         var renewed = await Client.JoinNewBotAsync("reborn");
-        await Client.IssueOneAsync(renewed, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+        await Client.IssueOneAsync(renewed, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)));
 
-        var (status, body) = await Client.IssueAsync(old, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+        var (status, body) = await Client.IssueAsync(old, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)));
         Assert.True(status == HttpStatusCode.Unauthorized, body.ToString());
         (status, body) = await Client.JoinAsync(unused);
         Assert.True(status == HttpStatusCode.Unauthorized, body.ToString());
@@ -307,8 +308,8 @@ public sealed class JwtSvidApiTests : RunningServerTests
         var renewed = body.GetProperty("credential").GetString()!;
         Assert.NotEqual(credential, renewed);
 
-        Assert.Equal(HttpStatusCode.OK, (await Client.IssueAsync(renewed, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) })).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.IssueAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Client.IssueAsync(renewed, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.IssueAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)))).Status);
     }
 
     [Fact]
@@ -322,7 +323,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
             Assert.Equal(HttpStatusCode.Created, locked.StatusCode);
         }
 
-        var (status, body) = await Client.IssueAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) });
+        var (status, body) = await Client.IssueAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)));
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("bot 'lockme' is locked: incident 42", body.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await Client.GetAsync("/v1/workload-identity/policy", credential)).Status);
@@ -332,7 +333,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
         {
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await Client.IssueAsync(credential, new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Client.IssueAsync(credential, new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000)))).Status);
     }
 
     [Fact]
@@ -340,7 +341,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
     {
         // The server keeps each bot's access checker until the cluster state moves: a changed role must not be missed.
         var credential = await BotAsync("regranted");
-        var request = new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(1000) };
+        var request = new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(1000));
         await Client.IssueOneAsync(credential, request);
         try
         {
@@ -381,16 +382,16 @@ public sealed class JwtSvidApiTests : RunningServerTests
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         }
 
-        using var response = await http.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new { audiences = new[] { "a" } });
+        using var response = await http.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new JwtSvidRequest(["a"]));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         Assert.Equal("spiffe://test.example.com/ns/payments/carol", Assert.Single(body.GetProperty("svids").EnumerateArray().ToList()).GetProperty("spiffe_id").GetString());
 
-        using var claiming = await http.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new { audiences = new[] { "a" }, workload = WorkloadClient.Unix(0) });
+        using var claiming = await http.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(0)));
         Assert.Equal(HttpStatusCode.BadRequest, claiming.StatusCode);
 
         using var anonymous = TestPostern.CreateClient(Server.CertificatePath);
-        using var refused = await anonymous.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new { audiences = new[] { "a" } });
+        using var refused = await anonymous.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new JwtSvidRequest(["a"]));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
@@ -412,7 +413,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
               spiffe: { id: "/env/{{join.labels.env}}" }
             """);
         var credential = await Client.JoinNewBotAsync("badlabel", "labelled", new Dictionary<string, string> { ["env"] = "a/../b" });
-        var (status, body) = await Client.IssueAsync(credential, new { audiences = new[] { "a" } });
+        var (status, body) = await Client.IssueAsync(credential, new JwtSvidRequest(["a"]));
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("renders an invalid SPIFFE ID for bot/badlabel: the path '/env/a/../b' has a '..' segment", body.GetProperty("details")[0].GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(await Admin.AuditAsync("jwt_svid.issued"), e => e.GetProperty("bot").GetString() == "badlabel");
@@ -421,7 +422,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
     private async Task<string> IssueForChecklistAsync(string bot)
     {
         var credential = await BotAsync(bot);
-        return (await Client.IssueOneAsync(credential, new { audiences = new[] { "sts.amazonaws.com" }, workload = WorkloadClient.Unix(1000) })).GetProperty("jwt_svid").GetString()!;
+        return (await Client.IssueOneAsync(credential, new JwtSvidRequest(["sts.amazonaws.com"], Workload: WorkloadClient.Unix(1000)))).GetProperty("jwt_svid").GetString()!;
     }
 
     private async Task<JsonElement> DiscoveryAsync() =>

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 
@@ -13,7 +14,8 @@ internal sealed class WorkloadClient(TestPostern server)
     /// <summary>The policy of these tests: SPIFFE IDs by uid, for uids 1000 and 1001.</summary>
     public static readonly string Policy = WorkloadPolicy.ByUid("1000", "1001");
 
-    public static object Unix(long uid, string? exe = "/usr/bin/app") => new { unix = new { uid, gid = uid, pid = 4242, exe } };
+    /// <summary>What an agent sends of a workload running as <paramref name="uid"/> (and as many a gid).</summary>
+    public static WorkloadAttestation Unix(long uid, string? exe = "/usr/bin/app") => new(new UnixAttestation(uid, uid, 4242, exe));
 
     /// <summary>Adds a bot with <paramref name="roles"/> and returns its join token.</summary>
     public async Task<string> AddBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null)
@@ -25,7 +27,7 @@ internal sealed class WorkloadClient(TestPostern server)
     }
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> JoinAsync(string token) =>
-        await PostAsync("/v1/bots/join", null, new { token });
+        await SendAsync(WorkloadApiPaths.Join, null, JsonContent.Create(new JoinRequest(token), WorkloadApiJsonContext.Default.JoinRequest));
 
     /// <summary>Adds a bot and joins with its token; returns the credential.</summary>
     public async Task<string> JoinNewBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null)
@@ -35,11 +37,11 @@ internal sealed class WorkloadClient(TestPostern server)
         return body.GetProperty("credential").GetString()!;
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> IssueAsync(string credential, object request) =>
-        await PostAsync("/v1/workload-identity/jwt-svids", credential, request);
+    public async Task<(HttpStatusCode Status, JsonElement Body)> IssueAsync(string credential, JwtSvidRequest request) =>
+        await SendAsync(WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(request, WorkloadApiJsonContext.Default.JwtSvidRequest));
 
     /// <summary>Issues and returns the one SVID, failing the test otherwise.</summary>
-    public async Task<JsonElement> IssueOneAsync(string credential, object request)
+    public async Task<JsonElement> IssueOneAsync(string credential, JwtSvidRequest request)
     {
         var (status, body) = await IssueAsync(credential, request);
         Assert.True(status == HttpStatusCode.OK, body.ToString());

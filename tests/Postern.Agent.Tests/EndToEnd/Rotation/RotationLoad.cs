@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Agent.Tests.Infrastructure;
 using Postern.Server.Tests.Infrastructure;
+using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Tests.EndToEnd.Rotation;
 
@@ -47,9 +48,10 @@ internal sealed class RotationLoad(TestPostern server, Upstream app, WorkloadCli
     /// <summary>An SVID the bot asks for over HTTP, for a workload of uid 1000; null (and an error) if refused.</summary>
     public async Task<IssuedToken?> IssueOverHttpAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl + "/v1/workload-identity/jwt-svids")
+        var body = new JwtSvidRequest([HttpAudience], Workload: new WorkloadAttestation(new UnixAttestation(1000, 1000, 4242, "/usr/bin/app")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl + WorkloadApiPaths.JwtSvids)
         {
-            Content = JsonContent.Create(new { audiences = new[] { HttpAudience }, workload = new { unix = new { uid = 1000, gid = 1000, pid = 4242, exe = "/usr/bin/app" } } }),
+            Content = JsonContent.Create(body, WorkloadApiJsonContext.Default.JwtSvidRequest),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", botCredential);
         using var response = await server.Http.SendAsync(request);
@@ -58,7 +60,7 @@ internal sealed class RotationLoad(TestPostern server, Upstream app, WorkloadCli
             return null;
         }
 
-        var svid = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("svids")[0].GetProperty("jwt_svid").GetString()!;
+        var svid = (await response.Content.ReadFromJsonAsync(WorkloadApiJsonContext.Default.JwtSvidResponse))!.Svids[0].JwtSvid;
         Count("HTTP SVIDs");
         return new IssuedToken("workload", "HTTP SVID", svid, HttpAudience);
     }

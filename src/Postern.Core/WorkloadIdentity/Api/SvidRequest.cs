@@ -1,0 +1,143 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Postern.WorkloadIdentity.Api;
+
+/// <summary>
+/// A JWT-SVID request read and checked (<see cref="TryParse"/>): audiences, optionally a lifetime and one SPIFFE ID of
+/// those the caller may have, and the workload's attested Unix attributes when an agent asks.
+/// </summary>
+public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl, string? SpiffeId, UnixAttributes? Unix)
+{
+    /// <summary>The most audiences one SVID may carry.</summary>
+    public const int MaxAudiences = 16;
+
+    /// <summary>The longest audience, in characters.</summary>
+    public const int MaxAudienceLength = 1024;
+
+    private const string AudiencesRequired = "audiences: required, a list of strings";
+    private const string AudienceNotString = "audiences: every audience must be a string";
+    private const string WorkloadShape = "workload: expected {\"unix\":{\"uid\":…,\"gid\":…,\"pid\":…,\"exe\":…}}";
+    private const string UidGidRequired = "workload.unix: uid and gid are required non-negative integers";
+
+    /// <summary>
+    /// Reads a <see cref="JwtSvidRequest"/> body from <paramref name="caller"/> and checks it against the limits and
+    /// <paramref name="maxTtl"/> (<c>workload_identity.max_ttl</c>); on failure <paramref name="error"/> says what to change.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, WorkloadCallerKind caller, TimeSpan maxTtl, [NotNullWhen(true)] out SvidRequest? request, [NotNullWhen(false)] out string? error)
+    {
+        request = null;
+        if (!WorkloadApiJson.TryRead(json, WorkloadApiJsonContext.Default.JwtSvidRequest, ProblemAt, out var read, out error))
+        {
+            return false;
+        }
+
+        error = Shape(read, out var ttl, out var unix)
+            ?? (unix is not null && caller == WorkloadCallerKind.User ? "workload: attested workload attributes come only from an agent's bot credential" : null)
+            ?? Limits(read.Audiences, ttl, read.SpiffeId, maxTtl);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        request = new SvidRequest(read.Audiences, ttl, read.SpiffeId, unix);
+        return true;
+    }
+
+    /// <summary>What is wrong with the shape of the body, once it is read: missing or unreadable members.</summary>
+    private static string? Shape(JwtSvidRequest read, out TimeSpan? ttl, out UnixAttributes? unix)
+    {
+        ttl = null;
+        unix = null;
+        if (read.Audiences is null)
+        {
+            return AudiencesRequired;
+        }
+
+        if (read.Audiences.Any(a => a is null))
+        {
+            return AudienceNotString;
+        }
+
+        if (read.Ttl is not null)
+        {
+            if (!Durations.TryParse(read.Ttl, out var parsed, out var reason))
+            {
+                return $"ttl: {reason}";
+            }
+
+            ttl = parsed;
+        }
+
+        if (read.Workload is not null)
+        {
+            if (read.Workload.Unix is not { } u)
+            {
+                return WorkloadShape;
+            }
+
+            if (u.Uid is not (>= 0 and var uid) || u.Gid is not (>= 0 and var gid))
+            {
+                return UidGidRequired;
+            }
+
+            unix = new UnixAttributes(uid, gid, u.Pid, u.Exe);
+        }
+
+        return null;
+    }
+
+    /// <summary>What is out of bounds: the number, length and characters of audiences, the lifetime, the SPIFFE ID.</summary>
+    private static string? Limits(IReadOnlyList<string> audiences, TimeSpan? ttl, string? spiffeId, TimeSpan maxTtl)
+    {
+        if (audiences.Count == 0)
+        {
+            return "audiences: at least one audience is required";
+        }
+
+        if (audiences.Count > MaxAudiences)
+        {
+            return $"audiences: at most {MaxAudiences} are allowed";
+        }
+
+        for (var i = 0; i < audiences.Count; i++)
+        {
+            var audience = audiences[i];
+            if (string.IsNullOrWhiteSpace(audience))
+            {
+                return $"audiences[{i}]: an audience must not be empty";
+            }
+
+            if (audience.Length > MaxAudienceLength || audience.Any(char.IsControl))
+            {
+                return $"audiences[{i}]: longer than {MaxAudienceLength} characters or holds a control character";
+            }
+        }
+
+        if (ttl is { } value)
+        {
+            if (value < TimeSpan.FromSeconds(1))
+            {
+                return $"ttl: '{Durations.Format(value)}' is too short (at least 1s)";
+            }
+
+            if (value > maxTtl)
+            {
+                return $"ttl: '{Durations.Format(value)}' is over the maximum of {Durations.Format(maxTtl)} (workload_identity.max_ttl)";
+            }
+        }
+
+        return spiffeId is not null && WorkloadIdentity.SpiffeId.Check(spiffeId, out _, out _) is { } bad ? $"spiffe_id: {bad}" : null;
+    }
+
+    /// <summary>The message for a member whose value could not be read, by where the reader stopped.</summary>
+    private static string ProblemAt(string path) => WorkloadApiJson.MemberOf(path) switch
+    {
+        "audiences" => path == "$.audiences" ? AudiencesRequired : AudienceNotString,
+        "ttl" => "ttl: expected a duration such as \"5m\"",
+        "spiffe_id" => "spiffe_id: expected a string",
+        "workload" => path.StartsWith("$.workload.unix.uid", StringComparison.Ordinal) || path.StartsWith("$.workload.unix.gid", StringComparison.Ordinal)
+            ? UidGidRequired
+            : WorkloadShape,
+        _ => WorkloadApiJson.NotAnObject,
+    };
+}
