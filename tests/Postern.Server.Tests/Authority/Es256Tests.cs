@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Authority;
 

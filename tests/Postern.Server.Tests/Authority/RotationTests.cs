@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Authority;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Authority;
 

@@ -7,7 +7,7 @@ using Postern.Authority;
 using Postern.Server.Tests.Authority;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
-using Postern.Storage.Postgres.Tests;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.MultiInstance;
 

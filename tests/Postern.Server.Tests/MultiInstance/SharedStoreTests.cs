@@ -4,9 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Postern.Authority;
 using Postern.Server.Tests.Authority;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
-using Postern.Storage.Postgres.Tests;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.MultiInstance;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Agent.Tests.Infrastructure;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Agent.Tests.EndToEnd.Rotation;
 
