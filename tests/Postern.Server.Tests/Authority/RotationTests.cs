@@ -13,11 +13,7 @@ namespace Postern.Server.Tests.Authority;
 /// </summary>
 public sealed class RotationTests : IAsyncLifetime
 {
-    internal const string ShortLifetimes = """
-        authorities: { key_set_max_age: 1s, clock_skew: 1s }
-        app_access: { assertion_ttl: 5s }
-        workload_identity: { default_ttl: 5s, max_ttl: 5s }
-        """;
+    internal const string ShortLifetimes = Postern.Testing.ShortLifetimes.Yaml;
 
     private readonly TempDir _dir = new();
     private TestPostern _server = null!;

@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using Postern.Testing;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>
-/// <c>postern start</c> as its own process, for tests that kill it; the CLI's admin commands run as processes of their own
-/// against it. Output goes to a file in the data folder's parent: a child holding the test's pipes can hang
-/// the test host.
+/// <c>postern start</c> as its own process, for tests that kill it (the test project references Postern.Cli, so
+/// that <c>postern.dll</c> is beside it). Output goes to a file in the data folder's parent: a child holding the
+/// test's pipes can hang the test host.
 /// </summary>
-internal sealed class PosternProcess : IAsyncDisposable
+public sealed class PosternProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
@@ -111,13 +110,6 @@ internal sealed class PosternProcess : IAsyncDisposable
     {
         await StopAsync("KILL");
         _process.Dispose();
-    }
-
-    /// <summary>Runs a <c>postern</c> command as its own process; returns its exit code and its output and error text.</summary>
-    public static async Task<(int Exit, string Output)> CliAsync(params string[] args)
-    {
-        var (exit, output, error) = await RunCliAsync(null, args);
-        return (exit, output + error);
     }
 
     /// <summary>Runs <c>postern</c> as its own process, as the README does, with <paramref name="input"/> (if any) as its standard input.</summary>
