@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Postern.Authority;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests;
 

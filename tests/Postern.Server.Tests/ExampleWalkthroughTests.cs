@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests;
 
@@ -62,27 +63,7 @@ public sealed class ExampleWalkthroughTests : IAsyncLifetime
     }
 
     /// <summary>Runs <c>postern</c> as its own process, as the README does.</summary>
-    private static async Task<(int Exit, string Output, string Error)> RunCliAsync(string? input, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "postern.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        if (input is not null)
-        {
-            await process.StandardInput.WriteLineAsync(input);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> RunCliAsync(string? input, params string[] args) => PosternProcess.RunCliAsync(input, args);
 
     private async Task<Process> StartWhoamiAsync()
     {

@@ -1,5 +1,6 @@
 using Postern.Authority;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests;
 
@@ -37,7 +38,7 @@ public sealed class InteropTests : RunningServerTests
         Assert.Equal("ubuntu", answer.GetProperty("payload").GetProperty("traits").GetProperty("logins")[1].GetString());
         Assert.Equal(Server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, answer.GetProperty("header").GetProperty("kid").GetString());
 
-        var tampered = ChangeOneSignatureByte(token);
+        var tampered = JwtTampering.ChangeOneSignatureByte(token);
         (exit, answer) = await NodeScript.RunAsync("verify-token.mjs", Server.CertificatePath, "--jwks", jwks, tampered);
 
         Assert.Equal(1, exit);
@@ -102,13 +103,5 @@ public sealed class InteropTests : RunningServerTests
         var (exit, _) = await NodeScript.RunAsync("discover.mjs", Server.CertificatePath, wrongIssuer);
 
         Assert.Equal(1, exit);
-    }
-
-    internal static string ChangeOneSignatureByte(string token)
-    {
-        var parts = token.Split('.');
-        var signature = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[2]);
-        signature[signature.Length / 2] ^= 0x01;
-        return $"{parts[0]}.{parts[1]}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature)}";
     }
 }

@@ -1,4 +1,5 @@
 using Postern.Storage.Conformance;
+using Postern.Testing;
 
 namespace Postern.Storage.Postgres.Tests;
 

@@ -1,3 +1,5 @@
+using Postern.Testing;
+
 namespace Postern.Storage.Postgres.Tests;
 
 /// <summary><see cref="PostgresBackend.PutBatchAsync"/>: one transaction, one revision per item.</summary>

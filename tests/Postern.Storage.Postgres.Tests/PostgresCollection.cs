@@ -1,3 +1,5 @@
+using Postern.Testing;
+
 namespace Postern.Storage.Postgres.Tests;
 
 /// <summary>The test classes that share one <see cref="PostgresServer"/>; each test makes databases of its own on it.</summary>

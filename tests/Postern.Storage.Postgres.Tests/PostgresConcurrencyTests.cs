@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Postern.Testing;
 
 namespace Postern.Storage.Postgres.Tests;
 

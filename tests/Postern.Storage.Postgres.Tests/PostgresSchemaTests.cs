@@ -1,3 +1,5 @@
+using Postern.Testing;
+
 namespace Postern.Storage.Postgres.Tests;
 
 /// <summary>Creating and migrating the store's tables when instances start.</summary>

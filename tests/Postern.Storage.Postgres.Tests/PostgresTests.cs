@@ -1,4 +1,5 @@
 using System.Text;
+using Postern.Testing;
 
 namespace Postern.Storage.Postgres.Tests;
 

@@ -1,3 +1,5 @@
+using Postern.Testing;
+
 namespace Postern.Storage.Postgres.Tests;
 
 /// <summary>How watches learn of changes on PostgreSQL, and how they survive losing the notification connection.</summary>

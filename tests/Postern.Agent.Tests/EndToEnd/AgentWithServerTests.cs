@@ -4,7 +4,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Tests.Infrastructure;
 using Postern.Agent.WorkloadApi;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 using TempDir = Postern.Agent.Tests.Infrastructure.TempDir;
 
 namespace Postern.Agent.Tests.EndToEnd;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Postern.Agent.Tests.EndToEnd.Rotation;
 using Postern.Agent.Tests.Infrastructure;
 using Postern.Agent.WorkloadApi;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 using Postern.Verification;
 using Xunit.Abstractions;
 using TempDir = Postern.Agent.Tests.Infrastructure.TempDir;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.AppAccess;
 

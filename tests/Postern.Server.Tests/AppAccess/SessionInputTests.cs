@@ -1,5 +1,5 @@
 using System.Net;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.AppAccess;
 

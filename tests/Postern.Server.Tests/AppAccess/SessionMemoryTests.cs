@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Postern.Server.AppAccess;
 using Postern.Server.Sessions;
 using Postern.Server.State;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.AppAccess;
 

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Authority;
 

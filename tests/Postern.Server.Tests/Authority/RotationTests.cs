@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Authority;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Authority;
 
@@ -14,11 +14,7 @@ namespace Postern.Server.Tests.Authority;
 /// </summary>
 public sealed class RotationTests : IAsyncLifetime
 {
-    internal const string ShortLifetimes = """
-        authorities: { key_set_max_age: 1s, clock_skew: 1s }
-        app_access: { assertion_ttl: 5s }
-        workload_identity: { default_ttl: 5s, max_ttl: 5s }
-        """;
+    internal const string ShortLifetimes = Postern.Testing.ShortLifetimes.Yaml;
 
     private readonly TempDir _dir = new();
     private TestPostern _server = null!;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Authority;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Infrastructure;
 

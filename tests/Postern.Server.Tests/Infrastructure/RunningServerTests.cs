@@ -1,3 +1,5 @@
+using Postern.Testing;
+
 namespace Postern.Server.Tests.Infrastructure;
 
 /// <summary>A test class whose tests share one running server in a temporary data folder.</summary>

@@ -1,6 +1,6 @@
 using Postern.Authority;
 using Postern.Server.Tests.Infrastructure;
-using Postern.Storage.Postgres.Tests;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.MultiInstance;
 

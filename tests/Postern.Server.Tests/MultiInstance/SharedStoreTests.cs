@@ -4,10 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Postern.Authority;
 using Postern.Server.Tests.Authority;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
-using Postern.Storage.Postgres.Tests;
 using Postern.WorkloadIdentity.Api;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.MultiInstance;
 

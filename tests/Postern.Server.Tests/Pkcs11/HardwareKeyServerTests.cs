@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Postern.Authority;
-using Postern.Server.Tests.Infrastructure;
 using Postern.Server.Tests.WorkloadIdentity;
+using Postern.Testing;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
 

@@ -1,9 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Postern.Authority;
-using Postern.Cli;
 using Postern.Server.Tests.Infrastructure;
-using Postern.Tests.Pkcs11;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Pkcs11;
 
@@ -108,10 +107,7 @@ public sealed class HardwareKeyStartRefusalTests : IDisposable
             data_dir: {_dir.File("data")}
             {_token.Yaml().Replace(HsmToken.PinEnv, pinEnv, StringComparison.Ordinal)}
             """);
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-
-        var exit = await PosternCli.CreateRootCommand().Parse(["start", "--config", config]).InvokeAsync(new() { Output = output, Error = errors });
+        var (exit, output, errors) = await PosternProcess.RunCliAsync(null, "start", "--config", config);
 
         Environment.SetEnvironmentVariable(pinEnv, null);
         Assert.Equal(1, exit);

@@ -3,7 +3,7 @@ using Net.Pkcs11Interop.HighLevelAPI;
 using Postern.Authority;
 using Postern.Authority.Pkcs11;
 using Postern.Configuration;
-using Postern.Tests.Pkcs11;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Pkcs11;
 
@@ -14,7 +14,7 @@ internal sealed class HsmToken
 
     public string Label { get; } = SoftHsm.TakeToken();
 
-    /// <summary>The <c>authorities</c> section that keeps both authorities' keys in this token (one line, for <see cref="Infrastructure.TestPostern"/>).</summary>
+    /// <summary>The <c>authorities</c> section that keeps both authorities' keys in this token (one line, for <see cref="TestPostern"/>).</summary>
     public string Yaml(string jwtAlg = SigningAlgorithm.ES256, string workloadAlg = SigningAlgorithm.RS256, string? module = null, string? label = null) =>
         $"authorities: {{ jwt: {{ keys: {{ algorithm: {jwtAlg}, pkcs11: {Section(module, label)} }} }}, workload: {{ keys: {{ algorithm: {workloadAlg}, pkcs11: {Section(module, label)} }} }} }}";
 

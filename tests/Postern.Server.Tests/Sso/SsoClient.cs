@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Sso;
 

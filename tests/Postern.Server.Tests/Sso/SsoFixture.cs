@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Sso;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Sso;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Postern.Server.Tests.AppAccess;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.Sso;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
 using Postern.WorkloadIdentity.Api;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 

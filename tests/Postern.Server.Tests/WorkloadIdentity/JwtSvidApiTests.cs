@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Postern.Server.Tests.Infrastructure;
 using Postern.WorkloadIdentity.Api;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.WorkloadIdentity;
 

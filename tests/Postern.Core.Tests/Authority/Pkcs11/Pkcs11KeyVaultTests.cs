@@ -9,7 +9,7 @@ using Net.Pkcs11Interop.HighLevelAPI;
 using Postern.Authority;
 using Postern.Authority.Pkcs11;
 using Postern.Configuration;
-using Postern.Tests.Pkcs11;
+using Postern.Testing;
 
 namespace Postern.Core.Tests.Authority.Pkcs11;
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Postern.Authority;
 using Postern.Authority.Pkcs11;
 using Postern.Configuration;
-using Postern.Tests.Pkcs11;
+using Postern.Testing;
 
 namespace Postern.Core.Tests.Authority.Pkcs11;
 

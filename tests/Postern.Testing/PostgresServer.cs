@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
-namespace Postern.Storage.Postgres.Tests;
+namespace Postern.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL server for the tests: <c>initdb</c> into a temporary folder, started on 127.0.0.1 at a
@@ -36,7 +34,7 @@ public sealed class PostgresServer : IAsyncLifetime
             if (_asPostgresUser)
                 await RunAsync("chown", ["postgres:postgres", _folder.FullName]);
             await RunToolAsync("initdb", ["-D", DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
-            Port = FreePort();
+            Port = FreePort.Next();
             await StartAsync();
         }
         catch (Exception e)
@@ -118,13 +116,6 @@ public sealed class PostgresServer : IAsyncLifetime
                 .FirstOrDefault()
             : null;
         return found ?? throw new InvalidOperationException("no PostgreSQL server found in /usr/lib/postgresql/*/bin; run tests/setup/postgres.sh");
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private Task RunToolAsync(string tool, IReadOnlyList<string> arguments)

@@ -8,14 +8,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>
 /// An application behind Postern in tests: a real Kestrel on 127.0.0.1 that records every request it
 /// receives (headers by name, as sent) and answers with its path. It also serves a WebSocket echo at
 /// <c>/ws</c>, a slow stream at <c>/stream</c> and redirects at <c>/redirect</c>.
 /// </summary>
-internal sealed class Upstream : IAsyncDisposable
+public sealed class Upstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -88,7 +88,7 @@ internal sealed class Upstream : IAsyncDisposable
     }
 }
 
-internal sealed record RecordedRequest(string PathAndQuery, IReadOnlyDictionary<string, string> Headers)
+public sealed record RecordedRequest(string PathAndQuery, IReadOnlyDictionary<string, string> Headers)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

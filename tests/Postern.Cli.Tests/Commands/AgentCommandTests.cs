@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Cli;
 using Postern.Cli.Commands;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
-namespace Postern.Server.Tests.Agent;
+namespace Postern.Cli.Tests.Commands;
 
 /// <summary><c>postern agent</c>, parsed and invoked as a user would type it.</summary>
 public sealed class AgentCommandTests : IDisposable

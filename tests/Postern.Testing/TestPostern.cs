@@ -1,10 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using Postern.Configuration;
+using Postern.Server;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>A real Postern server on 127.0.0.1 (real Kestrel, real SQLite store) in a temporary data folder.</summary>
-internal sealed class TestPostern : IAsyncDisposable
+public sealed class TestPostern : IAsyncDisposable
 {
     private TestPostern(PosternHost host, HttpClient http)
     {

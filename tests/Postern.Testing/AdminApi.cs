@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>The admin API as the admin commands use it, with the credential from <c>data_dir/admin.json</c>.</summary>
-internal sealed class AdminApi(string credentialPath, string? certificatePath)
+public sealed class AdminApi(string credentialPath, string? certificatePath)
 {
     public AdminApi(TestPostern server)
         : this(server.Host.AdminCredentialPath, server.Host.GeneratedCertificatePath)

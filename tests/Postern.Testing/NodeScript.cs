@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>Runs one of the Node.js interoperability scripts in <c>tests/interop</c> and reads its JSON answer.</summary>
-internal static class NodeScript
+public static class NodeScript
 {
     public static Task<(int ExitCode, JsonElement Answer)> RunAsync(string script, string? trustedCertificatePath, params string[] args)
     {

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>A loopback port that was free a moment ago, for configs that must name their port up front.</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

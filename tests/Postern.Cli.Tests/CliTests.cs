@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Postern.Authority;
 using Postern.Cli;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
-namespace Postern.Server.Tests;
+namespace Postern.Cli.Tests;
 
 /// <summary>The <c>postern</c> command line, parsed and invoked as a user would type it.</summary>
 public sealed class CliTests : IDisposable
@@ -75,7 +75,7 @@ public sealed class CliTests : IDisposable
         Assert.True(answer.GetProperty("valid").GetBoolean());
         Assert.Equal("alice", answer.GetProperty("claims").GetProperty("username").GetString());
 
-        (exit, output, _) = await RunAsync([.. common, InteropTests.ChangeOneSignatureByte(token)]);
+        (exit, output, _) = await RunAsync([.. common, JwtTampering.ChangeOneSignatureByte(token)]);
         Assert.Equal(1, exit);
         Assert.Equal("invalid_signature", JsonDocument.Parse(output).RootElement.GetProperty("reason").GetString());
 

@@ -4,9 +4,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Postern.Cli;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
-namespace Postern.Server.Tests;
+namespace Postern.Cli.Tests;
 
 /// <summary>The admin commands against a running server, found through <c>--config</c> and <c>data_dir/admin.json</c>.</summary>
 public sealed partial class AdminCliTests : IAsyncLifetime

@@ -1,7 +1,7 @@
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>The workload policy most tests use: a role that grants every workload identity, and <c>by-uid</c>.</summary>
-internal static class WorkloadPolicy
+public static class WorkloadPolicy
 {
     /// <summary>
     /// The role <c>workload</c> (every workload identity) and the workload identity <c>by-uid</c>

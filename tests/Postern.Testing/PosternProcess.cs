@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using Postern.Cli;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>
-/// <c>postern start</c> as its own process, for tests that kill it; the CLI's admin commands run in-process
-/// against it. Output goes to a file in the data folder's parent: a child holding the test's pipes can hang
-/// the test host.
+/// <c>postern start</c> as its own process, for tests that kill it (the test project references Postern.Cli, so
+/// that <c>postern.dll</c> is beside it). Output goes to a file in the data folder's parent: a child holding the
+/// test's pipes can hang the test host.
 /// </summary>
-internal sealed class PosternProcess : IAsyncDisposable
+public sealed class PosternProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
@@ -113,12 +112,26 @@ internal sealed class PosternProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>Runs a <c>postern</c> command in-process; returns its exit code and its output and error text.</summary>
-    public static async Task<(int Exit, string Output)> CliAsync(params string[] args)
+    /// <summary>Runs <c>postern</c> as its own process, as the README does, with <paramref name="input"/> (if any) as its standard input.</summary>
+    public static async Task<(int Exit, string Output, string Error)> RunCliAsync(string? input, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await PosternCli.CreateRootCommand().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-        return (exit, output + error.ToString());
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "postern.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output, await error);
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Postern.Tests.Pkcs11;
+namespace Postern.Testing;
 
 /// <summary>
 /// SoftHSM2 for the tests (installed by tests/setup/softhsm.sh): a token folder of the test process's own,
@@ -13,7 +13,7 @@ namespace Postern.Tests.Pkcs11;
 /// a token another process makes later. So every token is made at first use, before any test can load the
 /// module (each reaches it through <see cref="Module"/>), and tests take them from the pool.
 /// </remarks>
-internal static class SoftHsm
+public static class SoftHsm
 {
     // Not digits: a digit-only PIN may turn up by chance in a message (slot ids, key ids) that must not echo it.
     public const string UserPin = "user-pin-Qx7";

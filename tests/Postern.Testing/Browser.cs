@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Postern.Server.Tests.Infrastructure;
+namespace Postern.Testing;
 
 /// <summary>
 /// A client that behaves like a browser towards Postern: it keeps cookies per host, follows redirects,
@@ -11,7 +11,7 @@ namespace Postern.Server.Tests.Infrastructure;
 /// .NET does not resolve <c>*.localhost</c> by itself; an IP address with its own port (an identity
 /// provider) is reached as asked.
 /// </summary>
-internal sealed class Browser : IDisposable
+public sealed class Browser : IDisposable
 {
     private readonly HttpClient _http;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Postern.Server.Tests.Infrastructure;
+using Postern.Cli.Tests.Infrastructure;
+using Postern.Testing;
 
-namespace Postern.Server.Tests.Authority;
+namespace Postern.Cli.Tests.Authority;
 
 /// <summary>
 /// A rotation lives in the store, not in a process: a `postern start` killed with SIGKILL in init, in
@@ -24,7 +25,7 @@ public sealed class RotationCrashTests : IDisposable
             listen_addr: 127.0.0.1:{_port}
             public_addr: https://127.0.0.1:{_port}
             data_dir: data
-            {RotationTests.ShortLifetimes}
+            {ShortLifetimes.Yaml}
             """);
         var server = await StartAsync("start.log");
         var oldKid = Keys(await LsAsync()).Single();
