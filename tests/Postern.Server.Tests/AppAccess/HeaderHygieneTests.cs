@@ -63,7 +63,7 @@ public sealed class HeaderHygieneTests(HeaderHygieneFixture fixture) : IClassFix
     [MemberData(nameof(ForgedRows))]
     public async Task A_forged_header_never_reaches_the_app_and_the_real_assertion_arrives_once(string row, string[] lines, string forgedValue)
     {
-        var url = "/forged/" + Uri.EscapeDataString(row);
+        var url = "/forged/" + string.Concat(row.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
 
         var response = await fixture.SendAsync("alice", url, lines);
 
