@@ -13,7 +13,8 @@ public static partial class ConfigLoader
         for (var i = 0; i < items.Count; i++)
         {
             var text = items[i].Trim();
-            if (IPNetwork.TryParse(text, out var network))
+            // 10.1.2.3/8 parses (as 10.0.0.0/8) but was likely meant as one address: refused rather than widened.
+            if (IPNetwork.TryParse(text, out var network) && IPAddress.TryParse(text.Split('/')[0], out var written) && written.Equals(network.BaseAddress))
             {
                 networks.Add(network);
             }
