@@ -35,8 +35,11 @@ internal static partial class LogMessages
     [LoggerMessage(1022, LogLevel.Warning, "The stored resource {Key} at revision {Revision} is not readable; it is ignored")]
     public static partial void StoredResourceUnreadable(this ILogger logger, string key, long revision, Exception exception);
 
-    [LoggerMessage(1030, LogLevel.Warning, "App {App}: a value of header {Header} for user {User} holds a control character and was not sent")]
-    public static partial void UnsafeHeaderValueDropped(this ILogger logger, string app, string header, string user);
+    [LoggerMessage(1030, LogLevel.Warning, "App {App}: a value of header {Header} for user {User} was refused and not sent: {Reason}")]
+    public static partial void HeaderValueRefused(this ILogger logger, string app, string header, string user, string reason);
+
+    [LoggerMessage(1033, LogLevel.Warning, "App {App}: its Set-Cookie for cookie {Cookie} was removed: {Reason}")]
+    public static partial void UpstreamCookieRemoved(this ILogger logger, string app, string cookie, string reason);
 
     [LoggerMessage(1031, LogLevel.Error, "App {App}: could not issue the assertion for user {User}")]
     public static partial void AssertionMintFailed(this ILogger logger, string app, string user, Exception exception);

@@ -170,6 +170,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton<Web.WebSessionCookie>();
             services.AddSingleton<UserDirectory>();
             services.AddSingleton<AssertionMinter>();
+            services.AddSingleton<ForwardedHeaderPolicy>();
             services.AddSingleton<AppProxy>();
             services.AddSingleton<WorkloadIdentity.BotAuthority>();
             services.AddSingleton<WorkloadIdentity.JwtSvidIssuer>();

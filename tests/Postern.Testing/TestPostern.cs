@@ -26,7 +26,7 @@ public sealed class TestPostern : IAsyncDisposable
     /// Starts a server whose data folder is <paramref name="dataDir"/>, on a port chosen now, with
     /// <c>public_addr</c> = its loopback address so that clients on this machine can reach the issuer.
     /// </summary>
-    public static async Task<TestPostern> StartAsync(string dataDir, string extraYaml = "", Func<string, string?>? environment = null, TimeProvider? time = null, bool demo = false)
+    public static async Task<TestPostern> StartAsync(string dataDir, string extraYaml = "", Func<string, string?>? environment = null, TimeProvider? time = null, bool demo = false, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var port = FreePort.Next();
         var tlsDisabled = extraYaml.Contains("disabled: true", StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class TestPostern : IAsyncDisposable
         {
             Environment = environment ?? (_ => null),
             Time = time ?? TimeProvider.System,
-            ConfigureLogging = _ => { },
+            ConfigureLogging = logs is null ? _ => { } : logging => logging.Services.Add(new Microsoft.Extensions.DependencyInjection.ServiceDescriptor(typeof(Microsoft.Extensions.Logging.ILoggerProvider), logs)),
             Demo = demo,
         }, CancellationToken.None);
         return new TestPostern(host, CreateClient(host.GeneratedCertificatePath));

@@ -10,7 +10,8 @@ internal static partial class AppConfigReader
     private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "insecure_skip_verify"];
     private static readonly string[] RewriteFields = ["headers", "jwt_claims", "redirect"];
 
-    public static IReadOnlyList<AppConfig> Read(YamlCursor c, Dictionary<string, YamlNode>? root)
+    /// <param name="web">Postern's configured public address, which no app may use; <c>null</c> when not configured.</param>
+    public static IReadOnlyList<AppConfig> Read(YamlCursor c, Dictionary<string, YamlNode>? root, PublicAddr? web)
     {
         var apps = new List<AppConfig>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -44,6 +45,11 @@ internal static partial class AppConfigReader
             if (publicAddr is not null && AppHostPattern().IsMatch(publicAddr) && !hosts.Add(publicAddr))
             {
                 c.Error($"{path}.public_addr", $"another app already uses '{publicAddr}'");
+            }
+
+            if (publicAddr is not null && web is not null && WebAddressOverlap.Problem(publicAddr, web) is { } overlap)
+            {
+                c.Error($"{path}.public_addr", overlap);
             }
 
             var app = ReadSpec(c, map, path, name, c.StringMap(map, "labels", path));

@@ -13,7 +13,7 @@ namespace Postern.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] RootFields =
-        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps"];
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps", "trusted_proxies"];
 
     /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
@@ -97,7 +97,8 @@ public static partial class ConfigLoader
         var appAccess = ReadAppAccess(c, map);
         var workloadIdentity = ReadWorkloadIdentity(c, map);
         var authorities = ReadAuthorities(c, map);
-        var apps = AppConfigReader.Read(c, map);
+        var apps = AppConfigReader.Read(c, map, publicAddr);
+        var trustedProxies = ReadTrustedProxies(c, map);
 
         if (listen is null)
         {
@@ -116,6 +117,7 @@ public static partial class ConfigLoader
             WorkloadIdentity = workloadIdentity,
             Authorities = authorities,
             Apps = apps,
+            TrustedProxies = trustedProxies,
         };
 
         foreach (var type in CertAuthorityTypes.All)

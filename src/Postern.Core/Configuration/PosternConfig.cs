@@ -56,6 +56,12 @@ public sealed record PosternConfig
     /// <summary>Applications from the file.</summary>
     public IReadOnlyList<AppConfig> Apps { get; init; } = [];
 
+    /// <summary>
+    /// The <c>trusted_proxies</c>: networks of the load balancers in front of Postern. Only from a peer in one of them
+    /// is the client address taken from <c>X-Forwarded-For</c>; empty (the default) means the socket's peer is the client.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>The scheme browsers reach Postern with.</summary>
     public string Scheme => Tls.Disabled ? "http" : "https";
 }

@@ -40,6 +40,12 @@ public sealed partial class TraitTemplate
     /// <summary>Whether the template has no expression.</summary>
     public bool IsLiteral => _trait is null && !UsesJwt;
 
+    /// <summary>The literal text before the expression (all of it for a literal); every expanded value starts with it.</summary>
+    internal string Prefix => _prefix;
+
+    /// <summary>The literal text after the expression; every expanded value ends with it.</summary>
+    internal string Suffix => _suffix;
+
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> names the problem and quotes the text.</summary>
     public static bool TryParse(string text, out TraitTemplate? template, out string? error)
     {

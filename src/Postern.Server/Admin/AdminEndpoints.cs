@@ -274,7 +274,7 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static async Task<IResult> CreateResourcesAsync(HttpContext context, IBackend store, ClusterState cluster, UserDirectory users, Sso.ConnectorSecrets secrets, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateResourcesAsync(HttpContext context, IBackend store, ClusterState cluster, UserDirectory users, Sso.ConnectorSecrets secrets, AppAccessSettings settings, AuditLog audit, CancellationToken cancellationToken)
     {
         string text;
         using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
@@ -289,10 +289,14 @@ internal static partial class AdminEndpoints
             return Error(StatusCodes.Status400BadRequest, $"{source} is not valid", parsed.Errors);
         }
 
-        // A connector whose client secret this server cannot read would fail every sign-in: refuse it now.
+        // A connector whose client secret this server cannot read would fail every sign-in, and an app on the web
+        // address's host would take it over: refuse them now.
         var unreadable = parsed.Resources.OfType<OidcConnectorResource>()
             .Select(r => secrets.TryRead(r.Connector, out _, out var problem) ? null : $"oidc '{r.Connector.Name}': spec.client_secret: {problem}")
             .OfType<string>()
+            .Concat(parsed.Resources.OfType<AppResource>()
+                .Select(a => Postern.Configuration.WebAddressOverlap.Problem(a.App.PublicAddr, settings.PublicAddr) is { } overlap ? $"app '{a.App.Name}': spec.public_addr: {overlap}" : null)
+                .OfType<string>())
             .ToList();
         if (unreadable.Count > 0)
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Postern.Audit;
+using Postern.Configuration;
 using Postern.Identity;
 using Postern.Server.Sessions;
 using Postern.Server.State;
@@ -24,6 +25,7 @@ internal sealed class AppProxy(
     AssertionMinter minter,
     AuditLog audit,
     AppAccessSettings settings,
+    ForwardedHeaderPolicy forwarding,
     IHttpForwarder forwarder,
     TimeProvider time,
     ILogger<AppProxy> logger)
@@ -32,7 +34,8 @@ internal sealed class AppProxy(
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (cluster.FindAppByHost(context.Request.Host.Host) is not { } app)
+        // The web address is never an app's, even if a stored app names it (creating one is refused since).
+        if (cluster.FindAppByHost(context.Request.Host.Host) is not { } app || WebAddressOverlap.Problem(app.HostName, settings.PublicAddr) is not null)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -92,7 +95,9 @@ internal sealed class AppProxy(
             return;
         }
 
-        var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), logger);
+        var web = settings.PublicAddr;
+        var cookies = new UpstreamCookieFilter(app.HostName, [web.Host, .. cluster.Apps.Select(a => a.HostName)]);
+        var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), forwarding.For(context, app, web), cookies, logger);
         var error = await forwarder.SendAsync(context, app.DestinationPrefix, app.Client, RequestConfig, transformer).ConfigureAwait(false);
         if (error != ForwarderError.None)
         {

@@ -8,33 +8,21 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Postern.Server.AppAccess;
 
 /// <summary>
-/// Turns one client request into the upstream request: identity headers the client sent are dropped,
-/// the assertion and the app's rewritten headers are added, Postern's cookies are removed and
-/// <c>X-Forwarded-*</c> are set. On the way back, <c>Location</c> headers naming a configured host are
-/// rewritten to the app's public address.
+/// Turns one client request into the upstream request: the client headers <see cref="ClientHeaderFilter"/> refuses
+/// are dropped, the assertion and the app's rewritten headers are added, Postern's cookies are removed and
+/// <c>X-Forwarded-*</c> are set from <paramref name="forwarded"/>. On the way back, <c>Location</c> headers naming a
+/// configured host are rewritten to the app's public address and <paramref name="cookies"/> removes the
+/// <c>Set-Cookie</c> headers the app may not send.
 /// </summary>
-internal sealed class AppRequestTransformer(AppEntry app, User user, string assertion, string publicOrigin, ILogger logger) : HttpTransformer
+internal sealed class AppRequestTransformer(
+    AppEntry app, User user, string assertion, string publicOrigin, ForwardedValues forwarded, UpstreamCookieFilter cookies, ILogger logger) : HttpTransformer
 {
-    private static readonly string[] ForwardingHeaders =
-        ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Real-Ip", "Forwarded"];
-
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var headers = proxyRequest.Headers;
+        ClientHeaderFilter.Remove(httpContext.Request.Headers, proxyRequest, app.Config.Rewrite.HeaderRules);
         headers.Remove(AppAccessSettings.AssertionHeader);
-        foreach (var name in ForwardingHeaders)
-        {
-            headers.Remove(name);
-        }
-
-        foreach (var header in httpContext.Request.Headers.Keys)
-        {
-            if (header.StartsWith("X-Postern-", StringComparison.OrdinalIgnoreCase))
-            {
-                headers.Remove(header);
-            }
-        }
 
         var rules = app.Config.Rewrite.HeaderRules;
         foreach (var rule in rules)
@@ -67,18 +55,14 @@ internal sealed class AppRequestTransformer(AppEntry app, User user, string asse
             }
         }
 
-        var request = httpContext.Request;
-        if (httpContext.Connection.RemoteIpAddress is { } remote)
+        if (forwarded.For is { } client)
         {
-            headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
+            headers.TryAddWithoutValidation("X-Forwarded-For", client);
         }
 
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
-        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
-        if (request.Host.Port is { } port)
-        {
-            headers.TryAddWithoutValidation("X-Forwarded-Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", forwarded.Proto);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", forwarded.Host);
+        headers.TryAddWithoutValidation("X-Forwarded-Port", forwarded.Port);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -93,21 +77,23 @@ internal sealed class AppRequestTransformer(AppEntry app, User user, string asse
             httpContext.Response.Headers.Location = publicOrigin + target.PathAndQuery + target.Fragment;
         }
 
+        foreach (var (cookie, reason) in cookies.Apply(httpContext.Response.Headers))
+        {
+            logger.UpstreamCookieRemoved(app.Name, cookie, reason);
+        }
+
         return proceed;
     }
 
     private string? Expand(HeaderRewriteRule rule)
     {
-        var values = rule.Value.Expand(user.Traits, user.ExternalTraits, assertion);
-        foreach (var value in values)
+        var rendered = HeaderRendering.Render(rule, user.Traits, user.ExternalTraits, assertion);
+        foreach (var reason in rendered.Refusals)
         {
-            if (!HeaderRewrite.IsSafeValue(value))
-            {
-                logger.UnsafeHeaderValueDropped(app.Name, rule.Name, user.Name);
-            }
+            logger.HeaderValueRefused(app.Name, rule.Name, user.Name, reason);
         }
 
-        return HeaderRewrite.Join(values);
+        return rendered.Value;
     }
 
     private static void RemovePosternCookies(HttpRequestHeaders headers)
