@@ -21,20 +21,22 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
 
     private static WorkloadApiJsonContext Json => WorkloadApiJsonContext.Default;
 
+    private static WorkloadApiJsonContext Answers => WorkloadApiJsonContext.Answers;
+
     public Task<ServerAnswer<BotCredentialGrant>> JoinAsync(string joinToken, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, WorkloadApiPaths.Join, credential: null, JsonContent.Create(new JoinRequest(joinToken), Json.JoinRequest), Json.BotCredentialGrant, cancellationToken);
+        SendAsync(HttpMethod.Post, WorkloadApiPaths.Join, credential: null, JsonContent.Create(new JoinRequest(joinToken), Json.JoinRequest), Answers.BotCredentialGrant, cancellationToken);
 
     public Task<ServerAnswer<BotCredentialGrant>> RenewAsync(string credential, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, WorkloadApiPaths.Renew, credential, content: null, Json.BotCredentialGrant, cancellationToken);
+        SendAsync(HttpMethod.Post, WorkloadApiPaths.Renew, credential, content: null, Answers.BotCredentialGrant, cancellationToken);
 
     public Task<ServerAnswer<JwtSvidResponse>> FetchSvidsAsync(string credential, UnixWorkload workload, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
     {
         var body = new JwtSvidRequest(audiences, Workload: new WorkloadAttestation(new UnixAttestation(workload.Uid, workload.Gid, workload.Pid, workload.Exe)));
-        return SendAsync(HttpMethod.Post, WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(body, Json.JwtSvidRequest), Json.JwtSvidResponse, cancellationToken);
+        return SendAsync(HttpMethod.Post, WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(body, Json.JwtSvidRequest), Answers.JwtSvidResponse, cancellationToken);
     }
 
     public Task<ServerAnswer<PolicyRevision>> GetPolicyAsync(string credential, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, WorkloadApiPaths.Policy, credential, content: null, Json.PolicyRevision, cancellationToken);
+        SendAsync(HttpMethod.Get, WorkloadApiPaths.Policy, credential, content: null, Answers.PolicyRevision, cancellationToken);
 
     /// <summary>Fetches the key set; <see cref="ServerOutcome.NotModified"/> when it still has <paramref name="etag"/>.</summary>
     public async Task<ServerAnswer<KeySetDocument>> GetKeySetAsync(string? etag, CancellationToken cancellationToken)
@@ -114,7 +116,7 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
         try
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            message = text.Length == 0 ? null : JsonSerializer.Deserialize(text, Json.ApiError)?.Error;
+            message = text.Length == 0 ? null : JsonSerializer.Deserialize(text, Answers.ApiError)?.Error;
         }
         catch (JsonException)
         {

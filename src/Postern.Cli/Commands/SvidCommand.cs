@@ -86,7 +86,7 @@ internal static class SvidCommand
                     return ExitCodes.Ok;
                 }
 
-                var answer = JsonSerializer.Deserialize(body, WorkloadApiJsonContext.Default.JwtSvidResponse)!;
+                var answer = JsonSerializer.Deserialize(body, WorkloadApiJsonContext.Answers.JwtSvidResponse)!;
                 foreach (var svid in answer.Svids)
                 {
                     await error.WriteLineAsync($"{svid.SpiffeId} (expires {svid.Expires:u})").ConfigureAwait(false);

@@ -33,13 +33,24 @@ public sealed class WorkloadApiJsonTests
     }
 
     [Fact]
-    public void An_answer_with_a_member_no_record_has_is_refused_by_name()
+    public void A_body_with_a_member_no_record_has_is_refused_by_name()
     {
         var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"revision":1,"extra":true}""", Json.PolicyRevision));
         Assert.Contains("'extra'", error.Message, StringComparison.Ordinal);
 
         error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"svids":[{"spiffe_id":"s","jwt_svid":"t","expires":"2030-01-02T03:04:05+00:00","jti":"j","workload_identity":"w","hint":null,"x509":""}]}""", Json.JwtSvidResponse));
         Assert.Contains("'x509'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_client_reads_an_answer_from_a_newer_server_that_added_a_member()
+    {
+        var answer = JsonSerializer.Deserialize(
+            """{"svids":[{"spiffe_id":"s","jwt_svid":"t","expires":"2030-01-02T03:04:05+00:00","jti":"j","workload_identity":"w","hint":null,"x509":""}],"next":1}""",
+            WorkloadApiJsonContext.Answers.JwtSvidResponse);
+
+        Assert.Equal(("s", "t", Expires), (answer!.Svids[0].SpiffeId, answer.Svids[0].JwtSvid, answer.Svids[0].Expires));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"audiences":["a"],"extra":1}""", Json.JwtSvidRequest));
     }
 
     [Theory]
