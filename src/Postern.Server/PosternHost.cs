@@ -163,9 +163,13 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton(new TokenSigner(authorities));
             services.AddSingleton(new AuditLog(store, options.Time));
             services.AddSingleton<ClusterState>();
-            services.AddHostedService(sp => sp.GetRequiredService<ClusterState>());
+            services.AddHostedService<ClusterStateWatch>();
             services.AddSingleton<SessionStore>();
             services.AddSingleton<AppSessions>();
+            services.AddSingleton<IStateFollower>(sp => sp.GetRequiredService<AppSessions>());
+            services.AddSingleton<AppClientFactory>();
+            services.AddSingleton<WorkloadIdentity.BotCredentials>();
+            services.AddSingleton<IStateFollower>(sp => sp.GetRequiredService<WorkloadIdentity.BotCredentials>());
             services.AddSingleton<LoginService>();
             services.AddSingleton<Web.WebSessionCookie>();
             services.AddSingleton<UserDirectory>();
@@ -203,8 +207,6 @@ public sealed class PosternHost : IAsyncDisposable
             await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false);
             var cluster = app.Services.GetRequiredService<ClusterState>();
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
-            var appSessions = app.Services.GetRequiredService<AppSessions>();
-            cluster.SessionRemoved += appSessions.OnSessionRemoved;
 
             var proxy = app.Services.GetRequiredService<AppProxy>();
             app.Use((context, next) => proxy.InvokeAsync(context, next));

@@ -25,6 +25,7 @@ internal sealed class AppProxy(
     AuditLog audit,
     AppAccessSettings settings,
     IHttpForwarder forwarder,
+    AppClientFactory clients,
     TimeProvider time,
     ILogger<AppProxy> logger)
 {
@@ -93,7 +94,7 @@ internal sealed class AppProxy(
         }
 
         var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), logger);
-        var error = await forwarder.SendAsync(context, app.DestinationPrefix, app.Client, RequestConfig, transformer).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, app.DestinationPrefix, clients.ClientFor(app), RequestConfig, transformer).ConfigureAwait(false);
         if (error != ForwarderError.None)
         {
             logger.UpstreamFailed(app.Name, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception);

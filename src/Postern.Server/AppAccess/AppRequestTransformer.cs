@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Postern.AppAccess;
 using Postern.Identity;
+using Postern.Server.State;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Postern.Server.AppAccess;

@@ -5,6 +5,7 @@ using Postern.Audit;
 using Postern.Authority;
 using Postern.Configuration;
 using Postern.Identity;
+using Postern.Server.State;
 
 namespace Postern.Server.AppAccess;
 

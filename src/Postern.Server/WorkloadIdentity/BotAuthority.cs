@@ -15,7 +15,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// bot) refuses its credential on every instance as soon as their state has seen it. Only hashes of tokens
 /// and credentials are stored.
 /// </summary>
-internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLog audit, PosternConfig config, TimeProvider time)
+internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time)
 {
     /// <summary>How long a bot credential lives; the agent renews it at half of that.</summary>
     public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
@@ -99,7 +99,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
         // Credentials are followed in memory by the watch; one made a moment ago on another instance may not have
         // arrived yet, so a miss is read from the store.
         var hash = SessionKeys.Hash(credential);
-        var record = cluster.FindBotCredential(hash);
+        var record = credentials.Find(hash);
         if (record is null
             && await store.GetAsync(BotCredentialRecord.Prefix + hash, context.RequestAborted).ConfigureAwait(false) is { } item)
         {
