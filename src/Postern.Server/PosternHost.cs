@@ -14,14 +14,16 @@ using Postern.Server.Admin;
 using Postern.Server.AppAccess;
 using Postern.Server.Authority;
 using Postern.Server.Sessions;
-using Postern.Server.Sso;
 using Postern.Server.State;
+using Postern.Server.Sso;
 using Postern.Server.Storage;
 using Postern.Server.Tls;
 using Postern.Server.Web;
-using Postern.Server.WorkloadIdentity;
 using Postern.Storage;
 using Yarp.ReverseProxy.Forwarder;
+using Postern.Server.Users;
+using Postern.Server.WebDoor;
+using Postern.Server.WorkloadIdentity;
 
 namespace Postern.Server;
 
@@ -153,7 +155,7 @@ public sealed class PosternHost : IAsyncDisposable
             });
 
             PosternHost? host = null;
-            var settings = new AppAccessSettings(config, () => host!.PublicAddr);
+            var settings = new WebSettings(config, () => host!.PublicAddr);
             var services = builder.Services;
             services.AddSingleton(options.Time);
             services.AddSingleton(config);
@@ -168,15 +170,15 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton<AppSessions>();
             services.AddSingleton<IStateFollower>(sp => sp.GetRequiredService<AppSessions>());
             services.AddSingleton<AppClientFactory>();
-            services.AddSingleton<WorkloadIdentity.BotCredentials>();
-            services.AddSingleton<IStateFollower>(sp => sp.GetRequiredService<WorkloadIdentity.BotCredentials>());
+            services.AddSingleton<BotCredentials>();
+            services.AddSingleton<IStateFollower>(sp => sp.GetRequiredService<BotCredentials>());
             services.AddSingleton<LoginService>();
-            services.AddSingleton<Web.WebSessionCookie>();
+            services.AddSingleton<WebSessionCookie>();
             services.AddSingleton<UserDirectory>();
             services.AddSingleton<AssertionMinter>();
             services.AddSingleton<AppProxy>();
-            services.AddSingleton<WorkloadIdentity.BotAuthority>();
-            services.AddSingleton<WorkloadIdentity.JwtSvidIssuer>();
+            services.AddSingleton<BotAuthority>();
+            services.AddSingleton<JwtSvidIssuer>();
             services.AddSso(options.Environment);
             services.AddHttpForwarder();
             services.AddStoreDataProtection(store, keyring.Kek);

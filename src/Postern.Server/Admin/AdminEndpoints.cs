@@ -13,6 +13,7 @@ using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Server.Web;
 using Postern.Storage;
+using Postern.Server.Users;
 
 namespace Postern.Server.Admin;
 
@@ -61,7 +62,7 @@ internal static partial class AdminEndpoints
     private static IResult ListUsers(ClusterState cluster) =>
         Results.Json(cluster.Users.Select(u => new UserSummary(u.Name, u.Roles, u.Traits, u.CreatedAt, u.PasswordHash is not null, u.TotpSecret is not null)));
 
-    private static async Task<IResult> AddUserAsync(AddUserRequest request, UserDirectory users, ClusterState cluster, IBackend store, AuditLog audit, AppAccessSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> AddUserAsync(AddUserRequest request, UserDirectory users, ClusterState cluster, IBackend store, AuditLog audit, WebSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
         var problems = CheckUser(request.Name, request.Roles, request.Traits, cluster).ToList();
         if (request.Password is { } password && Passwords.CheckStrength(password) is { } weak)

@@ -23,12 +23,15 @@ internal sealed class AppProxy(
     SessionStore sessions,
     AssertionMinter minter,
     AuditLog audit,
-    AppAccessSettings settings,
+    WebSettings settings,
     IHttpForwarder forwarder,
     AppClientFactory clients,
     TimeProvider time,
     ILogger<AppProxy> logger)
 {
+    /// <summary>The path on an app's host where a launch from the web address completes.</summary>
+    public const string CallbackPath = "/x-postern-auth";
+
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -39,7 +42,7 @@ internal sealed class AppProxy(
             return;
         }
 
-        if (context.Request.Path.Equals(AppAccessSettings.CallbackPath, StringComparison.Ordinal))
+        if (context.Request.Path.Equals(CallbackPath, StringComparison.Ordinal))
         {
             await CompleteLaunchAsync(context, app).ConfigureAwait(false);
             return;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Postern.AppAccess;
 using Postern.Identity;
 using Postern.Server.State;
+using Postern.Server.Web;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Postern.Server.AppAccess;
@@ -16,6 +17,9 @@ namespace Postern.Server.AppAccess;
 /// </summary>
 internal sealed class AppRequestTransformer(AppEntry app, User user, string assertion, string publicOrigin, ILogger logger) : HttpTransformer
 {
+    /// <summary>The name of the assertion header; kept from the reference system so its apps work unchanged.</summary>
+    public const string AssertionHeader = "Teleport-Jwt-Assertion";
+
     private static readonly string[] ForwardingHeaders =
         ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Real-Ip", "Forwarded"];
 
@@ -23,7 +27,7 @@ internal sealed class AppRequestTransformer(AppEntry app, User user, string asse
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var headers = proxyRequest.Headers;
-        headers.Remove(AppAccessSettings.AssertionHeader);
+        headers.Remove(AssertionHeader);
         foreach (var name in ForwardingHeaders)
         {
             headers.Remove(name);
@@ -49,7 +53,7 @@ internal sealed class AppRequestTransformer(AppEntry app, User user, string asse
 
         RemovePosternCookies(headers);
 
-        headers.TryAddWithoutValidation(AppAccessSettings.AssertionHeader, assertion);
+        headers.TryAddWithoutValidation(AssertionHeader, assertion);
         foreach (var rule in rules)
         {
             var value = Expand(rule);
@@ -125,7 +129,7 @@ internal sealed class AppRequestTransformer(AppEntry app, User user, string asse
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
                 var name = eq < 0 ? pair.AsSpan() : pair.AsSpan(0, eq).Trim();
-                if (!AppAccessSettings.IsPosternCookie(name))
+                if (!WebSettings.IsPosternCookie(name))
                 {
                     kept.Add(pair);
                 }

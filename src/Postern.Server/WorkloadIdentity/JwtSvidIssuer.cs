@@ -4,9 +4,9 @@ using Postern.Audit;
 using Postern.Authority;
 using Postern.Configuration;
 using Postern.Identity;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.WorkloadIdentity;
+using Postern.Server.Web;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -25,7 +25,7 @@ internal sealed record SvidIssuance(IReadOnlyList<IssuedSvid> Svids, IReadOnlyLi
 /// records a <c>jwt_svid.issued</c> event. The events are durable before any token is handed back; events of
 /// concurrent issuances share store writes (the audit log's group commit).
 /// </summary>
-internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, AppAccessSettings settings, TimeProvider time)
+internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time)
 {
     /// <summary>The most audiences one SVID may carry.</summary>
     public const int MaxAudiences = 16;

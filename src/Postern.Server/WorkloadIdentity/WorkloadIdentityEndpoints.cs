@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Postern.Identity;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.Server.Web;
 using Postern.WorkloadIdentity;
+using Postern.Server.Sessions;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -75,7 +75,7 @@ internal static class WorkloadIdentityEndpoints
             : Results.Json(new { revision = cluster.Version });
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, AppAccessSettings settings)
+    private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, WebSettings settings)
     {
         WorkloadCaller? caller;
         AccessChecker checker;
@@ -92,7 +92,7 @@ internal static class WorkloadIdentityEndpoints
         }
         else
         {
-            if (LoginEndpoints.CrossSiteReason(context, settings) is { } crossSite)
+            if (CrossSite.Reason(context, settings) is { } crossSite)
             {
                 return Error(StatusCodes.Status403Forbidden, crossSite);
             }
