@@ -115,12 +115,13 @@ internal sealed class AppProxy(
         }
 
         AppSessionState.Decision decision;
+        var standing = IdentityStanding.OfUser(cluster, session.User);
         var user = cluster.FindUser(session.User);
-        if (user is null)
+        if (user is null || !standing.Exists)
         {
             decision = new(version, new AccessDecision(false, "the user no longer exists"), null, 0, app.Revision);
         }
-        else if (cluster.FindLock("user/" + user.Name) is not null)
+        else if (standing.IsLocked)
         {
             decision = new(version, new AccessDecision(false, "the user is locked"), null, 0, app.Revision);
         }

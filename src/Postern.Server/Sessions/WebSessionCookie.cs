@@ -15,8 +15,8 @@ internal sealed class WebSessionCookie(SessionStore sessions, ClusterState clust
     {
         var found = await sessions.FindWebSessionAsync(context.Request.Cookies[settings.WebCookie], context.RequestAborted).ConfigureAwait(false);
         if (found is not { } session
-            || cluster.FindUser(session.Session.User) is not { } user
-            || cluster.FindLock("user/" + user.Name) is not null)
+            || !IdentityStanding.OfUser(cluster, session.Session.User).IsActive
+            || cluster.FindUser(session.Session.User) is not { } user)
         {
             return null;
         }

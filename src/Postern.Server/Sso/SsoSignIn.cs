@@ -48,7 +48,7 @@ internal sealed class SsoSignIn(
             return;
         }
 
-        if (cluster.FindLock("user/" + identity.UserName) is not null)
+        if (IdentityStanding.OfUser(cluster, identity.UserName).IsLocked)
         {
             await RefuseAsync(context, connector.Name, new("user_locked", "your Postern user is locked"), identity.UserName).ConfigureAwait(false);
             return;

@@ -51,10 +51,11 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
         else
         {
             bot = record.Bot;
+            var standing = IdentityStanding.OfBot(cluster, record.Bot);
             error = record.UsedAt is { } used ? $"the join token was already used at {used:O}"
                 : record.Expires <= now ? "the join token has expired"
-                : cluster.FindBot(record.Bot) is null ? $"bot '{record.Bot}' no longer exists"
-                : cluster.FindLock("bot/" + record.Bot) is not null ? $"bot '{record.Bot}' is locked"
+                : !standing.Exists ? $"bot '{record.Bot}' no longer exists"
+                : standing.IsLocked ? $"bot '{record.Bot}' is locked"
                 : null;
             if (error is null)
             {
@@ -111,12 +112,13 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
             return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is unknown or expired; join again with a new token");
         }
 
-        if (cluster.FindBot(record.Bot) is null)
+        var standing = IdentityStanding.OfBot(cluster, record.Bot);
+        if (!standing.Exists)
         {
             return BotAuthentication.Refused(StatusCodes.Status403Forbidden, $"bot '{record.Bot}' no longer exists");
         }
 
-        if (cluster.FindLock("bot/" + record.Bot) is { } locked)
+        if (standing.Lock is { } locked)
         {
             return BotAuthentication.Refused(StatusCodes.Status403Forbidden, $"bot '{record.Bot}' is locked{(locked.Message is { } why ? ": " + why : "")}");
         }
