@@ -3,10 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using Postern.Configuration;
 using Postern.Identity;
 using Postern.Resources;
-using Postern.Server.Admin;
 using Postern.Server.Demo;
-using Postern.Server.State;
 using Postern.Storage;
+using Postern.Server.Users;
 
 namespace Postern.Server;
 

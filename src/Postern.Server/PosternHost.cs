@@ -13,12 +13,16 @@ using Postern.Audit;
 using Postern.Server.Admin;
 using Postern.Server.AppAccess;
 using Postern.Server.Authority;
+using Postern.Server.Locks;
+using Postern.Server.Resources;
 using Postern.Server.Sessions;
 using Postern.Server.Sso;
 using Postern.Server.State;
 using Postern.Server.Storage;
 using Postern.Server.Tls;
+using Postern.Server.Users;
 using Postern.Server.Web;
+using Postern.Server.WebDoor;
 using Postern.Server.WorkloadIdentity;
 using Postern.Storage;
 using Yarp.ReverseProxy.Forwarder;
@@ -153,46 +157,23 @@ public sealed class PosternHost : IAsyncDisposable
             });
 
             PosternHost? host = null;
-            var settings = new AppAccessSettings(config, () => host!.PublicAddr);
+            var settings = new WebSettings(config, () => host!.PublicAddr);
             var services = builder.Services;
             services.AddSingleton(options.Time);
             services.AddSingleton(config);
             services.AddSingleton(store);
-            services.AddSingleton(authorities);
-            services.AddSingleton(settings);
-            services.AddSingleton(new TokenSigner(authorities));
             services.AddSingleton(new AuditLog(store, options.Time));
-            services.AddSingleton<ClusterState>();
-            services.AddHostedService(sp => sp.GetRequiredService<ClusterState>());
-            services.AddSingleton<SessionStore>();
-            services.AddSingleton<AppSessions>();
-            services.AddSingleton<LoginService>();
-            services.AddSingleton<Web.WebSessionCookie>();
-            services.AddSingleton<UserDirectory>();
-            services.AddSingleton<AssertionMinter>();
-            services.AddSingleton<ForwardedHeaderPolicy>();
-            services.AddSingleton<AppProxy>();
-            services.AddSingleton<WorkloadIdentity.BotAuthority>();
-            services.AddSingleton<WorkloadIdentity.JwtSvidIssuer>();
+            services.AddWeb(settings, store, keyring.Kek);
+            services.AddClusterState();
+            services.AddAuthorities(store, authorities, keyring, options.Time);
+            services.AddSessions();
+            services.AddAppAccess();
+            services.AddUsers();
+            services.AddLocks();
+            services.AddWorkloadIdentity();
+            services.AddResources();
             services.AddSso(options.Environment);
-            services.AddHttpForwarder();
-            services.AddStoreDataProtection(store, keyring.Kek);
-            services.AddSingleton(keyring);
-            services.AddAntiforgery(o =>
-            {
-                o.Cookie.Name = settings.AntiforgeryCookie;
-                o.Cookie.SecurePolicy = settings.Secure ? Microsoft.AspNetCore.Http.CookieSecurePolicy.Always : Microsoft.AspNetCore.Http.CookieSecurePolicy.None;
-                o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
-                o.FormFieldName = "_csrf";
-            });
-            services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
-            services.AddSingleton<ClusterLeader>();
-            services.AddHostedService(sp => sp.GetRequiredService<ClusterLeader>());
-            services.AddSingleton<AuthorityRotator>();
-            services.AddHostedService(sp => sp.GetRequiredService<AuthorityRotator>());
-            services.AddHostedService(sp => new AuthorityFollower(
-                store, authorities, keyring, options.Time,
-                sp.GetRequiredService<ILogger<AuthorityFollower>>()));
+            services.AddAdmin(config.DataDir);
 
             var app = builder.Build();
             app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
@@ -204,8 +185,6 @@ public sealed class PosternHost : IAsyncDisposable
             await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false);
             var cluster = app.Services.GetRequiredService<ClusterState>();
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
-            var appSessions = app.Services.GetRequiredService<AppSessions>();
-            cluster.SessionRemoved += appSessions.OnSessionRemoved;
 
             var proxy = app.Services.GetRequiredService<AppProxy>();
             app.Use((context, next) => proxy.InvokeAsync(context, next));
@@ -214,21 +193,14 @@ public sealed class PosternHost : IAsyncDisposable
             // for an app carries its own session and never needs the web address's authentication handlers.
             app.UseAuthentication();
             app.UseRouting();
-            var discovery = new DiscoveryDocuments(() => host.PublicAddr, authorities);
-            app.MapKeySets(authorities, discovery, config.Authorities.KeySetMaxAge);
-            var leader = app.Services.GetRequiredService<ClusterLeader>();
-            app.MapHealth(store, authorities, () => leader.IsLeader);
-            app.MapLogin();
-            app.MapLauncher();
-            app.MapSignup();
+            app.MapWebDoor();
             app.MapSso();
             app.MapWorkloadIdentity();
-            var adminCredential = AdminCredential.Open(config.DataDir);
-            app.MapAdmin(adminCredential);
+            app.MapAdmin();
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             host.OnStarted();
-            adminCredential.Publish(host.BoundAddress);
+            app.Services.GetRequiredService<AdminCredential>().Publish(host.BoundAddress);
             if (options.Demo)
             {
                 host.Demo = await DemoSetup.StartAsync(host, cancellationToken).ConfigureAwait(false);

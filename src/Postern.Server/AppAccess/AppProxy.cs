@@ -24,12 +24,16 @@ internal sealed class AppProxy(
     SessionStore sessions,
     AssertionMinter minter,
     AuditLog audit,
-    AppAccessSettings settings,
+    WebSettings settings,
     ForwardedHeaderPolicy forwarding,
     IHttpForwarder forwarder,
+    AppClientFactory clients,
     TimeProvider time,
     ILogger<AppProxy> logger)
 {
+    /// <summary>The path on an app's host where a launch from the web address completes.</summary>
+    public const string CallbackPath = "/x-postern-auth";
+
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -41,7 +45,7 @@ internal sealed class AppProxy(
             return;
         }
 
-        if (context.Request.Path.Equals(AppAccessSettings.CallbackPath, StringComparison.Ordinal))
+        if (context.Request.Path.Equals(CallbackPath, StringComparison.Ordinal))
         {
             await CompleteLaunchAsync(context, app).ConfigureAwait(false);
             return;
@@ -98,7 +102,7 @@ internal sealed class AppProxy(
         var web = settings.PublicAddr;
         var cookies = new UpstreamCookieFilter(app.HostName, [web.Host, .. cluster.Apps.Select(a => a.HostName)]);
         var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), forwarding.For(context, app, web), cookies, logger);
-        var error = await forwarder.SendAsync(context, app.DestinationPrefix, app.Client, RequestConfig, transformer).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, app.DestinationPrefix, clients.ClientFor(app), RequestConfig, transformer).ConfigureAwait(false);
         if (error != ForwarderError.None)
         {
             logger.UpstreamFailed(app.Name, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception);
@@ -116,12 +120,13 @@ internal sealed class AppProxy(
         }
 
         AppSessionState.Decision decision;
+        var standing = IdentityStanding.OfUser(cluster, session.User);
         var user = cluster.FindUser(session.User);
-        if (user is null)
+        if (user is null || !standing.Exists)
         {
             decision = new(version, new AccessDecision(false, "the user no longer exists"), null, 0, app.Revision);
         }
-        else if (cluster.FindLock("user/" + user.Name) is not null)
+        else if (standing.IsLocked)
         {
             decision = new(version, new AccessDecision(false, "the user is locked"), null, 0, app.Revision);
         }

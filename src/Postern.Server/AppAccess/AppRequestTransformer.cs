@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Postern.AppAccess;
 using Postern.Identity;
+using Postern.Server.State;
+using Postern.Server.Web;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Postern.Server.AppAccess;
@@ -17,12 +19,15 @@ namespace Postern.Server.AppAccess;
 internal sealed class AppRequestTransformer(
     AppEntry app, User user, string assertion, string publicOrigin, ForwardedValues forwarded, UpstreamCookieFilter cookies, ILogger logger) : HttpTransformer
 {
+    /// <summary>The name of the assertion header; kept from the reference system so its apps work unchanged.</summary>
+    public const string AssertionHeader = "Teleport-Jwt-Assertion";
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var headers = proxyRequest.Headers;
         ClientHeaderFilter.Remove(httpContext.Request.Headers, proxyRequest, app.Config.Rewrite.HeaderRules);
-        headers.Remove(AppAccessSettings.AssertionHeader);
+        headers.Remove(AssertionHeader);
 
         var rules = app.Config.Rewrite.HeaderRules;
         foreach (var rule in rules)
@@ -36,7 +41,7 @@ internal sealed class AppRequestTransformer(
 
         RemovePosternCookies(headers);
 
-        headers.TryAddWithoutValidation(AppAccessSettings.AssertionHeader, assertion);
+        headers.TryAddWithoutValidation(AssertionHeader, assertion);
         foreach (var rule in rules)
         {
             var value = Expand(rule);
@@ -110,7 +115,7 @@ internal sealed class AppRequestTransformer(
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
                 var name = eq < 0 ? pair.AsSpan() : pair.AsSpan(0, eq).Trim();
-                if (!AppAccessSettings.IsPosternCookie(name))
+                if (!WebSettings.IsPosternCookie(name))
                 {
                     kept.Add(pair);
                 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Postern.Server.Sessions;
+using Postern.Server.State;
+using Postern.Storage;
 
 namespace Postern.Server.AppAccess;
 
@@ -8,11 +10,16 @@ namespace Postern.Server.AppAccess;
 /// not yet seen here (opened on another instance, or before a restart) is read from the store once;
 /// one deleted in the store (sign-out, lock, <c>users rm</c>) is dropped by the watch.
 /// </summary>
-internal sealed class AppSessions(SessionStore sessions, TimeProvider time)
+internal sealed class AppSessions(SessionStore sessions, TimeProvider time) : IStateFollower
 {
     private readonly ConcurrentDictionary<string, AppSessionState> _live = new(StringComparer.Ordinal);
 
     public int Count => _live.Count;
+
+    public IReadOnlyList<string> Prefixes { get; } = [SessionKeys.AppPrefix];
+
+    /// <summary>Sessions are read when first used, not at load.</summary>
+    public bool ReadsAtLoad => false;
 
     /// <summary>The live session of <paramref name="token"/>, or <c>null</c> for a malformed, unknown, ended or expired one.</summary>
     public async ValueTask<AppSessionState?> FindAsync(string token, CancellationToken cancellationToken)
@@ -49,12 +56,16 @@ internal sealed class AppSessions(SessionStore sessions, TimeProvider time)
     /// <summary>Holds <paramref name="state"/> as live, as <see cref="FindAsync"/> does after reading it from the store.</summary>
     internal void Track(AppSessionState state) => _live[state.Hash] = state;
 
-    /// <summary>Forgets a session whose store record is gone.</summary>
-    public void OnSessionRemoved(string key)
+    public void Clear()
     {
-        if (key.StartsWith(SessionKeys.AppPrefix, StringComparison.Ordinal))
+    }
+
+    /// <summary>Forgets a session whose store record is gone.</summary>
+    public void Apply(Change change)
+    {
+        if (change.Kind != ChangeKind.Put)
         {
-            _live.TryRemove(key[SessionKeys.AppPrefix.Length..], out _);
+            _live.TryRemove(change.Key[SessionKeys.AppPrefix.Length..], out _);
         }
     }
 

@@ -5,6 +5,8 @@ using Postern.Audit;
 using Postern.Authority;
 using Postern.Configuration;
 using Postern.Identity;
+using Postern.Server.State;
+using Postern.Server.Web;
 
 namespace Postern.Server.AppAccess;
 
@@ -13,7 +15,7 @@ namespace Postern.Server.AppAccess;
 /// life remains, or until the user, the app or the signing key changes. Every mint is audited, durably, before the token
 /// is used.
 /// </summary>
-internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities authorities, AuditLog audit, AppAccessSettings settings, TimeProvider time)
+internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities authorities, AuditLog audit, WebSettings settings, TimeProvider time)
 {
     /// <summary>How far before issue <c>nbf</c> is set, to absorb clock skew between Postern and the app.</summary>
     public static readonly TimeSpan NotBeforeSkew = TimeSpan.FromSeconds(10);

@@ -14,7 +14,7 @@ internal static class ClientHeaderFilter
 
     private static readonly HashSet<string> RefusedNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        AppAccessSettings.AssertionHeader, "Forwarded", "X-Real-IP", "X-Client-IP", "True-Client-IP", "CF-Connecting-IP",
+        AppRequestTransformer.AssertionHeader, "Forwarded", "X-Real-IP", "X-Client-IP", "True-Client-IP", "CF-Connecting-IP",
         "X-Cluster-Client-IP", "Fastly-Client-IP", "X-Rewrite-URL",
     };
 

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Postern.Configuration;
+using Postern.Server.State;
 
 namespace Postern.Server.AppAccess;
 

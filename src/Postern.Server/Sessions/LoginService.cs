@@ -38,12 +38,13 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
             return new LoginOutcome(null, null, "locked_out", "too many failed sign-in attempts; try again later");
         }
 
+        var standing = IdentityStanding.OfUser(cluster, username);
         var user = cluster.FindUser(username);
         var passwordOk = Passwords.Verify(user?.PasswordHash ?? DummyHash.Value, password) && user?.PasswordHash is not null;
         string? failure = user is null ? "unknown user"
             : user.PasswordHash is null ? "the user has not set a password"
             : !passwordOk ? "wrong password"
-            : cluster.FindLock("user/" + username) is not null ? "the user is locked"
+            : !standing.IsActive ? "the user is locked"
             : null;
 
         if (failure is null && user!.TotpSecret is { } secret)

@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.Sso;
+using Postern.Server.Web;
 
 namespace Postern.Server.Sso;
 
@@ -24,10 +24,10 @@ internal sealed class ConnectorHandlerOptions : IConfigureNamedOptions<OpenIdCon
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     private readonly ClusterState _cluster;
-    private readonly AppAccessSettings _settings;
+    private readonly WebSettings _settings;
     private readonly TimeProvider _time;
 
-    public ConnectorHandlerOptions(ClusterState cluster, AppAccessSettings settings, TimeProvider time, IOptionsMonitorCache<OpenIdConnectOptions> cache)
+    public ConnectorHandlerOptions(ClusterState cluster, WebSettings settings, TimeProvider time, IOptionsMonitorCache<OpenIdConnectOptions> cache)
     {
         _cluster = cluster;
         _settings = settings;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.Server.Web;
 using Postern.Sso;
@@ -23,7 +22,7 @@ internal static class SsoEndpoints
     }
 
     /// <summary>The redirect URL the provider sends the browser back to: as configured, or on the public address.</summary>
-    public static string RedirectUrl(OidcConnector connector, AppAccessSettings settings) =>
+    public static string RedirectUrl(OidcConnector connector, WebSettings settings) =>
         connector.RedirectUrl?.OriginalString ?? settings.PublicAddr.Combine(OidcConnector.CallbackPath(connector.Name));
 
     private static async Task StartAsync(string name, HttpContext context, ClusterState cluster, ConnectorSecrets secrets, SsoSignIn signIn)

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.Sso;
+using Postern.Server.Web;
 
 namespace Postern.Server.Sso;
 
@@ -14,7 +14,7 @@ namespace Postern.Server.Sso;
 /// the moment the code is redeemed, the claims of the validated ID token and of userinfo kept for the sign-in,
 /// and the end of every flow — a web session, or a refusal that is shown, logged and audited.
 /// </summary>
-internal sealed class SsoEvents(ClusterState cluster, ConnectorSecrets secrets, SsoSignIn signIn, AppAccessSettings settings) : OpenIdConnectEvents
+internal sealed class SsoEvents(ClusterState cluster, ConnectorSecrets secrets, SsoSignIn signIn, WebSettings settings) : OpenIdConnectEvents
 {
     private static readonly object IdTokenClaimsKey = new();
     private static readonly object UserInfoKey = new();

@@ -4,13 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Postern.Audit;
 using Postern.Identity;
-using Postern.Server.Admin;
-using Postern.Server.AppAccess;
 using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Server.Web;
 using Postern.Sso;
 using Postern.Storage;
+using Postern.Server.Users;
 
 namespace Postern.Server.Sso;
 
@@ -25,7 +24,7 @@ internal sealed class SsoSignIn(
     SessionStore sessions,
     WebSessionCookie cookie,
     AuditLog audit,
-    AppAccessSettings settings,
+    WebSettings settings,
     TimeProvider time,
     ILogger<SsoSignIn> logger)
 {
@@ -49,7 +48,7 @@ internal sealed class SsoSignIn(
             return;
         }
 
-        if (cluster.FindLock("user/" + identity.UserName) is not null)
+        if (IdentityStanding.OfUser(cluster, identity.UserName).IsLocked)
         {
             await RefuseAsync(context, connector.Name, new("user_locked", "your Postern user is locked"), identity.UserName).ConfigureAwait(false);
             return;

@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Postern.Configuration;
 using Postern.Identity;
 using Postern.Resources;
-using Postern.Server.AppAccess;
-using Postern.Server.Sessions;
 using Postern.Storage;
-using Postern.Server.WorkloadIdentity;
 using Postern.Sso;
 using Postern.WorkloadIdentity;
 
@@ -16,33 +11,26 @@ namespace Postern.Server.State;
 
 /// <summary>
 /// The users, roles, apps and locks every request needs, held in memory and kept equal to the store by
-/// a watch, so that a request never waits on the database and a change made on any instance is enforced
-/// on this one within moments.
+/// a watch (<see cref="ClusterStateWatch"/>), so that a request never waits on the database and a change made on
+/// any instance is enforced on this one within moments. Configuration and revisions only: what a part makes from
+/// them (an app's HTTP client, a session's decision) is the part's.
 /// </summary>
 /// <remarks>
 /// <see cref="Version"/> grows with every change applied, which is what per-session caches compare to
 /// know when an access decision must be recomputed.
 /// </remarks>
-internal sealed class ClusterState(IBackend store, PosternConfig config, TimeProvider time, ILogger<ClusterState> logger) : BackgroundService
+internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumerable<IStateFollower> followers, TimeProvider time, ILogger<ClusterState> logger)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly string[] WatchedPrefixes =
-        [ResourceJson.Prefix("user"), ResourceJson.Prefix("role"), ResourceJson.Prefix("app"), LockRecord.Prefix,
-         ResourceJson.Prefix(ResourceKinds.WorkloadIdentity), ResourceJson.Prefix(ResourceKinds.Bot), BotCredentialRecord.Prefix,
-         ResourceJson.Prefix(ResourceKinds.Oidc), SessionKeys.AppPrefix, SessionKeys.WebPrefix];
     private static readonly string[] ResourcePrefixKinds = ["user", "role", "app", ResourceKinds.WorkloadIdentity, ResourceKinds.Bot, ResourceKinds.Oidc];
+    private static readonly string[] LoadedPrefixes = [.. ResourcePrefixKinds.Select(ResourceJson.Prefix), LockRecord.Prefix];
 
     private readonly ConcurrentDictionary<string, Versioned<User>> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Versioned<Role>> _roles = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, WorkloadIdentityPolicy> _workloadIdentities = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, BotResource> _bots = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, BotCredentialRecord> _botCredentials = new(StringComparer.Ordinal);
+    private readonly WorkloadTable _workloads = new();
     private readonly ConcurrentDictionary<string, LockRecord> _locks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AppEntry> _storedApps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OidcConnector> _connectors = new(StringComparer.Ordinal);
-    private readonly FrozenDictionary<string, AppEntry> _configApps = config.Apps.ToFrozenDictionary(a => a.Name, a => new AppEntry(a, 0, fromConfig: true), StringComparer.Ordinal);
-    private volatile FrozenDictionary<string, AppEntry> _appsByHost = FrozenDictionary<string, AppEntry>.Empty;
-    private volatile WorkloadAccess _workloadAccess = new(-1, []);
+    private readonly IStateFollower[] _followers = [.. followers];
+    private readonly AppTable _apps = new(config.Apps);
     private long _version;
     private long _revision;
 
@@ -52,8 +40,8 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
     /// <summary>The store revision this state reflects.</summary>
     public long Revision => Interlocked.Read(ref _revision);
 
-    /// <summary>Raised with the store key of a web or app session that was deleted or expired.</summary>
-    public event Action<string>? SessionRemoved;
+    /// <summary>Raised with the name of a stored app that was created, replaced or removed.</summary>
+    public event Action<string>? AppChanged;
 
     /// <summary>Raised with the name of an SSO connector that was created, replaced or removed.</summary>
     public event Action<string>? ConnectorChanged;
@@ -65,25 +53,33 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         _users.Clear();
         _roles.Clear();
         _locks.Clear();
-        _storedApps.Clear();
-        _workloadIdentities.Clear();
-        _bots.Clear();
-        _botCredentials.Clear();
+        _workloads.Clear();
+        foreach (var name in _apps.StoredNames)
+        {
+            _apps.Remove(name);
+            AppChanged?.Invoke(name);
+        }
+
         foreach (var name in _connectors.Keys)
         {
             _connectors.TryRemove(name, out _);
             ConnectorChanged?.Invoke(name);
         }
 
-        foreach (var prefix in WatchedPrefixes[..8])
+        foreach (var follower in _followers.Where(f => f.ReadsAtLoad))
+        {
+            follower.Clear();
+        }
+
+        foreach (var prefix in LoadedPrefixes.Concat(_followers.Where(f => f.ReadsAtLoad).SelectMany(f => f.Prefixes)))
         {
             foreach (var item in await store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
-                Apply(new Change(ChangeKind.Put, item.Key, item.Value, item.Revision, item.Expires));
+                ApplyChange(new Change(ChangeKind.Put, item.Key, item.Value, item.Revision, item.Expires));
             }
         }
 
-        RebuildHosts();
+        _apps.RebuildHosts();
         Interlocked.Exchange(ref _revision, revision);
         Interlocked.Increment(ref _version);
     }
@@ -98,50 +94,34 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
 
     public Role? FindRole(string name) => _roles.TryGetValue(name, out var role) ? role.Value : null;
 
-    public IReadOnlyList<Role> RolesOf(User user)
-    {
-        var roles = new List<Role>(user.Roles.Count);
-        foreach (var name in user.Roles)
-        {
-            if (FindRole(name) is { } role)
-            {
-                roles.Add(role);
-            }
-        }
-
-        return roles;
-    }
+    /// <summary>The roles <paramref name="user"/> holds that exist, in its order.</summary>
+    public IReadOnlyList<Role> RolesOf(User user) => RolesOf(user.Roles);
 
     /// <summary>The lock on <paramref name="target"/> (<c>user/alice</c>) that is in force now, if any.</summary>
     public LockRecord? FindLock(string target) =>
         _locks.TryGetValue(target, out var found) && (found.Expires is null || found.Expires > time.GetUtcNow()) ? found : null;
 
     /// <summary>The app whose public host name is <paramref name="hostName"/> (lower case, no port).</summary>
-    public AppEntry? FindAppByHost(string hostName) => _appsByHost.GetValueOrDefault(hostName);
+    public AppEntry? FindAppByHost(string hostName) => _apps.FindByHost(hostName);
 
-    public AppEntry? FindApp(string name) =>
-        _configApps.TryGetValue(name, out var fromConfig) ? fromConfig : _storedApps.GetValueOrDefault(name);
+    public AppEntry? FindApp(string name) => _apps.Find(name);
 
     /// <summary>Every workload identity, by name.</summary>
-    public IReadOnlyList<WorkloadIdentityPolicy> WorkloadIdentities => CurrentWorkloadAccess().Identities;
+    public IReadOnlyList<WorkloadIdentityPolicy> WorkloadIdentities => _workloads.Identities(Version);
 
     /// <summary>
     /// What the bot named <paramref name="name"/> may do, from the roles it holds now; built once per <see cref="Version"/>
     /// rather than per JWT-SVID request.
     /// </summary>
-    public AccessChecker BotAccess(string name) =>
-        CurrentWorkloadAccess().Bots.GetOrAdd(name, bot => AccessChecker.ForBot(bot, RolesOf(FindBot(bot)?.Roles ?? [])));
+    public AccessChecker BotAccess(string name) => _workloads.BotAccess(Version, name, RolesOf);
 
-    public BotResource? FindBot(string name) => _bots.GetValueOrDefault(name);
+    public BotResource? FindBot(string name) => _workloads.FindBot(name);
 
-    /// <summary>The bot credential whose hash is <paramref name="hash"/>, as far as this instance has seen.</summary>
-    public BotCredentialRecord? FindBotCredential(string hash) => _botCredentials.GetValueOrDefault(hash);
-
-    public IEnumerable<BotResource> Bots => _bots.Values.OrderBy(b => b.Metadata.Name, StringComparer.Ordinal);
+    public IEnumerable<BotResource> Bots => _workloads.Bots;
 
     public IReadOnlyList<Role> RolesOf(IEnumerable<string> names) => [.. names.Select(FindRole).OfType<Role>()];
 
-    public IEnumerable<AppEntry> Apps => _appsByHost.Values.OrderBy(a => a.Name, StringComparer.Ordinal);
+    public IEnumerable<AppEntry> Apps => _apps.All;
 
     /// <summary>The SSO connector named <paramref name="name"/>, if any.</summary>
     public OidcConnector? FindConnector(string name) => _connectors.GetValueOrDefault(name);
@@ -160,76 +140,34 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Applies one change from the store's change feed, at its revision.</summary>
+    public void Apply(Change change)
     {
-        var after = Revision;
-        while (!stoppingToken.IsCancellationRequested)
+        if (ApplyChange(change))
         {
-            try
-            {
-                await foreach (var change in store.WatchAsync("/", after, stoppingToken).ConfigureAwait(false))
-                {
-                    after = change.Revision;
-                    if (Apply(change))
-                    {
-                        Interlocked.Increment(ref _version);
-                    }
-
-                    Interlocked.Exchange(ref _revision, change.Revision);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (WatchCompactedException)
-            {
-                logger.StateWatchCompacted(after);
-                await LoadAsync(stoppingToken).ConfigureAwait(false);
-                after = Revision;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.StateWatchFailed(RetryDelay, e);
-                await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(false);
-            }
+            Interlocked.Increment(ref _version);
         }
+
+        Interlocked.Exchange(ref _revision, change.Revision);
     }
 
     /// <summary>Applies one change; <c>true</c> when it changed something access depends on.</summary>
-    private bool Apply(Change change)
+    private bool ApplyChange(Change change)
     {
         var key = change.Key;
-        var put = change.Kind == ChangeKind.Put;
-        if (key.StartsWith(SessionKeys.AppPrefix, StringComparison.Ordinal) || key.StartsWith(SessionKeys.WebPrefix, StringComparison.Ordinal))
+        foreach (var follower in _followers)
         {
-            if (!put)
+            if (follower.Prefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
             {
-                SessionRemoved?.Invoke(key);
+                follower.Apply(change);
+                return false;
             }
-
-            return false;
-        }
-
-        if (key.StartsWith(BotCredentialRecord.Prefix, StringComparison.Ordinal))
-        {
-            var hash = key[BotCredentialRecord.Prefix.Length..];
-            if (put && StoreJson.TryDeserialize<BotCredentialRecord>(change.Value) is { } credential)
-            {
-                _botCredentials[hash] = credential;
-            }
-            else
-            {
-                _botCredentials.TryRemove(hash, out _);
-            }
-
-            return false;
         }
 
         if (key.StartsWith(LockRecord.Prefix, StringComparison.Ordinal))
         {
             var target = key[LockRecord.Prefix.Length..];
-            if (put && StoreJson.TryDeserialize<LockRecord>(change.Value) is { } record)
+            if (change.Kind == ChangeKind.Put && StoreJson.TryDeserialize<LockRecord>(change.Value) is { } record)
             {
                 _locks[target] = record;
             }
@@ -250,20 +188,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
             }
 
             var name = key[prefix.Length..];
-            Resource? resource = null;
-            if (put)
-            {
-                try
-                {
-                    resource = ResourceJson.Deserialize(kind, change.Value.Span);
-                }
-                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException)
-                {
-                    logger.StoredResourceUnreadable(key, change.Revision, e);
-                }
-            }
-
-            switch (resource)
+            switch (StoredResource.Read(kind, change, logger))
             {
                 case UserResource user:
                     _users[name] = new(user.User, change.Revision);
@@ -272,16 +197,16 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
                     _roles[name] = new(role.Role, change.Revision);
                     break;
                 case WorkloadIdentityResource identity:
-                    _workloadIdentities[name] = identity.Policy;
+                    _workloads.PutIdentity(name, identity.Policy);
                     break;
                 case BotResource bot:
-                    _bots[name] = bot;
+                    _workloads.PutBot(name, bot);
                     break;
                 case null when kind == ResourceKinds.WorkloadIdentity:
-                    _workloadIdentities.TryRemove(name, out _);
+                    _workloads.RemoveIdentity(name);
                     break;
                 case null when kind == ResourceKinds.Bot:
-                    _bots.TryRemove(name, out _);
+                    _workloads.RemoveBot(name);
                     break;
                 case OidcConnectorResource oidc:
                     _connectors[name] = oidc.Connector;
@@ -292,8 +217,8 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
                     ConnectorChanged?.Invoke(name);
                     break;
                 case AppResource app:
-                    _storedApps[name] = new AppEntry(app.App, change.Revision, fromConfig: false);
-                    RebuildHosts();
+                    _apps.Put(name, new AppEntry(app.App, change.Revision, fromConfig: false));
+                    AppChanged?.Invoke(name);
                     break;
                 case null when kind == "user":
                     _users.TryRemove(name, out _);
@@ -302,8 +227,8 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
                     _roles.TryRemove(name, out _);
                     break;
                 case null:
-                    _storedApps.TryRemove(name, out _);
-                    RebuildHosts();
+                    _apps.Remove(name);
+                    AppChanged?.Invoke(name);
                     break;
                 default:
                     break;
@@ -313,46 +238,5 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, TimePro
         }
 
         return false;
-    }
-
-    private void RebuildHosts()
-    {
-        var byHost = new Dictionary<string, AppEntry>(StringComparer.OrdinalIgnoreCase);
-        foreach (var app in _storedApps.Values.OrderBy(a => a.Revision))
-        {
-            if (!_configApps.ContainsKey(app.Name))
-            {
-                byHost[app.HostName] = app;
-            }
-        }
-
-        foreach (var app in _configApps.Values)
-        {
-            byHost[app.HostName] = app;
-        }
-
-        _appsByHost = byHost.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>The workload identities in order, and the bots' checkers, as of <see cref="Version"/> or later.</summary>
-    private WorkloadAccess CurrentWorkloadAccess()
-    {
-        // The version is read before what is built from the state: what is cached under it is never older than it.
-        var version = Version;
-        var access = _workloadAccess;
-        if (access.Version != version)
-        {
-            access = new WorkloadAccess(version, [.. _workloadIdentities.Values.OrderBy(w => w.Name, StringComparer.Ordinal)]);
-            _workloadAccess = access;
-        }
-
-        return access;
-    }
-
-    private readonly record struct Versioned<T>(T Value, long Revision);
-
-    private sealed record WorkloadAccess(long Version, WorkloadIdentityPolicy[] Identities)
-    {
-        public ConcurrentDictionary<string, AccessChecker> Bots { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -16,7 +16,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// bot) refuses its credential on every instance as soon as their state has seen it. Only hashes of tokens
 /// and credentials are stored.
 /// </summary>
-internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLog audit, PosternConfig config, TimeProvider time)
+internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time)
 {
     /// <summary>How long a bot credential lives; the agent renews it at half of that.</summary>
     public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
@@ -52,10 +52,11 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
         else
         {
             bot = record.Bot;
+            var standing = IdentityStanding.OfBot(cluster, record.Bot);
             error = record.UsedAt is { } used ? $"the join token was already used at {used:O}"
                 : record.Expires <= now ? "the join token has expired"
-                : cluster.FindBot(record.Bot) is null ? $"bot '{record.Bot}' no longer exists"
-                : cluster.FindLock("bot/" + record.Bot) is not null ? $"bot '{record.Bot}' is locked"
+                : !standing.Exists ? $"bot '{record.Bot}' no longer exists"
+                : standing.IsLocked ? $"bot '{record.Bot}' is locked"
                 : null;
             if (error is null)
             {
@@ -100,7 +101,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
         // Credentials are followed in memory by the watch; one made a moment ago on another instance may not have
         // arrived yet, so a miss is read from the store.
         var hash = SessionKeys.Hash(credential);
-        var record = cluster.FindBotCredential(hash);
+        var record = credentials.Find(hash);
         if (record is null
             && await store.GetAsync(BotCredentialRecord.Prefix + hash, context.RequestAborted).ConfigureAwait(false) is { } item)
         {
@@ -112,12 +113,13 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, AuditLo
             return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is unknown or expired; join again with a new token");
         }
 
-        if (cluster.FindBot(record.Bot) is null)
+        var standing = IdentityStanding.OfBot(cluster, record.Bot);
+        if (!standing.Exists)
         {
             return BotAuthentication.Refused(StatusCodes.Status403Forbidden, $"bot '{record.Bot}' no longer exists");
         }
 
-        if (cluster.FindLock("bot/" + record.Bot) is { } locked)
+        if (standing.Lock is { } locked)
         {
             return BotAuthentication.Refused(StatusCodes.Status403Forbidden, $"bot '{record.Bot}' is locked{(locked.Message is { } why ? ": " + why : "")}");
         }

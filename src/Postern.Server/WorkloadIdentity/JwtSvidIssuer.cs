@@ -4,10 +4,10 @@ using Postern.Audit;
 using Postern.Authority;
 using Postern.Configuration;
 using Postern.Identity;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
+using Postern.Server.Web;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -17,7 +17,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// records a <c>jwt_svid.issued</c> event. The events are durable before any token is handed back; events of
 /// concurrent issuances share store writes (the audit log's group commit).
 /// </summary>
-internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, AppAccessSettings settings, TimeProvider time)
+internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time)
 {
     /// <summary>
     /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules, for a request read by

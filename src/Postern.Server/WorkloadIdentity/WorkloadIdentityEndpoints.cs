@@ -3,12 +3,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Postern.Identity;
-using Postern.Server.AppAccess;
 using Postern.Server.State;
 using Postern.Server.Web;
 using Postern.Configuration;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
+using Postern.Server.Sessions;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -67,7 +67,7 @@ internal static class WorkloadIdentityEndpoints
             : Results.Json(new PolicyRevision(cluster.Version), WorkloadApiJsonContext.Default.PolicyRevision);
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, AppAccessSettings settings, PosternConfig config)
+    private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, WebSettings settings, PosternConfig config)
     {
         WorkloadCaller? caller;
         AccessChecker checker;
@@ -84,7 +84,7 @@ internal static class WorkloadIdentityEndpoints
         }
         else
         {
-            if (LoginEndpoints.CrossSiteReason(context, settings) is { } crossSite)
+            if (CrossSite.Reason(context, settings) is { } crossSite)
             {
                 return Error(StatusCodes.Status403Forbidden, crossSite);
             }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 using Postern.Verification;
 
 namespace Postern.Server.Tests.AppAccess;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.AppAccess;
 

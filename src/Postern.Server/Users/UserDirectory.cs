@@ -2,7 +2,7 @@ using Postern.Identity;
 using Postern.Resources;
 using Postern.Storage;
 
-namespace Postern.Server.Admin;
+namespace Postern.Server.Users;
 
 /// <summary>Reads and writes user records in the store, with their revisions for conditional updates.</summary>
 internal sealed class UserDirectory(IBackend store)

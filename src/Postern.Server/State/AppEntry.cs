@@ -1,13 +1,12 @@
-using System.Net.Security;
 using Postern.Configuration;
 
-namespace Postern.Server.AppAccess;
+namespace Postern.Server.State;
 
 /// <summary>
-/// An application the proxy serves, from <c>postern.yaml</c> (revision 0) or from the store, with the
-/// HTTP client that reaches its upstream.
+/// An application the proxy serves, from <c>postern.yaml</c> (revision 0) or from the store: its configuration
+/// and revision only. The HTTP client that reaches its upstream is made by the app door's client factory.
 /// </summary>
-internal sealed class AppEntry : IDisposable
+internal sealed class AppEntry
 {
     public AppEntry(AppConfig config, long revision, bool fromConfig)
     {
@@ -19,23 +18,6 @@ internal sealed class AppEntry : IDisposable
         Port = colon < 0 ? null : int.Parse(config.PublicAddr.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
         Audience = config.Uri.OriginalString;
         DestinationPrefix = config.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        };
-        if (config.InsecureSkipVerify)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
-        }
-
-        Client = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     public AppConfig Config { get; }
@@ -59,8 +41,6 @@ internal sealed class AppEntry : IDisposable
     /// <summary>Where requests go: the app's URI without a trailing slash, to which the request path is appended.</summary>
     public string DestinationPrefix { get; }
 
-    public HttpMessageInvoker Client { get; }
-
     /// <summary>The app's address as browsers reach it, e.g. <c>https://grafana.example.com:3080</c>.</summary>
     public string PublicOrigin(string scheme, int webPort)
     {
@@ -68,6 +48,4 @@ internal sealed class AppEntry : IDisposable
         var isDefault = (scheme == "https" && port == 443) || (scheme == "http" && port == 80);
         return isDefault ? $"{scheme}://{HostName}" : $"{scheme}://{HostName}:{port}";
     }
-
-    public void Dispose() => Client.Dispose();
 }

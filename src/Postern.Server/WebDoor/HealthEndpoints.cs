@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Postern.Authority;
 using Postern.Storage;
 
-namespace Postern.Server.Web;
+namespace Postern.Server.WebDoor;
 
 /// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve (store reachable, authorities loaded), and whether it leads.</summary>
 internal static class HealthEndpoints

@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Sso;
+using Postern.Server.Web;
 
-namespace Postern.Server.Web;
+namespace Postern.Server.WebDoor;
 
 /// <summary>
 /// Sign-in: <c>POST /v1/login</c> for scripts (JSON only, refused when the browser says the request
@@ -30,9 +31,9 @@ internal static class LoginEndpoints
         app.MapPost("/v1/logout", LogoutJsonAsync);
     }
 
-    private static async Task LoginJsonAsync(HttpContext context, LoginService login, WebSessionCookie cookie, AppAccessSettings settings)
+    private static async Task LoginJsonAsync(HttpContext context, LoginService login, WebSessionCookie cookie, WebSettings settings)
     {
-        if (CrossSiteReason(context, settings) is { } crossSite)
+        if (CrossSite.Reason(context, settings) is { } crossSite)
         {
             await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "cross_site", crossSite).ConfigureAwait(false);
             return;
@@ -85,7 +86,7 @@ internal static class LoginEndpoints
         await WriteLoginPageAsync(context, antiforgery, redirect, null, StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
-    private static async Task LoginFormAsync(HttpContext context, IAntiforgery antiforgery, LoginService login, WebSessionCookie cookie, AppAccessSettings settings)
+    private static async Task LoginFormAsync(HttpContext context, IAntiforgery antiforgery, LoginService login, WebSessionCookie cookie, WebSettings settings)
     {
         if (!context.Request.HasFormContentType)
         {
@@ -141,9 +142,9 @@ internal static class LoginEndpoints
         context.Response.Headers.Location = "/web/login";
     }
 
-    private static async Task LogoutJsonAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions, AppSessions appSessions, AppAccessSettings settings)
+    private static async Task LogoutJsonAsync(HttpContext context, WebSessionCookie cookie, SessionStore sessions, AppSessions appSessions, WebSettings settings)
     {
-        if (CrossSiteReason(context, settings) is { } crossSite)
+        if (CrossSite.Reason(context, settings) is { } crossSite)
         {
             await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "cross_site", crossSite).ConfigureAwait(false);
             return;
@@ -163,28 +164,6 @@ internal static class LoginEndpoints
         }
 
         cookie.Clear(context);
-    }
-
-    /// <summary>
-    /// Why a state-changing JSON request must be refused as coming from another site: browsers send
-    /// <c>Sec-Fetch-Site</c> and <c>Origin</c>; scripts and <c>curl</c> send neither and pass.
-    /// </summary>
-    internal static string? CrossSiteReason(HttpContext context, AppAccessSettings settings)
-    {
-        var fetchSite = context.Request.Headers["Sec-Fetch-Site"].ToString();
-        if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none"))
-        {
-            return $"refused: the request comes from another site (Sec-Fetch-Site: {fetchSite})";
-        }
-
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !string.Equals(origin, settings.PublicAddr.Text, StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase))
-        {
-            return "refused: the request's Origin is not Postern's web address";
-        }
-
-        return null;
     }
 
     private static string? Validate(string? username, string? password) =>

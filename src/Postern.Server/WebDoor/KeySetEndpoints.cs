@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Postern.Authority;
 using Postern.WorkloadIdentity;
+using Postern.Server.Web;
 
-namespace Postern.Server.Web;
+namespace Postern.Server.WebDoor;
 
 /// <summary>The published key sets and the workload issuer's OIDC discovery document.</summary>
 internal static class KeySetEndpoints

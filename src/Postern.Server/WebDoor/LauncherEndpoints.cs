@@ -9,8 +9,9 @@ using Postern.Identity;
 using Postern.Server.AppAccess;
 using Postern.Server.Sessions;
 using Postern.Server.State;
+using Postern.Server.Web;
 
-namespace Postern.Server.Web;
+namespace Postern.Server.WebDoor;
 
 /// <summary>
 /// The app launcher (<c>/web/</c>) and the launch step of the app sign-in (<c>/web/launch/NAME</c>),
@@ -26,7 +27,7 @@ internal static class LauncherEndpoints
         app.MapGet("/web/launch/{name}", LaunchAsync);
     }
 
-    private static async Task ShowLauncherAsync(HttpContext context, WebSessionCookie cookie, ClusterState cluster, AppAccessSettings settings, IAntiforgery antiforgery)
+    private static async Task ShowLauncherAsync(HttpContext context, WebSessionCookie cookie, ClusterState cluster, WebSettings settings, IAntiforgery antiforgery)
     {
         if (await cookie.FindAsync(context).ConfigureAwait(false) is not { } signedIn)
         {
@@ -60,7 +61,7 @@ internal static class LauncherEndpoints
         await Pages.WriteAsync(context, StatusCodes.Status200OK, "Applications", body).ConfigureAwait(false);
     }
 
-    private static async Task LaunchAsync(string name, HttpContext context, WebSessionCookie cookie, ClusterState cluster, SessionStore sessions, AuditLog audit, AppAccessSettings settings, TimeProvider time)
+    private static async Task LaunchAsync(string name, HttpContext context, WebSessionCookie cookie, ClusterState cluster, SessionStore sessions, AuditLog audit, WebSettings settings, TimeProvider time)
     {
         var path = context.Request.Query["path"].ToString();
         var stateHash = context.Request.Query["state"].ToString();
@@ -94,6 +95,6 @@ internal static class LauncherEndpoints
             new LaunchCode(signedIn.User.Name, app.Name, signedIn.Hash, signedIn.Session.Expires, stateHash, path, time.GetUtcNow() + SessionStore.LaunchCodeLifetime),
             context.RequestAborted).ConfigureAwait(false);
         var origin = app.PublicOrigin(settings.PublicAddr.Uri.Scheme, context.Request.Host.Port ?? settings.PublicAddr.Uri.Port);
-        context.Response.Redirect($"{origin}{AppAccessSettings.CallbackPath}?code={Uri.EscapeDataString(code)}");
+        context.Response.Redirect($"{origin}{AppProxy.CallbackPath}?code={Uri.EscapeDataString(code)}");
     }
 }

@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Postern.Audit;
 using Postern.Identity;
-using Postern.Server.Admin;
 using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Storage;
+using Postern.Server.Users;
+using Postern.Server.Web;
 
-namespace Postern.Server.Web;
+namespace Postern.Server.WebDoor;
 
 /// <summary>The page behind a one-time sign-up link printed by <c>postern users add</c>: the new user sets a password.</summary>
 internal static class SignupEndpoints

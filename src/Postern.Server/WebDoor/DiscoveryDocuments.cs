@@ -2,7 +2,7 @@ using Postern.Authority;
 using Postern.Configuration;
 using Postern.WorkloadIdentity;
 
-namespace Postern.Server.Web;
+namespace Postern.Server.WebDoor;
 
 /// <summary>The discovery document, rendered again only when the workload authority changes.</summary>
 internal sealed class DiscoveryDocuments(Func<PublicAddr> publicAddr, CertAuthorities authorities)

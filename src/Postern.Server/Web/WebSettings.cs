@@ -1,21 +1,18 @@
 using Postern.Configuration;
 
-namespace Postern.Server.AppAccess;
+namespace Postern.Server.Web;
 
-/// <summary>Cookie names and lifetimes for sign-in and app sessions.</summary>
-internal sealed class AppAccessSettings
+/// <summary>
+/// The server's web settings, shared by every door: the public address, whether browsers reach it over TLS, cookie names
+/// and options, and the lifetimes of sessions and assertions.
+/// </summary>
+internal sealed class WebSettings
 {
-    /// <summary>The name of the assertion header; kept from the reference system so its apps work unchanged.</summary>
-    public const string AssertionHeader = "Teleport-Jwt-Assertion";
-
-    /// <summary>The path on an app's host where a launch from the web address completes.</summary>
-    public const string CallbackPath = "/x-postern-auth";
-
     private readonly Func<PublicAddr> _publicAddr;
 
     /// <param name="config">The configuration.</param>
     /// <param name="publicAddr">The public address, known once the server is bound when it is not configured.</param>
-    public AppAccessSettings(PosternConfig config, Func<PublicAddr> publicAddr)
+    public WebSettings(PosternConfig config, Func<PublicAddr> publicAddr)
     {
         ClusterName = config.ClusterName;
         AssertionTtl = config.AppAccess.AssertionTtl;

@@ -1,4 +1,4 @@
-namespace Postern.Server.Tests;
+namespace Postern.Cli.Tests;
 
 /// <summary><c>postern create -f</c> refuses an app on Postern's own address.</summary>
 public sealed partial class AdminCliTests

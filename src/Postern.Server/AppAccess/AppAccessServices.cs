@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Postern.Server.State;
+
+namespace Postern.Server.AppAccess;
+
+/// <summary>Registers the app door: app sessions, assertions, the apps' HTTP clients and the proxy.</summary>
+internal static class AppAccessServices
+{
+    public static IServiceCollection AddAppAccess(this IServiceCollection services)
+    {
+        services.TryAddSingleton<AppSessions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, AppSessions>(sp => sp.GetRequiredService<AppSessions>()));
+        services.TryAddSingleton<AssertionMinter>();
+        services.TryAddSingleton<AppClientFactory>();
+        services.TryAddSingleton<ForwardedHeaderPolicy>();
+        services.TryAddSingleton<AppProxy>();
+        services.AddHttpForwarder();
+        return services;
+    }
+}
