@@ -327,6 +327,7 @@ internal static partial class AdminEndpoints
                         CreatedAt = found.User.CreatedAt,
                         ExternalTraits = found.User.ExternalTraits,
                         Connector = found.User.Connector,
+                        ExternalSubject = found.User.ExternalSubject,
                     }
                     : user.User;
                 var write = await users.WriteAsync(merged, existing?.Revision ?? Revision.Absent, cancellationToken).ConfigureAwait(false);
