@@ -96,7 +96,7 @@ internal static partial class AdminEndpoints
         {
             var token = SessionKeys.NewToken();
             signupExpires = time.GetUtcNow() + SignupLifetime;
-            revision = await store.PutAsync(SessionKeys.SignupPrefix + SessionKeys.Hash(token), StoreJson.Serialize(new SignupToken(user.Name, signupExpires.Value)), signupExpires, cancellationToken).ConfigureAwait(false);
+            revision = await store.PutAsync(SessionKeys.SignupPrefix + SessionKeys.Hash(token), StoreJson.Serialize(new SignupToken(user.Name, user.CreatedAt, signupExpires.Value)), signupExpires, cancellationToken).ConfigureAwait(false);
             signupUrl = settings.PublicAddr.Combine("/web/signup?token=" + token);
         }
 
