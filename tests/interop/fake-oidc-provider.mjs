@@ -46,7 +46,7 @@ const server = http.createServer(async (req, res) => {
     codes.delete(form.get('code'));
     if (!grant) return json(400, { error: 'invalid_grant' });
     const now = Math.floor(Date.now() / 1000) - (options.expiredBy ?? 0);
-    const idToken = await new SignJWT({ nonce: grant.nonce, email: options.email ?? 'mallory@example.com', groups: options.groups ?? ['devs'] })
+    const idToken = await new SignJWT({ nonce: grant.nonce, email: options.email ?? 'mallory@example.com', email_verified: true, groups: options.groups ?? ['devs'] })
       .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
       .setIssuer(issuer)
       .setSubject('mallory')

@@ -1,6 +1,7 @@
 // A real OpenID Provider for the SSO tests: the certified `oidc-provider` package on 127.0.0.1, with one client
 // and accounts read from a JSON file at every sign-in (so a test can take a user out of a group between two).
-// usage: node oidc-provider.mjs '{"port":0,"clientId":…,"clientSecret":…,"redirectUri":…,"accountsFile":…,"idTokenTtl":3600?}'
+// usage: node oidc-provider.mjs '{"port":0,"clientId":…,"clientSecret":…,"redirectUris":[…],"accountsFile":…,"idTokenTtl":3600?}'
+// (one client, registered with every redirect URI given, so that several connectors can use it).
 // The accounts file maps a login to its claims: {"alice":{"email":"alice@example.com","email_verified":true,"groups":["devs"]}}.
 // Any password signs in (the package's development login and consent pages). Prints one ready line,
 // {"ready":true,"issuer":"http://127.0.0.1:PORT"}, then serves until killed.
@@ -19,7 +20,7 @@ const provider = new Provider(issuer, {
   clients: [{
     client_id: options.clientId,
     client_secret: options.clientSecret,
-    redirect_uris: [options.redirectUri],
+    redirect_uris: options.redirectUris ?? [options.redirectUri],
     response_types: ['code'],
     grant_types: ['authorization_code'],
     token_endpoint_auth_method: 'client_secret_post',

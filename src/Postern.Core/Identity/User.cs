@@ -24,6 +24,12 @@ public sealed record User
     public string? Connector { get; init; }
 
     /// <summary>
+    /// The provider's issuer and subject a user made by a connector is bound to: a sign-in that presents another is
+    /// refused. <c>null</c> for a local user, and for one made by a connector before the subject was recorded.
+    /// </summary>
+    public ExternalSubject? ExternalSubject { get; init; }
+
+    /// <summary>
     /// The traits an app assertion carries: the identity provider's claims for a user of a connector, the internal
     /// traits for a local user. The other set stays out of the token and in reach of templates.
     /// </summary>
@@ -45,6 +51,7 @@ public sealed record User
             .Append(", Traits = [").AppendJoin(", ", Traits.Keys).Append(']')
             .Append(", ExternalTraits = [").AppendJoin(", ", ExternalTraits.Keys).Append(']')
             .Append(", Connector = ").Append(Connector)
+            .Append(", ExternalSubject = ").Append(ExternalSubject)
             .Append(", HasPassword = ").Append(PasswordHash is not null)
             .Append(", HasTotp = ").Append(TotpSecret is not null)
             .Append(", CreatedAt = ").Append(CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

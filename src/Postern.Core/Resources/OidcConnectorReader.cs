@@ -9,7 +9,7 @@ namespace Postern.Resources;
 internal static partial class OidcConnectorReader
 {
     private static readonly string[] SpecFields =
-        ["issuer_url", "client_id", "client_secret", "redirect_url", "scopes", "claims_to_roles", "username_claim", "prompt", "allowed_email_domains", "display", "insecure_allow_http"];
+        ["issuer_url", "client_id", "client_secret", "redirect_url", "scopes", "claims_to_roles", "username_claim", "prompt", "allowed_email_domains", "create_users", "display", "insecure_allow_http"];
 
     private static readonly string[] ClientSecretFields = ["file", "env"];
     private static readonly string[] ClaimMappingFields = ["claim", "value", "roles"];
@@ -68,6 +68,7 @@ internal static partial class OidcConnectorReader
             c.Error("spec.allowed_email_domains", $"'{domain}' is not a domain name");
         }
 
+        var createUsers = c.Bool(spec, "create_users", "spec") ?? true;
         var mappings = ReadClaimsToRoles(c, spec);
         return metadata is null || issuer is null || clientId is null || secret is null ? null : new OidcConnectorResource
         {
@@ -84,6 +85,7 @@ internal static partial class OidcConnectorReader
                 UsernameClaim = usernameClaim ?? "email",
                 Prompt = prompt,
                 AllowedEmailDomains = domains,
+                CreateUsers = createUsers,
                 Display = c.String(spec, "display", "spec"),
                 InsecureAllowHttp = insecure,
             },

@@ -23,7 +23,7 @@ internal static partial class ResourceReader
     private static readonly string[] WorkloadRuleFields = ["conditions"];
     private static readonly string[] ConditionOperators = ["equals", "in", "glob"];
     private static readonly string[] BotSpecFields = ["roles"];
-    private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at", "external_traits", "connector"];
+    private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at", "external_traits", "connector", "external_subject"];
 
     /// <summary>
     /// The resource in <paramref name="node"/>, or <c>null</c> with every problem on <paramref name="c"/>.
@@ -216,8 +216,29 @@ internal static partial class ResourceReader
                 CreatedAt = created,
                 ExternalTraits = ReadTraits(c, spec, "external_traits"),
                 Connector = c.String(spec, "connector", "spec"),
+                ExternalSubject = ReadExternalSubject(c, spec),
             },
         };
+    }
+
+    private static ExternalSubject? ReadExternalSubject(YamlCursor c, Dictionary<string, YamlNode>? spec)
+    {
+        const string Path = "spec.external_subject";
+        var map = spec is not null && spec.TryGetValue("external_subject", out var node) ? c.Mapping(node, Path, "issuer", "subject") : null;
+        if (map is null)
+        {
+            return null;
+        }
+
+        var issuer = c.String(map, "issuer", Path);
+        var subject = c.String(map, "subject", Path);
+        if (string.IsNullOrEmpty(issuer) || string.IsNullOrEmpty(subject))
+        {
+            c.Error(Path, "required: issuer and subject");
+            return null;
+        }
+
+        return new ExternalSubject(issuer, subject);
     }
 
     private static Dictionary<string, IReadOnlyList<string>> ReadTraits(YamlCursor c, Dictionary<string, YamlNode>? spec, string key)

@@ -116,6 +116,10 @@ internal static class ResourceWriter
             {
                 spec["connector"] = user.Connector;
                 spec["external_traits"] = Selector(user.ExternalTraits);
+                if (user.ExternalSubject is { } subject)
+                {
+                    spec["external_subject"] = new JsonObject { ["issuer"] = subject.Issuer, ["subject"] = subject.Subject };
+                }
             }
         }
 
@@ -169,6 +173,11 @@ internal static class ResourceWriter
         if (connector.AllowedEmailDomains.Count > 0)
         {
             spec["allowed_email_domains"] = List(connector.AllowedEmailDomains);
+        }
+
+        if (!connector.CreateUsers)
+        {
+            spec["create_users"] = false;
         }
 
         if (connector.Display is { } display)

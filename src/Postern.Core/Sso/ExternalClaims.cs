@@ -51,8 +51,36 @@ public static class ExternalClaims
         return traits;
     }
 
-    /// <summary>The user <paramref name="connector"/> makes of <paramref name="traits"/>, or why none may sign in.</summary>
-    public static ExternalIdentityResult Map(OidcConnector connector, IReadOnlyDictionary<string, IReadOnlyList<string>> traits)
+    /// <summary>
+    /// Whether the provider vouches for the <c>email</c> of the claim sets (in the order of <see cref="ToTraits"/>):
+    /// the set that gives the address must also say <c>"email_verified": true</c>, a JSON boolean as OpenID Connect
+    /// defines it (a string <c>"true"</c> is not). A later set that says anything but <c>true</c> takes it back.
+    /// </summary>
+    public static bool EmailVerified(params IEnumerable<KeyValuePair<string, JsonElement>>[] sources)
+    {
+        var verified = false;
+        foreach (var source in sources)
+        {
+            var givesEmail = false;
+            bool? says = null;
+            foreach (var (name, value) in source)
+            {
+                givesEmail |= name == "email";
+                says = name == "email_verified" ? (says ?? true) && value.ValueKind == JsonValueKind.True : says;
+            }
+
+            verified = givesEmail ? says == true : verified && says != false;
+        }
+
+        return verified;
+    }
+
+    /// <summary>
+    /// The user <paramref name="connector"/> makes of <paramref name="traits"/>, or why none may sign in.
+    /// <paramref name="emailVerified"/> (<see cref="EmailVerified"/>) must be true when the <c>email</c> claim names the
+    /// user or has its domain checked: anyone can type any address into an account at many providers.
+    /// </summary>
+    public static ExternalIdentityResult Map(OidcConnector connector, IReadOnlyDictionary<string, IReadOnlyList<string>> traits, bool emailVerified)
     {
         if (!traits.TryGetValue(connector.UsernameClaim, out var names) || names.Count != 1)
         {
@@ -67,7 +95,13 @@ public static class ExternalClaims
                 $"the '{connector.UsernameClaim}' claim '{names[0]}' is not a valid Postern user name (lowercase letters, digits, '@', '.', '_', '-')");
         }
 
-        if (connector.AllowedEmailDomains.Count > 0 && EmailDomainProblem(connector, traits) is { } problem)
+        if (connector.UsernameClaim == "email" && !emailVerified)
+        {
+            return ExternalIdentityResult.Refused("email_unverified",
+                $"the identity provider has not verified the email address {names[0]}, which names your Postern user (it must send \"email_verified\": true)");
+        }
+
+        if (connector.AllowedEmailDomains.Count > 0 && EmailDomainProblem(connector, traits, emailVerified) is { } problem)
         {
             return ExternalIdentityResult.Refused("email_domain", problem);
         }
@@ -82,14 +116,14 @@ public static class ExternalClaims
         return new ExternalIdentityResult(new ExternalIdentity(userName, traits, roles), null, null);
     }
 
-    private static string? EmailDomainProblem(OidcConnector connector, IReadOnlyDictionary<string, IReadOnlyList<string>> traits)
+    private static string? EmailDomainProblem(OidcConnector connector, IReadOnlyDictionary<string, IReadOnlyList<string>> traits, bool emailVerified)
     {
         if (!traits.TryGetValue("email", out var emails) || emails.Count != 1)
         {
             return "the identity provider sent no email address, and this connector admits only some email domains";
         }
 
-        if (traits.TryGetValue("email_verified", out var verified) && verified.Count == 1 && verified[0] == "false")
+        if (!emailVerified)
         {
             return $"the identity provider has not verified the email address {emails[0]}";
         }

@@ -39,6 +39,12 @@ public sealed record OidcConnector
     /// <summary>When not empty, only users whose <c>email</c> claim is in one of these domains may sign in.</summary>
     public IReadOnlyList<string> AllowedEmailDomains { get; init; } = [];
 
+    /// <summary>
+    /// Whether a sign-in by someone with no Postern user yet creates one (the default). When <c>false</c>, only the
+    /// users this connector made before may sign in.
+    /// </summary>
+    public bool CreateUsers { get; init; } = true;
+
     /// <summary>The button text on the login page; the name when not set.</summary>
     public string? Display { get; init; }
 

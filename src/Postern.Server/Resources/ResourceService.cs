@@ -69,6 +69,7 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
                         CreatedAt = found.User.CreatedAt,
                         ExternalTraits = found.User.ExternalTraits,
                         Connector = found.User.Connector,
+                        ExternalSubject = found.User.ExternalSubject,
                     }
                     : user.User;
                 var write = await users.WriteAsync(merged, existing?.Revision ?? Revision.Absent, cancellationToken).ConfigureAwait(false);

@@ -16,5 +16,8 @@ internal sealed record LaunchCode(string User, string App, string WebSession, Da
 /// <summary>Failed sign-in attempts for a user name, at <c>/login_attempts/&lt;name&gt;</c>, expiring with the window.</summary>
 internal sealed record LoginAttempts(int Failures, DateTimeOffset? LockedUntil);
 
-/// <summary>A one-time sign-up link for a new user to set a password, at <c>/sessions/signup/&lt;hash&gt;</c>.</summary>
-internal sealed record SignupToken(string User, DateTimeOffset Expires);
+/// <summary>
+/// A one-time sign-up link for a new user to set a password, at <c>/sessions/signup/&lt;hash&gt;</c>. It is for the
+/// user of that name created at <paramref name="UserCreated"/>, and for no user of the same name added later.
+/// </summary>
+internal sealed record SignupToken(string User, DateTimeOffset UserCreated, DateTimeOffset Expires);

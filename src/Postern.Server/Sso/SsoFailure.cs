@@ -7,12 +7,22 @@ namespace Postern.Server.Sso;
 /// <summary>Why an SSO sign-in was refused: a stable code for the audit log and tools, and a message for the person.</summary>
 internal sealed record SsoFailure(string Code, string Message)
 {
+    /// <summary>What the page says instead of the message when telling would say whether a Postern user of that name exists.</summary>
+    public const string Withheld = "this account at the identity provider may not sign in to Postern; an administrator can see why in the audit log";
+
+    /// <summary>
+    /// What the person is shown: the message, except for the refusals that depend on the stored user of the name the
+    /// claims give (taken by a local user or another connector, bound to another subject, not created), which all
+    /// read <see cref="Withheld"/> with the same status. The log and the audit event keep the message.
+    /// </summary>
+    public string Shown => Code is "user_exists" or "subject_mismatch" or "user_unknown" ? Withheld : Message;
+
     /// <summary>The HTTP status of the page that says so.</summary>
     public int Status => Code switch
     {
         "provider_unreachable" => StatusCodes.Status502BadGateway,
         "client_secret_unreadable" => StatusCodes.Status503ServiceUnavailable,
-        "no_role" or "email_domain" or "user_locked" or "user_exists" => StatusCodes.Status403Forbidden,
+        "no_role" or "email_domain" or "email_unverified" or "user_locked" or "user_exists" or "subject_mismatch" or "user_unknown" => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status401Unauthorized,
     };
 

@@ -15,8 +15,9 @@ namespace Postern.Server.Sso;
 
 /// <summary>
 /// The end of an SSO sign-in. With the provider's claims validated, makes or refreshes the user (external traits
-/// and roles replaced at every sign-in) and opens a web session; or refuses, saying why on the page, in the log and
-/// in a <c>user.login</c> audit event with <c>method: oidc</c>.
+/// and roles replaced at every sign-in; the provider's subject checked, see <see cref="SubjectBinding"/>) and opens a
+/// web session; or refuses, saying why on the page (unless that would tell whether a user exists), in the log and in
+/// a <c>user.login</c> audit event with <c>method: oidc</c>.
 /// </summary>
 internal sealed class SsoSignIn(
     ClusterState cluster,
@@ -31,11 +32,17 @@ internal sealed class SsoSignIn(
     public async Task CompleteAsync(HttpContext context, OidcConnector connector, JsonElement idToken, JsonElement? userInfo, string? returnUri)
     {
         var traits = ExternalClaims.ToTraits(Claims(idToken), Claims(userInfo));
-        var mapped = ExternalClaims.Map(connector, traits);
+        var mapped = ExternalClaims.Map(connector, traits, ExternalClaims.EmailVerified(Claims(idToken), Claims(userInfo)));
         var hint = traits.TryGetValue(connector.UsernameClaim, out var names) && names.Count == 1 ? names[0] : null;
         if (mapped.Identity is not { } identity)
         {
             await RefuseAsync(context, connector.Name, new(mapped.ErrorCode!, mapped.Error!), hint).ConfigureAwait(false);
+            return;
+        }
+
+        if (SubjectBinding.Of(idToken) is not { } subject)
+        {
+            await RefuseAsync(context, connector.Name, new("no_subject", "the identity provider's ID token has no 'iss' or no 'sub'"), identity.UserName).ConfigureAwait(false);
             return;
         }
 
@@ -48,13 +55,7 @@ internal sealed class SsoSignIn(
             return;
         }
 
-        if (IdentityStanding.OfUser(cluster, identity.UserName).IsLocked)
-        {
-            await RefuseAsync(context, connector.Name, new("user_locked", "your Postern user is locked"), identity.UserName).ConfigureAwait(false);
-            return;
-        }
-
-        var (user, failure) = await SaveUserAsync(connector, identity, roles, context.RequestAborted).ConfigureAwait(false);
+        var (user, failure) = await SaveUserAsync(connector, identity, subject, roles, context.RequestAborted).ConfigureAwait(false);
         if (failure is not null)
         {
             await RefuseAsync(context, connector.Name, failure, identity.UserName).ConfigureAwait(false);
@@ -73,31 +74,31 @@ internal sealed class SsoSignIn(
     {
         logger.SsoSignInRefused(connector, failure.Code, failure.Message, exception);
         await audit.AppendAsync(AuditEventTypes.UserLogin, Fields(context, connector, user, false, failure.Code, failure.Message, null), CancellationToken.None).ConfigureAwait(false);
-        await Pages.WriteProblemAsync(context, failure.Status, $"Sign-in through {connector} was refused: {failure.Message}.", "Back to sign-in", "/web/login").ConfigureAwait(false);
+        await Pages.WriteProblemAsync(context, failure.Status, $"Sign-in through {connector} was refused: {failure.Shown}.", "Back to sign-in", "/web/login").ConfigureAwait(false);
     }
 
-    /// <summary>Creates the user on the first sign-in, or replaces the roles and external traits of the one the connector made before.</summary>
-    private async Task<(User? User, SsoFailure? Failure)> SaveUserAsync(OidcConnector connector, ExternalIdentity identity, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the user on the first sign-in, or replaces the roles and external traits of the one the connector made
+    /// for <paramref name="subject"/> before; a lock is checked only once the subject is, so that it tells an impostor nothing.
+    /// </summary>
+    private async Task<(User? User, SsoFailure? Failure)> SaveUserAsync(OidcConnector connector, ExternalIdentity identity, ExternalSubject subject, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var existing = await users.GetAsync(identity.UserName, cancellationToken).ConfigureAwait(false);
-            User user;
-            if (existing is { } found)
+            if (SubjectBinding.Refusal(connector, identity.UserName, existing?.User, subject) is { } refusal)
             {
-                if (found.User.Connector != connector.Name)
-                {
-                    return (null, new("user_exists", found.User.Connector is null
-                        ? $"a local user named '{identity.UserName}' already exists, and SSO does not take over local users"
-                        : $"the user '{identity.UserName}' signs in through connector '{found.User.Connector}'"));
-                }
+                return (null, refusal);
+            }
 
-                user = found.User with { Roles = roles, ExternalTraits = identity.Traits };
-            }
-            else
+            if (IdentityStanding.OfUser(cluster, identity.UserName).IsLocked)
             {
-                user = new User { Name = identity.UserName, Roles = roles, ExternalTraits = identity.Traits, Connector = connector.Name, CreatedAt = time.GetUtcNow() };
+                return (null, new("user_locked", "your Postern user is locked"));
             }
+
+            var user = existing is { } found
+                ? found.User with { Roles = roles, ExternalTraits = identity.Traits, ExternalSubject = subject }
+                : new User { Name = identity.UserName, Roles = roles, ExternalTraits = identity.Traits, Connector = connector.Name, ExternalSubject = subject, CreatedAt = time.GetUtcNow() };
 
             var write = await users.WriteAsync(user, existing?.Revision ?? Revision.Absent, cancellationToken).ConfigureAwait(false);
             if (!write.Succeeded)
@@ -111,6 +112,8 @@ internal sealed class SsoSignIn(
                 {
                     ["user"] = user.Name,
                     ["connector"] = connector.Name,
+                    ["issuer"] = subject.Issuer,
+                    ["subject"] = subject.Subject,
                     ["roles"] = new JsonArray([.. roles.Select(r => JsonValue.Create(r))]),
                 }, CancellationToken.None).ConfigureAwait(false);
             }

@@ -1,5 +1,7 @@
 using Postern.Identity;
 using Postern.Resources;
+using Postern.Server.Sessions;
+using Postern.Server.State;
 using Postern.Storage;
 
 namespace Postern.Server.Users;
@@ -17,6 +19,26 @@ internal sealed class UserDirectory(IBackend store)
     public Task<WriteResult> WriteAsync(User user, long expectedRevision, CancellationToken cancellationToken) =>
         store.CompareAndSwapAsync(ResourceJson.StoreKey("user", user.Name), expectedRevision, ResourceJson.Serialize(UserResource.Of(user)), null, cancellationToken);
 
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) =>
-        store.DeleteAsync(ResourceJson.StoreKey("user", name), cancellationToken);
+    /// <summary>Deletes the user named <paramref name="name"/> and the sign-up links made for them; <c>false</c> when there was none.</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(ResourceJson.StoreKey("user", name), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        foreach (var item in await store.RangeAsync(SessionKeys.SignupPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (StoreJson.TryDeserialize<SignupToken>(item.Value) is { } signup && signup.User == name)
+            {
+                await store.CompareAndDeleteAsync(item.Key, item.Revision, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The user a sign-up link was made for, if they still exist: the same name, created at the same moment.</summary>
+    public async Task<(User User, long Revision)?> GetAsync(SignupToken signup, CancellationToken cancellationToken) =>
+        await GetAsync(signup.User, cancellationToken).ConfigureAwait(false) is { } found && found.User.CreatedAt == signup.UserCreated ? found : null;
 }

@@ -55,7 +55,7 @@ internal sealed class UserService(UserDirectory users, ClusterState cluster, Ses
         {
             var token = SessionKeys.NewToken();
             signupExpires = time.GetUtcNow() + SignupLifetime;
-            revision = await store.PutAsync(SessionKeys.SignupPrefix + SessionKeys.Hash(token), StoreJson.Serialize(new SignupToken(user.Name, signupExpires.Value)), signupExpires, cancellationToken).ConfigureAwait(false);
+            revision = await store.PutAsync(SessionKeys.SignupPrefix + SessionKeys.Hash(token), StoreJson.Serialize(new SignupToken(user.Name, user.CreatedAt, signupExpires.Value)), signupExpires, cancellationToken).ConfigureAwait(false);
             signupUrl = settings.PublicAddr.Combine("/web/signup?token=" + token);
         }
 

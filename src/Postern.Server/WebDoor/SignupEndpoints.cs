@@ -22,10 +22,10 @@ internal static class SignupEndpoints
         app.MapPost("/web/signup", CompleteAsync).DisableAntiforgery();
     }
 
-    private static async Task ShowAsync(HttpContext context, IAntiforgery antiforgery, IBackend store, TimeProvider time)
+    private static async Task ShowAsync(HttpContext context, IAntiforgery antiforgery, IBackend store, UserDirectory users, TimeProvider time)
     {
         var token = context.Request.Query["token"].ToString();
-        if (await FindAsync(store, token, time, context.RequestAborted).ConfigureAwait(false) is not { } signup)
+        if (await FindAsync(store, users, token, time, context.RequestAborted).ConfigureAwait(false) is not { } signup)
         {
             await Pages.WriteProblemAsync(context, StatusCodes.Status404NotFound, "This sign-up link is not valid: it has expired or was already used.", "Sign in", "/web/login").ConfigureAwait(false);
             return;
@@ -49,7 +49,7 @@ internal static class SignupEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var token = form["token"].ToString();
         var password = form["password"].ToString();
-        if (await FindAsync(store, token, time, context.RequestAborted).ConfigureAwait(false) is not { } signup)
+        if (await FindAsync(store, users, token, time, context.RequestAborted).ConfigureAwait(false) is not { } signup)
         {
             await Pages.WriteProblemAsync(context, StatusCodes.Status404NotFound, "This sign-up link is not valid: it has expired or was already used.", "Sign in", "/web/login").ConfigureAwait(false);
             return;
@@ -63,7 +63,7 @@ internal static class SignupEndpoints
         }
 
         var taken = await store.CompareAndDeleteAsync(signup.Key, signup.Revision, context.RequestAborted).ConfigureAwait(false);
-        var found = taken.Succeeded ? await users.GetAsync(signup.Record.User, context.RequestAborted).ConfigureAwait(false) : null;
+        var found = taken.Succeeded ? await users.GetAsync(signup.Record, context.RequestAborted).ConfigureAwait(false) : null;
         var write = found is { } current
             ? await users.WriteAsync(current.User with { PasswordHash = Passwords.Hash(password) }, current.Revision, context.RequestAborted).ConfigureAwait(false)
             : default;
@@ -79,7 +79,8 @@ internal static class SignupEndpoints
         context.Response.Headers.Location = "/web/login";
     }
 
-    private static async Task<(string Key, long Revision, SignupToken Record)?> FindAsync(IBackend store, string token, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The live sign-up record of <paramref name="token"/>, when the user it was made for still exists.</summary>
+    private static async Task<(string Key, long Revision, SignupToken Record)?> FindAsync(IBackend store, UserDirectory users, string token, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!SessionKeys.IsWellFormed(token))
         {
@@ -89,6 +90,7 @@ internal static class SignupEndpoints
         var key = SessionKeys.SignupPrefix + SessionKeys.Hash(token);
         var item = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         return item is not null && StoreJson.TryDeserialize<SignupToken>(item.Value) is { } record && record.Expires > time.GetUtcNow()
+            && await users.GetAsync(record, cancellationToken).ConfigureAwait(false) is not null
             ? (key, item.Revision, record)
             : null;
     }

@@ -18,6 +18,7 @@ public sealed class OidcConnectorResourceTests
           username_claim: email
           prompt: select_account
           allowed_email_domains: [example.com]
+          create_users: false
           display: Okta
           claims_to_roles:
             - { claim: groups, value: admins, roles: [access, editor] }
@@ -37,12 +38,14 @@ public sealed class OidcConnectorResourceTests
         Assert.Equal("select_account", connector.Prompt);
         Assert.Equal(2, connector.ClaimsToRoles.Count);
         Assert.Equal(["access", "editor"], connector.ClaimsToRoles[0].Roles);
+        Assert.False(connector.CreateUsers);
 
         var rendered = ResourceYaml.Render(parsed.Resources[0]);
         var again = ResourceYaml.Parse(rendered, "rendered");
         Assert.Empty(again.Errors);
         Assert.Equal(rendered, ResourceYaml.Render(again.Resources[0]));
         Assert.Contains("file: /etc/postern/okta.secret", rendered, StringComparison.Ordinal);
+        Assert.Contains("create_users: false", rendered, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,6 +65,7 @@ public sealed class OidcConnectorResourceTests
         var connector = Assert.IsType<OidcConnectorResource>(Assert.Single(parsed.Resources)).Connector;
         Assert.Equal(["openid", "email", "profile"], connector.Scopes);
         Assert.Equal("email", connector.UsernameClaim);
+        Assert.True(connector.CreateUsers);
         Assert.Null(connector.RedirectUrl);
         Assert.Equal("GOOGLE_SECRET", connector.ClientSecret.EnvironmentVariable);
     }
@@ -80,6 +84,7 @@ public sealed class OidcConnectorResourceTests
     [InlineData("claims_to_roles: [{ claim: groups, roles: [access] }]", "spec.claims_to_roles[0].value: required")]
     [InlineData("claims_to_roles: [{ claim: groups, value: x, roles: ['bad role'] }]", "spec.claims_to_roles[0].roles: 'bad role' is not a valid role name")]
     [InlineData("client_id: ''", "spec.client_id: expected a client id")]
+    [InlineData("create_users: sometimes", "spec.create_users: expected true or false, found 'sometimes'")]
     [InlineData("colour: blue", "spec.colour: unknown field")]
     public void Refuses_a_malformed_connector_naming_the_field(string line, string expected)
     {

@@ -8,7 +8,8 @@ namespace Postern.Server.Tests.Sso;
 /// One Postern in front of one recording upstream, a real OpenID Provider (the <c>oidc-provider</c> package) with
 /// accounts whose groups the tests may change, and connectors added at runtime with <c>create -f</c>: <c>op</c> (the
 /// real provider), <c>wrong-aud</c> and <c>expired</c> (a fake provider that signs ID tokens it gets wrong on purpose)
-/// and <c>gone</c> (nothing listens at its issuer).
+/// and <c>gone</c> (nothing listens at its issuer). The real provider also admits the callback of <c>closed</c>, a
+/// second connector a test may add.
 /// </summary>
 public sealed class SsoFixture : IAsyncLifetime
 {
@@ -81,7 +82,7 @@ public sealed class SsoFixture : IAsyncLifetime
         {
             clientId = "postern",
             clientSecret = ClientSecret,
-            redirectUri = Server.BaseUrl + "/v1/sso/oidc/op/callback",
+            redirectUris = new[] { "op", "closed" }.Select(c => Server.BaseUrl + $"/v1/sso/oidc/{c}/callback"),
             accountsFile = AccountsFile,
         });
         var wrongAudience = await StartProviderAsync("fake-oidc-provider.mjs", new { aud = "someone-else" });
