@@ -39,7 +39,7 @@ public sealed class PrivateFileTests : IDisposable
 
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(Target));
         Assert.Equal("planted", File.ReadAllText(planted));
-        Assert.Equal([planted, Target], Directory.GetFiles(_dir).Order());
+        Assert.Equal([Target, planted], Directory.GetFiles(_dir).Order());
     }
 
     [Fact]
