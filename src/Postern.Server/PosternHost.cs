@@ -166,7 +166,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddHostedService(sp => sp.GetRequiredService<ClusterState>());
             services.AddSingleton<SessionStore>();
             services.AddSingleton<AppSessions>();
-            services.AddSingleton<LoginService>();
+            services.AddSignIn();
             services.AddSingleton<Web.WebSessionCookie>();
             services.AddSingleton<UserDirectory>();
             services.AddSingleton<AssertionMinter>();
@@ -213,6 +213,7 @@ public sealed class PosternHost : IAsyncDisposable
             // for an app carries its own session and never needs the web address's authentication handlers.
             app.UseAuthentication();
             app.UseRouting();
+            app.UseRateLimiter();
             var discovery = new DiscoveryDocuments(() => host.PublicAddr, authorities);
             app.MapKeySets(authorities, discovery, config.Authorities.KeySetMaxAge);
             var leader = app.Services.GetRequiredService<ClusterLeader>();

@@ -36,7 +36,7 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{a.Status}: {a.Body}"));
         Assert.All(answers.Where(a => a.Status == HttpStatusCode.TooManyRequests), a => Assert.NotNull(a.RetryAfter));
         var checkedAgainstHash = (await _admin.AuditAsync("user.login")).Count(e => e.GetProperty("user").GetString() == "victim" && e.GetProperty("reason").GetString() == "wrong password");
-        Assert.InRange(checkedAgainstHash, 1, LoginService.MaxFailures);
+        Assert.InRange(checkedAgainstHash, 1, new SignInLimits().MaxFailuresPerAddress);
 
         using var realUser = SourceAddressClient.Create(_server, RealUser);
         var signIn = await SignInAsync(realUser, "victim", Password);
@@ -54,7 +54,10 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         using var realUser = SourceAddressClient.Create(_server, RealUser);
         try
         {
-            Assert.Equal(HttpStatusCode.OK, (await SignInAsync(realUser, "victim", Password)).Status); // the connection is warm
+            Assert.Equal(HttpStatusCode.OK, (await SignInAsync(realUser, "victim", Password)).Status); // the connection is warm, the address known
+            var unloaded = Stopwatch.StartNew();
+            Assert.Equal(HttpStatusCode.OK, (await SignInAsync(realUser, "victim", Password)).Status);
+            unloaded.Stop();
 
             var flood = Task.WhenAll(Enumerable.Range(0, 500).Select(i => SignInAsync(attackers[i % attackers.Count], "nobody-" + Guid.NewGuid().ToString("N"), "guess " + i)));
             await Task.Delay(TimeSpan.FromMilliseconds(300));
@@ -77,10 +80,12 @@ public sealed class SignInThrottleTests : IAsyncLifetime
                     await Task.Delay(TimeSpan.FromMilliseconds(50));
                 }
             }
-            while (answer.Status == HttpStatusCode.TooManyRequests && signIn.Elapsed < TimeSpan.FromSeconds(2));
+            while (answer.Status == HttpStatusCode.TooManyRequests && signIn.Elapsed < TimeSpan.FromSeconds(2) + unloaded.Elapsed);
 
+            // Two seconds on top of what a sign-in takes on this machine without the flood: on a machine shared by many
+            // test runs, a single password check alone can take a second or more.
             Assert.Equal(HttpStatusCode.OK, answer.Status);
-            Assert.InRange(signIn.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+            Assert.True(signIn.Elapsed < TimeSpan.FromSeconds(2) + unloaded.Elapsed, $"the sign-in took {signIn.Elapsed} under the flood, {unloaded.Elapsed} before it");
             Assert.All(await flood, a => Assert.True(a.Status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{a.Status}: {a.Body}"));
         }
         finally
