@@ -167,6 +167,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddClusterState();
             services.AddAuthorities(store, authorities, keyring, options.Time);
             services.AddSessions();
+            services.AddSignIn();
             services.AddAppAccess();
             services.AddUsers();
             services.AddLocks();
@@ -193,6 +194,7 @@ public sealed class PosternHost : IAsyncDisposable
             // for an app carries its own session and never needs the web address's authentication handlers.
             app.UseAuthentication();
             app.UseRouting();
+            app.UseRateLimiter();
             app.MapWebDoor();
             app.MapSso();
             app.MapWorkloadIdentity();

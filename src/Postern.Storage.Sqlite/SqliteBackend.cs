@@ -59,9 +59,10 @@ public sealed class SqliteBackend : ChangeLogBackend
             }
             else
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                OwnerOnlyFiles.Prepare(path);
                 writer = await connections.OpenAsync(cancellationToken);
                 await Statement.ExecuteAsync(writer, null, "PRAGMA journal_mode = WAL", cancellationToken);
+                OwnerOnlyFiles.Restrict(path);
                 await SqliteSchema.MigrateAsync(writer, path, cancellationToken);
             }
         }

@@ -6,41 +6,60 @@ using Postern.Storage;
 
 namespace Postern.Server.Sessions;
 
-/// <summary>The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log.</summary>
-internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error)
+/// <summary>
+/// The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log, and for a
+/// refused attempt when to try again.
+/// </summary>
+internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error, TimeSpan? RetryAfter = null)
 {
     public bool Succeeded => Token is not null;
+
+    /// <summary>Whether the client should be told 429 Too Many Requests (rather than 401).</summary>
+    public bool IsTooManyRequests => ErrorCode is SignInRefusal.Slowed or SignInRefusal.Busy;
 }
 
 /// <summary>
 /// Checks a user name and password (and one-time code) and opens a web session. Unknown users, wrong
-/// passwords and locked users get the same answer, in the same time; repeated failures for a name lock
-/// that name out for a while, whether or not such a user exists.
+/// passwords and locked users get the same answer, in the same time. Each attempt is counted
+/// (<see cref="SignInThrottle"/>) before the password is checked, and checks run in a bounded number of slots
+/// (<see cref="PasswordHashGate"/>); the policy is in <c>docs/sign-in.md</c>.
 /// </summary>
-internal sealed class LoginService(ClusterState cluster, IBackend store, SessionStore sessions, AuditLog audit, TimeProvider time)
+internal sealed class LoginService(ClusterState cluster, IBackend store, SessionStore sessions, AuditLog audit, SignInThrottle throttle, PasswordHashGate gate, TimeProvider time)
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(30);
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(30);
     public const string InvalidCredentials = "invalid username or password";
 
     private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString("N")));
 
     public async Task<LoginOutcome> LoginAsync(string username, string password, string? otp, string? remoteAddress, TimeSpan sessionTtl, CancellationToken cancellationToken)
     {
-        var attemptsKey = SessionKeys.LoginAttemptsPrefix + Uri.EscapeDataString(username);
-        var attempts = await store.GetAsync(attemptsKey, cancellationToken).ConfigureAwait(false);
-        var record = attempts is null ? null : StoreJson.TryDeserialize<LoginAttempts>(attempts.Value);
-        var now = time.GetUtcNow();
-        if (record?.LockedUntil > now)
+        var address = ClientAddress.Key(remoteAddress);
+        var (refused, knownAddress) = await throttle.CheckAsync(username, address, cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
         {
-            await AuditAsync(username, false, "locked out after repeated failures", remoteAddress).ConfigureAwait(false);
-            return new LoginOutcome(null, null, "locked_out", "too many failed sign-in attempts; try again later");
+            return await RefuseAsync(username, refused, remoteAddress).ConfigureAwait(false);
         }
 
-        var standing = IdentityStanding.OfUser(cluster, username);
-        var user = cluster.FindUser(username);
-        var passwordOk = Passwords.Verify(user?.PasswordHash ?? DummyHash.Value, password) && user?.PasswordHash is not null;
+        IdentityStanding standing;
+        User? user;
+        bool passwordOk;
+        using (var slot = await gate.EnterAsync(knownAddress, cancellationToken).ConfigureAwait(false))
+        {
+            if (!slot.IsAcquired)
+            {
+                return await RefuseAsync(username, new SignInRefusal(SignInRefusal.Busy, "password checks busy", gate.RetryAfter), remoteAddress).ConfigureAwait(false);
+            }
+
+            if (await throttle.ClaimAsync(username, address, cancellationToken).ConfigureAwait(false) is { } refusedNow)
+            {
+                return await RefuseAsync(username, refusedNow, remoteAddress).ConfigureAwait(false);
+            }
+
+            standing = IdentityStanding.OfUser(cluster, username);
+            user = cluster.FindUser(username);
+            passwordOk = await PasswordHashGate.VerifyAsync(user?.PasswordHash ?? DummyHash.Value, password).ConfigureAwait(false) && user?.PasswordHash is not null;
+        }
+
+        var now = time.GetUtcNow();
         string? failure = user is null ? "unknown user"
             : user.PasswordHash is null ? "the user has not set a password"
             : !passwordOk ? "wrong password"
@@ -60,19 +79,22 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
 
         if (failure is not null)
         {
-            await RecordFailureAsync(attemptsKey, attempts, record, now, cancellationToken).ConfigureAwait(false);
             await AuditAsync(username, false, failure, remoteAddress).ConfigureAwait(false);
             return new LoginOutcome(null, null, "invalid_credentials", InvalidCredentials);
         }
 
-        if (attempts is not null)
-        {
-            await store.DeleteAsync(attemptsKey, cancellationToken).ConfigureAwait(false);
-        }
-
+        await throttle.SucceededAsync(username, address, cancellationToken).ConfigureAwait(false);
         var (token, session) = await sessions.CreateWebSessionAsync(username, sessionTtl, cancellationToken).ConfigureAwait(false);
         await AuditAsync(username, true, null, remoteAddress).ConfigureAwait(false);
         return new LoginOutcome(token, session, null, null);
+    }
+
+    private async Task<LoginOutcome> RefuseAsync(string username, SignInRefusal refusal, string? remoteAddress)
+    {
+        await AuditAsync(username, false, refusal.Reason, remoteAddress).ConfigureAwait(false);
+        return refusal.Code == SignInRefusal.LockedOut
+            ? new LoginOutcome(null, null, SignInRefusal.LockedOut, "too many failed sign-in attempts; try again later", refusal.RetryAfter)
+            : new LoginOutcome(null, null, refusal.Code, "too many sign-in attempts; try again later", refusal.RetryAfter);
     }
 
     /// <summary>Checks a TOTP code and refuses a code whose time step was already used (a replay).</summary>
@@ -93,24 +115,6 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
         var write = await store.CompareAndSwapAsync(key, used?.Revision ?? Revision.Absent, System.Text.Encoding.ASCII.GetBytes(step.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             now + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         return write.Succeeded ? null : "one-time code already used";
-    }
-
-    private async Task RecordFailureAsync(string key, Item? current, LoginAttempts? record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var failures = (record?.Failures ?? 0) + 1;
-            var next = new LoginAttempts(failures, failures >= MaxFailures ? now + LockoutDuration : null);
-            var expires = next.LockedUntil ?? now + FailureWindow;
-            var write = await store.CompareAndSwapAsync(key, current?.Revision ?? Revision.Absent, StoreJson.Serialize(next), expires, cancellationToken).ConfigureAwait(false);
-            if (write.Succeeded)
-            {
-                return;
-            }
-
-            current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            record = current is null ? null : StoreJson.TryDeserialize<LoginAttempts>(current.Value);
-        }
     }
 
     private Task AuditAsync(string username, bool success, string? reason, string? remoteAddress)

@@ -13,8 +13,15 @@ internal sealed record AppSession(string User, string App, string WebSession, Da
 /// </summary>
 internal sealed record LaunchCode(string User, string App, string WebSession, DateTimeOffset SessionExpires, string StateHash, string Path, DateTimeOffset Expires);
 
-/// <summary>Failed sign-in attempts for a user name, at <c>/login_attempts/&lt;name&gt;</c>, expiring with the window.</summary>
-internal sealed record LoginAttempts(int Failures, DateTimeOffset? LockedUntil);
+/// <summary>
+/// Sign-in attempts for one user name from one client address, at <c>/login_attempts/address/&lt;name&gt;/&lt;address&gt;</c>:
+/// attempts counted and not yet followed by a success, when the last was counted, until when the pair is locked
+/// out, and when the user last signed in from there.
+/// </summary>
+internal sealed record AddressAttempts(int Failures, DateTimeOffset? LastFailure, DateTimeOffset? NotBefore, DateTimeOffset? SignedIn);
+
+/// <summary>Sign-in attempts for a user name from every address, at <c>/login_attempts/name/&lt;name&gt;</c>, and the earliest time of the next.</summary>
+internal sealed record NameAttempts(int Failures, DateTimeOffset? NotBefore);
 
 /// <summary>
 /// A one-time sign-up link for a new user to set a password, at <c>/sessions/signup/&lt;hash&gt;</c>. It is for the

@@ -72,7 +72,7 @@ internal sealed class StoreLocation(PosternConfig config, TimeProvider time, ILo
             return await OpenPostgresAsync(sweep: false, cancellationToken).ConfigureAwait(false);
         }
 
-        Directory.CreateDirectory(config.DataDir);
+        PrivateFolder.Create(config.DataDir);
         return await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = SqlitePath, Time = time }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -88,7 +88,7 @@ internal static class ServerCertificate
         var now = time.GetUtcNow();
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(Lifetime));
 
-        Directory.CreateDirectory(Path.GetDirectoryName(certPath)!);
+        PrivateFolder.Create(Path.GetDirectoryName(certPath)!);
         PrivateFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", overwrite: true);
         File.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n");
         return LoadPem(certPath, keyPath);

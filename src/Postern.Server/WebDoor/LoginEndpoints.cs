@@ -24,9 +24,9 @@ internal static class LoginEndpoints
 
     public static void MapLogin(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/login", LoginJsonAsync);
+        app.MapPost("/v1/login", LoginJsonAsync).RequireRateLimiting(SignInRateLimitPolicy.Name);
         app.MapGet("/web/login", ShowLoginPageAsync);
-        app.MapPost("/web/login", LoginFormAsync).DisableAntiforgery();
+        app.MapPost("/web/login", LoginFormAsync).DisableAntiforgery().RequireRateLimiting(SignInRateLimitPolicy.Name);
         app.MapPost("/web/logout", LogoutAsync).DisableAntiforgery();
         app.MapPost("/v1/logout", LogoutJsonAsync);
     }
@@ -65,7 +65,8 @@ internal static class LoginEndpoints
         var outcome = await login.LoginAsync(request.Username!, request.Password!, request.Otp, context.Connection.RemoteIpAddress?.ToString(), settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
-            await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, outcome.ErrorCode!, outcome.Error!).ConfigureAwait(false);
+            SetRetryAfter(context, outcome);
+            await WriteErrorAsync(context, outcome.IsTooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized, outcome.ErrorCode!, outcome.Error!).ConfigureAwait(false);
             return;
         }
 
@@ -116,7 +117,8 @@ internal static class LoginEndpoints
         var outcome = await login.LoginAsync(username, password, otp.Length == 0 ? null : otp, context.Connection.RemoteIpAddress?.ToString(), settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
-            await WriteLoginPageAsync(context, antiforgery, redirect, outcome.Error, StatusCodes.Status401Unauthorized).ConfigureAwait(false);
+            SetRetryAfter(context, outcome);
+            await WriteLoginPageAsync(context, antiforgery, redirect, outcome.Error, outcome.IsTooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized).ConfigureAwait(false);
             return;
         }
 
@@ -172,6 +174,14 @@ internal static class LoginEndpoints
         : string.IsNullOrEmpty(password) ? "password is required"
         : password.Length > MaxPasswordLength ? $"password is longer than {MaxPasswordLength} characters"
         : null;
+
+    private static void SetRetryAfter(HttpContext context, LoginOutcome outcome)
+    {
+        if (outcome.RetryAfter is { } after)
+        {
+            context.Response.Headers.RetryAfter = SignInRateLimitPolicy.RetryAfterSeconds(after);
+        }
+    }
 
     internal static Task WriteErrorAsync(HttpContext context, int status, string code, string message)
     {

@@ -40,7 +40,7 @@ public sealed class SignInTests(AppAccessFixture fixture) : IClassFixture<AppAcc
     }
 
     [Fact]
-    public async Task Repeated_failures_lock_the_name_out_even_with_the_right_password_afterwards()
+    public async Task Repeated_failures_from_one_address_lock_the_name_out_for_that_address_even_with_the_right_password_afterwards()
     {
         await fixture.Admin.AddUserAsync("frank", AppAccessFixture.Password, ["access"]);
         using var browser = new Browser(fixture.Server);

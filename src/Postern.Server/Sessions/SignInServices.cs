@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Postern.Server.Sessions;
+
+/// <summary>Registers password sign-in's limits: the attempt counts, the hashing slots and the per-address request budget.</summary>
+internal static class SignInServices
+{
+    /// <summary>
+    /// Adds <see cref="LoginService"/> and its limits (<paramref name="limits"/>, or the defaults of
+    /// <see cref="SignInLimits"/>). The endpoints opt in with <c>RequireRateLimiting(SignInRateLimitPolicy.Name)</c>,
+    /// and the app must call <c>UseRateLimiter()</c> after <c>UseRouting()</c>.
+    /// </summary>
+    public static IServiceCollection AddSignIn(this IServiceCollection services, SignInLimits? limits = null)
+    {
+        services.TryAddSingleton(limits ?? new SignInLimits());
+        services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<PasswordHashGate>();
+        services.TryAddSingleton<LoginService>();
+        services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimitPolicy.Name));
+        return services;
+    }
+}
