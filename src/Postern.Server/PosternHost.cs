@@ -167,6 +167,8 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton<SessionStore>();
             services.AddSingleton<AppSessions>();
             services.AddSingleton<LoginService>();
+            services.AddSingleton<SecondFactor>();
+            services.AddSingleton<TotpEnrolment>();
             services.AddSingleton<Web.WebSessionCookie>();
             services.AddSingleton<UserDirectory>();
             services.AddSingleton<AssertionMinter>();
@@ -202,6 +204,7 @@ public sealed class PosternHost : IAsyncDisposable
 
             await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false);
             var cluster = app.Services.GetRequiredService<ClusterState>();
+            await TotpSecretSealing.SealLegacySecretsAsync(app.Services.GetRequiredService<UserDirectory>(), store, keyring.Kek, cancellationToken).ConfigureAwait(false);
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
             var appSessions = app.Services.GetRequiredService<AppSessions>();
             cluster.SessionRemoved += appSessions.OnSessionRemoved;
@@ -219,6 +222,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.MapHealth(store, authorities, () => leader.IsLeader);
             app.MapLogin();
             app.MapLauncher();
+            app.MapTotpEnrolment();
             app.MapSignup();
             app.MapSso();
             app.MapWorkloadIdentity();

@@ -40,6 +40,7 @@ internal static partial class AdminEndpoints
         admin.MapPost("/users", AddUserAsync);
         admin.MapPut("/users/{name}", UpdateUserAsync);
         admin.MapDelete("/users/{name}", RemoveUserAsync);
+        admin.MapPost("/users/{name}/totp/reset", ResetTotpAsync);
         admin.MapPost("/resources", CreateResourcesAsync);
         admin.MapGet("/resources/{kind}", GetResources);
         admin.MapGet("/resources/{kind}/{name}", GetResource);
@@ -59,7 +60,7 @@ internal static partial class AdminEndpoints
         Results.Json(new { error = message, details = details?.ToArray() }, statusCode: status);
 
     private static IResult ListUsers(ClusterState cluster) =>
-        Results.Json(cluster.Users.Select(u => new UserSummary(u.Name, u.Roles, u.Traits, u.CreatedAt, u.PasswordHash is not null, u.TotpSecret is not null)));
+        Results.Json(cluster.Users.Select(u => new UserSummary(u.Name, u.Roles, u.Traits, u.CreatedAt, u.PasswordHash is not null, u.HasTotp, u.RequireTotp)));
 
     private static async Task<IResult> AddUserAsync(AddUserRequest request, UserDirectory users, ClusterState cluster, IBackend store, AuditLog audit, AppAccessSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -80,6 +81,7 @@ internal static partial class AdminEndpoints
             Roles = request.Roles!,
             Traits = request.Traits ?? new Dictionary<string, IReadOnlyList<string>>(),
             PasswordHash = request.Password is null ? null : Passwords.Hash(request.Password),
+            RequireTotp = request.RequireTotp ?? false,
             CreatedAt = time.GetUtcNow(),
         };
         var write = await users.WriteAsync(user, Revision.Absent, cancellationToken).ConfigureAwait(false);
@@ -113,7 +115,7 @@ internal static partial class AdminEndpoints
                 return Error(StatusCodes.Status404NotFound, $"user '{name}' not found");
             }
 
-            var updated = found.User with { Roles = request.Roles ?? found.User.Roles, Traits = request.Traits ?? found.User.Traits };
+            var updated = found.User with { Roles = request.Roles ?? found.User.Roles, Traits = request.Traits ?? found.User.Traits, RequireTotp = request.RequireTotp ?? found.User.RequireTotp };
             var problems = CheckUser(updated.Name, updated.Roles, updated.Traits, cluster).ToList();
             if (problems.Count > 0)
             {
@@ -124,7 +126,7 @@ internal static partial class AdminEndpoints
             if (write.Succeeded)
             {
                 await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
-                return Results.Json(new { name, roles = updated.Roles, traits = updated.Traits });
+                return Results.Json(new { name, roles = updated.Roles, traits = updated.Traits, require_totp = updated.RequireTotp });
             }
         }
 
@@ -324,6 +326,8 @@ internal static partial class AdminEndpoints
                     {
                         PasswordHash = found.User.PasswordHash,
                         TotpSecret = found.User.TotpSecret,
+                        LegacyTotpSecret = found.User.LegacyTotpSecret,
+                        RecoveryCodeHashes = found.User.RecoveryCodeHashes,
                         CreatedAt = found.User.CreatedAt,
                         ExternalTraits = found.User.ExternalTraits,
                         Connector = found.User.Connector,
@@ -493,9 +497,9 @@ internal static partial class AdminEndpoints
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex TraitNamePattern();
 
-    internal sealed record AddUserRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits, string? Password);
+    internal sealed record AddUserRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits, string? Password, bool? RequireTotp = null);
 
-    internal sealed record UpdateUserRequest(IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits);
+    internal sealed record UpdateUserRequest(IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? Traits, bool? RequireTotp = null);
 
     internal sealed record AddBotRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, string>? Labels, string? Ttl);
 
@@ -503,5 +507,5 @@ internal static partial class AdminEndpoints
 
     internal sealed record LockRequest(string? Target, string? Ttl, string? Message);
 
-    internal sealed record UserSummary(string Name, IReadOnlyList<string> Roles, IReadOnlyDictionary<string, IReadOnlyList<string>> Traits, DateTimeOffset CreatedAt, bool HasPassword, bool HasTotp);
+    internal sealed record UserSummary(string Name, IReadOnlyList<string> Roles, IReadOnlyDictionary<string, IReadOnlyList<string>> Traits, DateTimeOffset CreatedAt, bool HasPassword, bool HasTotp, bool RequireTotp);
 }

@@ -6,8 +6,11 @@ using Postern.Storage;
 
 namespace Postern.Server.Sessions;
 
-/// <summary>The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log.</summary>
-internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error)
+/// <summary>
+/// The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log; for a user who
+/// must set up a second factor first, the token of an enrol-only state (<paramref name="EnrolmentToken"/>).
+/// </summary>
+internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error, string? EnrolmentToken = null)
 {
     public bool Succeeded => Token is not null;
 }
@@ -17,7 +20,7 @@ internal sealed record LoginOutcome(string? Token, WebSession? Session, string? 
 /// passwords and locked users get the same answer, in the same time; repeated failures for a name lock
 /// that name out for a while, whether or not such a user exists.
 /// </summary>
-internal sealed class LoginService(ClusterState cluster, IBackend store, SessionStore sessions, AuditLog audit, TimeProvider time)
+internal sealed class LoginService(ClusterState cluster, IBackend store, SessionStore sessions, SecondFactor secondFactor, TotpEnrolment enrolment, AuditLog audit, TimeProvider time)
 {
     public const int MaxFailures = 5;
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(30);
@@ -46,7 +49,7 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
             : cluster.FindLock("user/" + username) is not null ? "the user is locked"
             : null;
 
-        if (failure is null && user!.TotpSecret is { } secret)
+        if (failure is null && user!.HasTotp)
         {
             if (string.IsNullOrEmpty(otp))
             {
@@ -54,7 +57,16 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
                 return new LoginOutcome(null, null, "otp_required", "a one-time code is required");
             }
 
-            failure = await CheckOneTimeCodeAsync(username, secret, otp, now, cancellationToken).ConfigureAwait(false);
+            failure = await secondFactor.CheckAsync(user, otp, cancellationToken).ConfigureAwait(false);
+        }
+        else if (failure is null && user!.RequireTotp)
+        {
+            // Like Teleport's second_factor: on, the password of a user who must have a second factor and has none opens
+            // an enrol-only state (see TotpEnrolment), never a web session.
+            await AuditAsync(username, false, "a second factor is required and not set up; sent to enrol", remoteAddress).ConfigureAwait(false);
+            var enrolmentToken = await enrolment.StartSessionAsync(username, cancellationToken).ConfigureAwait(false);
+            return new LoginOutcome(null, null, "totp_enrolment_required",
+                "this user must set up a one-time code before signing in: sign in on the web page (/web/login) to set it up", enrolmentToken);
         }
 
         if (failure is not null)
@@ -72,26 +84,6 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
         var (token, session) = await sessions.CreateWebSessionAsync(username, sessionTtl, cancellationToken).ConfigureAwait(false);
         await AuditAsync(username, true, null, remoteAddress).ConfigureAwait(false);
         return new LoginOutcome(token, session, null, null);
-    }
-
-    /// <summary>Checks a TOTP code and refuses a code whose time step was already used (a replay).</summary>
-    private async Task<string?> CheckOneTimeCodeAsync(string username, string secret, string otp, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (!Totp.Verify(secret, otp, now, out var step))
-        {
-            return "wrong one-time code";
-        }
-
-        var key = "/otp_used/" + Uri.EscapeDataString(username);
-        var used = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (used is not null && long.TryParse(System.Text.Encoding.ASCII.GetString(used.Value.Span), out var last) && step <= last)
-        {
-            return "one-time code already used";
-        }
-
-        var write = await store.CompareAndSwapAsync(key, used?.Revision ?? Revision.Absent, System.Text.Encoding.ASCII.GetBytes(step.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            now + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
-        return write.Succeeded ? null : "one-time code already used";
     }
 
     private async Task RecordFailureAsync(string key, Item? current, LoginAttempts? record, DateTimeOffset now, CancellationToken cancellationToken)
