@@ -141,7 +141,7 @@ internal static class TotpEnrolmentEndpoints
             <p class="muted">URI: <code id="totp-uri">{Pages.Encode(uri)}</code></p>
             <form method="post" action="{PagePath}">
               <input type="hidden" name="{Pages.Encode(tokens.FormFieldName)}" value="{Pages.Encode(tokens.RequestToken)}">
-              <label>Code from the app <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required autofocus></label>
+              <label>Code from the app <input name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus></label>
               <button type="submit">Turn on</button>
             </form>
             """;
