@@ -23,11 +23,12 @@ if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt 
 fi
 
 # A real PostgreSQL for the PostgreSQL store's tests, Debian's Chromium (with playwright-core
-# driving it) for the browser sign-in test, and SoftHSM2 for the hardware-key tests: each installed
-# with apt-get when missing.
+# driving it) for the browser sign-in test, SoftHSM2 for the hardware-key tests, and oathtool for the
+# second-factor tests: each installed with apt-get when missing.
 bash tests/setup/postgres.sh
 bash tests/setup/browser.sh
 bash tests/setup/softhsm.sh
+bash tests/setup/oathtool.sh
 
 results=.test-results
 rm -rf "$results"

@@ -16,6 +16,7 @@ using Postern.Server.Authority;
 using Postern.Server.Locks;
 using Postern.Server.Resources;
 using Postern.Server.Sessions;
+using Postern.Server.SignIn;
 using Postern.Server.Sso;
 using Postern.Server.State;
 using Postern.Server.Storage;
@@ -185,6 +186,7 @@ public sealed class PosternHost : IAsyncDisposable
 
             await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false);
             var cluster = app.Services.GetRequiredService<ClusterState>();
+            await TotpSecretSealing.SealLegacySecretsAsync(app.Services.GetRequiredService<UserDirectory>(), store, keyring.Kek, cancellationToken).ConfigureAwait(false);
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
 
             var proxy = app.Services.GetRequiredService<AppProxy>();
@@ -196,6 +198,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.UseRouting();
             app.UseRateLimiter();
             app.MapWebDoor();
+            app.MapTotpEnrolment();
             app.MapSso();
             app.MapWorkloadIdentity();
             app.MapAdmin();

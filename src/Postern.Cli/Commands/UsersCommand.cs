@@ -4,10 +4,10 @@ using System.Text.Json;
 
 namespace Postern.Cli.Commands;
 
-/// <summary><c>postern users add|ls|rm|update</c>: local users.</summary>
+/// <summary><c>postern users add|ls|rm|update|reset-totp</c>: local users.</summary>
 internal static class UsersCommand
 {
-    public static Command Create() => new("users", "Manage local users.") { Add(), List(), Remove(), Update() };
+    public static Command Create() => new("users", "Manage local users.") { Add(), List(), Remove(), Update(), ResetTotpCommand.Create() };
 
     private static Command Add()
     {
@@ -17,7 +17,8 @@ internal static class UsersCommand
         var roles = Roles(required: true);
         var traits = Traits();
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (otherwise a one-time sign-up link is printed)." };
-        var command = new Command("add", "Add a user; prints a one-time sign-up link unless --password-stdin is given.") { config, format, name, roles, traits, passwordStdin };
+        var requireTotp = RequireTotp();
+        var command = new Command("add", "Add a user; prints a one-time sign-up link unless --password-stdin is given.") { config, format, name, roles, traits, passwordStdin, requireTotp };
         command.SetAction((parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -47,6 +48,7 @@ internal static class UsersCommand
                     roles = SplitList(parse.GetValue(roles)),
                     traits = parsedTraits,
                     password,
+                    require_totp = parse.GetValue(requireTotp) ?? false,
                 }), cancellationToken).ConfigureAwait(false);
                 using var answer = JsonDocument.Parse(body);
                 if (parse.GetValue(format) == OutputFormat.Json)
@@ -119,7 +121,8 @@ internal static class UsersCommand
         var name = new Argument<string>("name") { Description = "The user name." };
         var roles = Roles(required: false);
         var traits = Traits();
-        var command = new Command("update", "Change a user's roles or traits; open sessions see the change within seconds.") { config, name, roles, traits };
+        var requireTotp = RequireTotp();
+        var command = new Command("update", "Change a user's roles, traits or --require-totp; open sessions see the change within seconds.") { config, name, roles, traits, requireTotp };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             var traitValues = parse.GetValue(traits);
@@ -135,6 +138,7 @@ internal static class UsersCommand
             {
                 roles = roleText is null ? null : SplitList(roleText),
                 traits = parsedTraits,
+                require_totp = parse.GetValue(requireTotp),
             }), cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"User '{parse.GetValue(name)}' updated.").ConfigureAwait(false);
             return ExitCodes.Ok;
@@ -143,6 +147,13 @@ internal static class UsersCommand
     }
 
     private static Option<string?> Roles(bool required) => new("--roles") { Description = "Roles, comma-separated (e.g. access,editor).", Required = required };
+
+    // "--require-totp" alone means true; "--require-totp false" lifts the requirement.
+    private static Option<bool?> RequireTotp() => new("--require-totp")
+    {
+        Description = "The user must have a second factor (TOTP): one who has none sets it up at the next sign-in. Give 'false' to lift it.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
 
     private static Option<string[]> Traits() => new("--traits") { Description = "A trait as KEY=V1,V2; repeat for more traits.", AllowMultipleArgumentsPerToken = false };
 

@@ -18,6 +18,12 @@ public static class AuditEventTypes
     /// <summary>A user's password was set.</summary>
     public const string UserPasswordSet = "user.password.set";
 
+    /// <summary>A user turned on a second factor (TOTP) and received recovery codes.</summary>
+    public const string UserTotpEnrol = "user.totp.enrol";
+
+    /// <summary>An administrator removed a user's second factor and recovery codes.</summary>
+    public const string UserTotpReset = "user.totp.reset";
+
     /// <summary>An app session began: the user opened an app.</summary>
     public const string AppSessionStart = "app.session.start";
 

@@ -38,8 +38,26 @@ public sealed record User
     /// <summary>The password hash (see <see cref="Passwords"/>), or <c>null</c> before a password is set.</summary>
     public string? PasswordHash { get; init; }
 
-    /// <summary>The TOTP secret (base32) when a second factor is enrolled.</summary>
-    public string? TotpSecret { get; init; }
+    /// <summary>
+    /// The TOTP secret when a second factor is enrolled, sealed under the key-encryption key (see
+    /// <see cref="SealedTotpSecret"/>); the store never holds the plain seed.
+    /// </summary>
+    public Authority.SealedKey? TotpSecret { get; init; }
+
+    /// <summary>
+    /// A plain base32 TOTP secret read from a record written before secrets were sealed; the server seals it when it
+    /// starts (see docs/second-factor.md) and never writes one.
+    /// </summary>
+    public string? LegacyTotpSecret { get; init; }
+
+    /// <summary>Whether the user has a second factor: a sealed secret, or a legacy plain one not yet sealed.</summary>
+    public bool HasTotp => TotpSecret is not null || LegacyTotpSecret is not null;
+
+    /// <summary>The SHA-256 hashes of the user's unused recovery codes (see <see cref="RecoveryCodes"/>).</summary>
+    public IReadOnlyList<string> RecoveryCodeHashes { get; init; } = [];
+
+    /// <summary>Whether the user must have a second factor: one who has none is sent to enrol at the next sign-in.</summary>
+    public bool RequireTotp { get; init; }
 
     /// <summary>When the user was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
@@ -53,7 +71,9 @@ public sealed record User
             .Append(", Connector = ").Append(Connector)
             .Append(", ExternalSubject = ").Append(ExternalSubject)
             .Append(", HasPassword = ").Append(PasswordHash is not null)
-            .Append(", HasTotp = ").Append(TotpSecret is not null)
+            .Append(", HasTotp = ").Append(HasTotp)
+            .Append(", RequireTotp = ").Append(RequireTotp)
+            .Append(", RecoveryCodes = ").Append(RecoveryCodeHashes.Count)
             .Append(", CreatedAt = ").Append(CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         return true;
     }

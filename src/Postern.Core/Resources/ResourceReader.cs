@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Postern.Authority;
 using Postern.Configuration;
 using Postern.Identity;
 using Postern.WorkloadIdentity;
@@ -16,14 +17,14 @@ internal static partial class ResourceReader
     private static readonly string[] ConditionFields = ["app_labels", "logins", "rules", "workload_identity_labels"];
     private static readonly string[] RuleFields = ["resources", "verbs"];
     private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "insecure_skip_verify"];
-    private static readonly string[] UserSpecFields = ["roles", "traits"];
+    private static readonly string[] UserSpecFields = ["roles", "traits", "require_totp"];
     private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "rules"];
     private static readonly string[] SpiffeFields = ["id", "hint"];
     private static readonly string[] WorkloadRulesFields = ["allow"];
     private static readonly string[] WorkloadRuleFields = ["conditions"];
     private static readonly string[] ConditionOperators = ["equals", "in", "glob"];
     private static readonly string[] BotSpecFields = ["roles"];
-    private static readonly string[] UserStoredFields = ["roles", "traits", "password_hash", "totp_secret", "created_at", "external_traits", "connector", "external_subject"];
+    private static readonly string[] UserStoredFields = ["roles", "traits", "require_totp", "password_hash", "totp_secret", "totp_secret_sealed", "recovery_codes", "created_at", "external_traits", "connector", "external_subject"];
 
     /// <summary>
     /// The resource in <paramref name="node"/>, or <c>null</c> with every problem on <paramref name="c"/>.
@@ -197,6 +198,12 @@ internal static partial class ResourceReader
         var spec = c.Mapping(specNode, "spec", stored ? UserStoredFields : UserSpecFields);
         var traits = ReadTraits(c, spec, "traits");
 
+        SealedKey? sealedTotp = null;
+        if (c.String(spec, "totp_secret_sealed", "spec") is { } sealedText && (sealedTotp = SealedTotpSecret.Parse(sealedText)) is null)
+        {
+            c.Error("spec.totp_secret_sealed", "is not a sealed secret (KEK-ID.CIPHERTEXT)");
+        }
+
         DateTimeOffset created = default;
         if (c.String(spec, "created_at", "spec") is { } text && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out created))
         {
@@ -212,7 +219,10 @@ internal static partial class ResourceReader
                 Roles = c.Strings(spec, "roles", "spec"),
                 Traits = traits,
                 PasswordHash = c.String(spec, "password_hash", "spec"),
-                TotpSecret = c.String(spec, "totp_secret", "spec"),
+                TotpSecret = sealedTotp,
+                LegacyTotpSecret = c.String(spec, "totp_secret", "spec"),
+                RecoveryCodeHashes = c.Strings(spec, "recovery_codes", "spec"),
+                RequireTotp = c.Bool(spec, "require_totp", "spec") ?? false,
                 CreatedAt = created,
                 ExternalTraits = ReadTraits(c, spec, "external_traits"),
                 Connector = c.String(spec, "connector", "spec"),

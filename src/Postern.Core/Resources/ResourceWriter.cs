@@ -107,10 +107,26 @@ internal static class ResourceWriter
     private static JsonObject User(User user, bool withSecrets)
     {
         var spec = new JsonObject { ["roles"] = List(user.Roles), ["traits"] = Selector(user.Traits) };
+        if (user.RequireTotp)
+        {
+            spec["require_totp"] = true;
+        }
+
         if (withSecrets)
         {
             spec["password_hash"] = user.PasswordHash;
-            spec["totp_secret"] = user.TotpSecret;
+            spec["totp_secret_sealed"] = user.TotpSecret is { } sealedTotp ? SealedTotpSecret.Format(sealedTotp) : null;
+            if (user.LegacyTotpSecret is not null)
+            {
+                // Only a record read before sealing and written before the server sealed it (see TotpSecretSealing).
+                spec["totp_secret"] = user.LegacyTotpSecret;
+            }
+
+            if (user.RecoveryCodeHashes.Count > 0)
+            {
+                spec["recovery_codes"] = List(user.RecoveryCodeHashes);
+            }
+
             spec["created_at"] = user.CreatedAt.ToString("O", CultureInfo.InvariantCulture);
             if (user.Connector is not null)
             {

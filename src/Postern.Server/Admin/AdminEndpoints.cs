@@ -30,6 +30,7 @@ internal static partial class AdminEndpoints
         admin.MapPost("/users", AddUserAsync);
         admin.MapPut("/users/{name}", UpdateUserAsync);
         admin.MapDelete("/users/{name}", RemoveUserAsync);
+        admin.MapPost("/users/{name}/totp/reset", ResetTotpAsync);
         admin.MapPost("/resources", CreateResourcesAsync);
         admin.MapGet("/resources/{kind}", GetResources);
         admin.MapGet("/resources/{kind}/{name}", GetResource);

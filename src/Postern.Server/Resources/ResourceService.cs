@@ -66,6 +66,8 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
                     {
                         PasswordHash = found.User.PasswordHash,
                         TotpSecret = found.User.TotpSecret,
+                        LegacyTotpSecret = found.User.LegacyTotpSecret,
+                        RecoveryCodeHashes = found.User.RecoveryCodeHashes,
                         CreatedAt = found.User.CreatedAt,
                         ExternalTraits = found.User.ExternalTraits,
                         Connector = found.User.Connector,

@@ -20,7 +20,7 @@ internal sealed class UserService(UserDirectory users, ClusterState cluster, Ses
     public static readonly TimeSpan SignupLifetime = TimeSpan.FromHours(1);
 
     /// <summary>Adds a user; without a password, with a one-time sign-up link for the user to set one.</summary>
-    public async Task<ChangeResult<Added>> AddAsync(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? traits, string? password, CancellationToken cancellationToken)
+    public async Task<ChangeResult<Added>> AddAsync(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? traits, string? password, bool requireTotp, CancellationToken cancellationToken)
     {
         var problems = UserRules.Check(name, roles, traits, cluster).ToList();
         if (password is not null && Passwords.CheckStrength(password) is { } weak)
@@ -37,6 +37,7 @@ internal sealed class UserService(UserDirectory users, ClusterState cluster, Ses
         {
             Name = name!,
             Roles = roles!,
+            RequireTotp = requireTotp,
             Traits = traits ?? new Dictionary<string, IReadOnlyList<string>>(),
             PasswordHash = password is null ? null : Passwords.Hash(password),
             CreatedAt = time.GetUtcNow(),
@@ -64,7 +65,7 @@ internal sealed class UserService(UserDirectory users, ClusterState cluster, Ses
     }
 
     /// <summary>Replaces the roles and traits given, keeping the others.</summary>
-    public async Task<ChangeResult<User>> UpdateAsync(string name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? traits, CancellationToken cancellationToken)
+    public async Task<ChangeResult<User>> UpdateAsync(string name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? traits, bool? requireTotp, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -73,7 +74,7 @@ internal sealed class UserService(UserDirectory users, ClusterState cluster, Ses
                 return ChangeResult<User>.Refused(StatusCodes.Status404NotFound, $"user '{name}' not found");
             }
 
-            var updated = found.User with { Roles = roles ?? found.User.Roles, Traits = traits ?? found.User.Traits };
+            var updated = found.User with { Roles = roles ?? found.User.Roles, Traits = traits ?? found.User.Traits, RequireTotp = requireTotp ?? found.User.RequireTotp };
             var problems = UserRules.Check(updated.Name, updated.Roles, updated.Traits, cluster).ToList();
             if (problems.Count > 0)
             {

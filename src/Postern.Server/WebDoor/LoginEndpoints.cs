@@ -1,3 +1,4 @@
+using Postern.Server.SignIn;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
@@ -115,6 +116,12 @@ internal static class LoginEndpoints
         }
 
         var outcome = await login.LoginAsync(username, password, otp.Length == 0 ? null : otp, context.Connection.RemoteIpAddress?.ToString(), settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
+        if (outcome.EnrolmentToken is { } enrolmentToken)
+        {
+            TotpEnrolmentEndpoints.SendToEnrol(context, settings, enrolmentToken);
+            return;
+        }
+
         if (!outcome.Succeeded)
         {
             SetRetryAfter(context, outcome);
@@ -210,7 +217,7 @@ internal static class LoginEndpoints
               <input type="hidden" name="redirect" value="{Pages.Encode(target)}">
               <label>User name <input name="username" autocomplete="username" required autofocus></label>
               <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-              <label>One-time code <span class="muted">(if you set one up)</span> <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
+              <label>One-time code <span class="muted">(if you set one up), or a recovery code</span> <input name="otp" inputmode="numeric" autocomplete="one-time-code"></label>
               <button type="submit">Sign in</button>
             </form>
             {(connectors.Length == 0 ? "" : $"<p class=\"muted\">or</p><ul class=\"apps\">{connectors}</ul>")}

@@ -72,7 +72,7 @@ public sealed class PasswordsAndTotpTests
     [Fact]
     public void Printing_a_user_never_shows_secrets()
     {
-        var user = new User { Name = "alice", PasswordHash = "$pbkdf2-sha256$i=1$c2FsdA==$aGFzaA==", TotpSecret = "JBSWY3DPEHPK3PXP" };
+        var user = new User { Name = "alice", PasswordHash = "$pbkdf2-sha256$i=1$c2FsdA==$aGFzaA==", LegacyTotpSecret = "JBSWY3DPEHPK3PXP" };
         var text = user.ToString();
         Assert.Contains("alice", text, StringComparison.Ordinal);
         Assert.Contains("HasPassword = True", text, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text;
+using Postern.Authority;
 using Postern.Configuration;
 using Postern.Identity;
 using Postern.Resources;
@@ -83,15 +84,25 @@ public sealed class ResourceTests
             Roles = ["access"],
             Traits = new Dictionary<string, IReadOnlyList<string>> { ["logins"] = ["alice"] },
             PasswordHash = "$pbkdf2-sha256$i=1$c2FsdA==$aGFzaA==",
-            TotpSecret = "JBSWY3DPEHPK3PXP",
+            TotpSecret = SealedTotpSecret.Seal(KeyEncryptionKey.Generate(), "alice", "JBSWY3DPEHPK3PXP"),
+            RecoveryCodeHashes = [RecoveryCodes.Hash("AAAA-BBBB-CCCC-DDDD")],
+            RequireTotp = true,
             CreatedAt = new DateTimeOffset(2026, 11, 23, 1, 2, 3, TimeSpan.Zero),
         };
         var stored = Assert.IsType<UserResource>(ResourceJson.Deserialize("user", ResourceJson.Serialize(UserResource.Of(user)))).User;
         Assert.Equal(user.PasswordHash, stored.PasswordHash);
         Assert.Equal(user.TotpSecret, stored.TotpSecret);
+        Assert.Null(stored.LegacyTotpSecret);
+        Assert.Equal(user.RecoveryCodeHashes, stored.RecoveryCodeHashes);
+        Assert.True(stored.RequireTotp);
         Assert.Equal(user.CreatedAt, stored.CreatedAt);
         Assert.Equal(["alice"], stored.Traits["logins"]);
-        Assert.DoesNotContain("pbkdf2", ResourceYaml.Render(UserResource.Of(user)), StringComparison.Ordinal);
+        var yaml = ResourceYaml.Render(UserResource.Of(user));
+        Assert.DoesNotContain("pbkdf2", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(user.TotpSecret.Ciphertext, yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("totp_secret", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("recovery_codes", yaml, StringComparison.Ordinal);
+        Assert.Contains("require_totp: true", yaml, StringComparison.Ordinal);
 
         var app = new AppConfig { Name = "whoami", Uri = new Uri("http://127.0.0.1:8081"), PublicAddr = "whoami.localhost" };
         var storedApp = Assert.IsType<AppResource>(ResourceJson.Deserialize("app", ResourceJson.Serialize(AppResource.Of(app)))).App;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Postern.Server.Sessions;
+using Postern.Server.SignIn;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Testing;
 

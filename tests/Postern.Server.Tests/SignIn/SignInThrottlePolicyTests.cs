@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
-using Postern.Server.Sessions;
+using Postern.Server.SignIn;
 using Postern.Server.Tests.Infrastructure;
 using Postern.Testing;
 using Postern.Storage.Sqlite;
 
-namespace Postern.Server.Tests.Sessions;
+namespace Postern.Server.Tests.SignIn;
 
 /// <summary>The sign-in policy of <see cref="SignInThrottle"/>, on a real SQLite store and a clock the tests move.</summary>
 public sealed class SignInThrottlePolicyTests : IAsyncLifetime

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Postern.Identity;
 
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>
 /// The slots that password checks run in: <see cref="SignInLimits.HashConcurrency"/> at once, and at most

@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>
 /// The request budget of each client address (<see cref="ClientAddress"/>) on the sign-in endpoints: a token bucket

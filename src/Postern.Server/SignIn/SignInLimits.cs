@@ -1,4 +1,4 @@
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>
 /// The limits on password sign-in (<c>docs/sign-in.md</c>). Guesses are counted per (user name, client address),

@@ -1,7 +1,8 @@
+using Postern.Server.Sessions;
 using Postern.Server.State;
 using Postern.Storage;
 
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>
 /// Counts sign-in attempts in the store before any password or one-time code is checked, each with a conditional

@@ -1,4 +1,4 @@
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>A sign-in refused before any password was checked: a code for the client, a reason for the audit log, and when to come back.</summary>
 internal sealed record SignInRefusal(string Code, string Reason, TimeSpan RetryAfter)

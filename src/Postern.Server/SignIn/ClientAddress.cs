@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>
 /// The client address that sign-in limits are kept for: an IPv4 address as it is, an IPv6 address by its /64

@@ -1,16 +1,18 @@
+using Postern.Server.Sessions;
 using System.Text.Json.Nodes;
 using Postern.Audit;
 using Postern.Identity;
 using Postern.Server.State;
 using Postern.Storage;
 
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
 /// <summary>
-/// The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log, and for a
-/// refused attempt when to try again.
+/// The outcome of a sign-in: a web session, or a reason for the client and a reason for the audit log; for a refused
+/// attempt when to try again; for a user who must set up a second factor first, the token of an enrol-only state
+/// (<paramref name="EnrolmentToken"/>).
 /// </summary>
-internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error, TimeSpan? RetryAfter = null)
+internal sealed record LoginOutcome(string? Token, WebSession? Session, string? ErrorCode, string? Error, TimeSpan? RetryAfter = null, string? EnrolmentToken = null)
 {
     public bool Succeeded => Token is not null;
 
@@ -24,7 +26,7 @@ internal sealed record LoginOutcome(string? Token, WebSession? Session, string? 
 /// (<see cref="SignInThrottle"/>) before the password is checked, and checks run in a bounded number of slots
 /// (<see cref="PasswordHashGate"/>); the policy is in <c>docs/sign-in.md</c>.
 /// </summary>
-internal sealed class LoginService(ClusterState cluster, IBackend store, SessionStore sessions, AuditLog audit, SignInThrottle throttle, PasswordHashGate gate, TimeProvider time)
+internal sealed class LoginService(ClusterState cluster, SessionStore sessions, SecondFactor secondFactor, TotpEnrolment enrolment, AuditLog audit, SignInThrottle throttle, PasswordHashGate gate, TimeProvider time)
 {
     public const string InvalidCredentials = "invalid username or password";
 
@@ -66,7 +68,7 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
             : !standing.IsActive ? "the user is locked"
             : null;
 
-        if (failure is null && user!.TotpSecret is { } secret)
+        if (failure is null && user!.HasTotp)
         {
             if (string.IsNullOrEmpty(otp))
             {
@@ -74,7 +76,16 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
                 return new LoginOutcome(null, null, "otp_required", "a one-time code is required");
             }
 
-            failure = await CheckOneTimeCodeAsync(username, secret, otp, now, cancellationToken).ConfigureAwait(false);
+            failure = await secondFactor.CheckAsync(user, otp, cancellationToken).ConfigureAwait(false);
+        }
+        else if (failure is null && user!.RequireTotp)
+        {
+            // Like Teleport's second_factor: on, the password of a user who must have a second factor and has none opens
+            // an enrol-only state (see TotpEnrolment), never a web session.
+            await AuditAsync(username, false, "a second factor is required and not set up; sent to enrol", remoteAddress).ConfigureAwait(false);
+            var enrolmentToken = await enrolment.StartSessionAsync(username, cancellationToken).ConfigureAwait(false);
+            return new LoginOutcome(null, null, "totp_enrolment_required",
+                "this user must set up a one-time code before signing in: sign in on the web page (/web/login) to set it up", EnrolmentToken: enrolmentToken);
         }
 
         if (failure is not null)
@@ -95,26 +106,6 @@ internal sealed class LoginService(ClusterState cluster, IBackend store, Session
         return refusal.Code == SignInRefusal.LockedOut
             ? new LoginOutcome(null, null, SignInRefusal.LockedOut, "too many failed sign-in attempts; try again later", refusal.RetryAfter)
             : new LoginOutcome(null, null, refusal.Code, "too many sign-in attempts; try again later", refusal.RetryAfter);
-    }
-
-    /// <summary>Checks a TOTP code and refuses a code whose time step was already used (a replay).</summary>
-    private async Task<string?> CheckOneTimeCodeAsync(string username, string secret, string otp, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (!Totp.Verify(secret, otp, now, out var step))
-        {
-            return "wrong one-time code";
-        }
-
-        var key = "/otp_used/" + Uri.EscapeDataString(username);
-        var used = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (used is not null && long.TryParse(System.Text.Encoding.ASCII.GetString(used.Value.Span), out var last) && step <= last)
-        {
-            return "one-time code already used";
-        }
-
-        var write = await store.CompareAndSwapAsync(key, used?.Revision ?? Revision.Absent, System.Text.Encoding.ASCII.GetBytes(step.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            now + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
-        return write.Succeeded ? null : "one-time code already used";
     }
 
     private Task AuditAsync(string username, bool success, string? reason, string? remoteAddress)

@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Postern.Server.Sessions;
+namespace Postern.Server.SignIn;
 
-/// <summary>Registers password sign-in's limits: the attempt counts, the hashing slots and the per-address request budget.</summary>
+/// <summary>Registers password sign-in: the second factor, its enrolment, and the limits (attempt counts, hashing slots, the per-address request budget).</summary>
 internal static class SignInServices
 {
     /// <summary>
@@ -17,6 +17,8 @@ internal static class SignInServices
         services.TryAddSingleton(limits ?? new SignInLimits());
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<PasswordHashGate>();
+        services.TryAddSingleton<SecondFactor>();
+        services.TryAddSingleton<TotpEnrolment>();
         services.TryAddSingleton<LoginService>();
         services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimitPolicy.Name));
         return services;
