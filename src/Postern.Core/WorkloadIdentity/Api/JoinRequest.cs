@@ -5,7 +5,7 @@ namespace Postern.WorkloadIdentity.Api;
 
 /// <summary>The body of <see cref="WorkloadApiPaths.Join"/>: <c>{"token":"…"}</c>.</summary>
 /// <param name="Token">The one-time join token that <c>postern bots add</c> printed.</param>
-public sealed record JoinRequest([property: JsonPropertyName("token")] string Token)
+public sealed record JoinRequest(string Token)
 {
     /// <summary>Reads a join request from a request body; on failure <paramref name="error"/> says what to change.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out JoinRequest? request, [NotNullWhen(false)] out string? error)

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Postern.WorkloadIdentity.Api;
 
 /// <summary>
@@ -11,7 +9,7 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="Pid">The process id.</param>
 /// <param name="Exe">The executable's path; <c>null</c> when the agent could not read it.</param>
 public sealed record UnixAttestation(
-    [property: JsonPropertyName("uid")] long? Uid,
-    [property: JsonPropertyName("gid")] long? Gid,
-    [property: JsonPropertyName("pid")] long? Pid,
-    [property: JsonPropertyName("exe")] string? Exe);
+    long? Uid,
+    long? Gid,
+    long? Pid,
+    string? Exe);
