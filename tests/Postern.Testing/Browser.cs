@@ -16,13 +16,17 @@ public sealed class Browser : IDisposable
     private readonly HttpClient _http;
 
     /// <param name="cookies">A cookie jar shared with another browser (e.g. the same user reaching another instance); a new one by default.</param>
-    public Browser(TestPostern server, bool followRedirects = true, CookieContainer? cookies = null)
-        : this(server.BaseUrl, server.Host.GeneratedCertificatePath, followRedirects, cookies)
+    /// <param name="from">
+    /// The loopback address its connections come from (e.g. <c>127.0.0.7</c>: Linux routes all of <c>127.0.0.0/8</c> to the
+    /// loopback), so that a test can play people at several client addresses; the system's choice by default.
+    /// </param>
+    public Browser(TestPostern server, bool followRedirects = true, CookieContainer? cookies = null, IPAddress? from = null)
+        : this(server.BaseUrl, server.Host.GeneratedCertificatePath, followRedirects, cookies, from)
     {
     }
 
     /// <summary>A browser for the server at <paramref name="webAddress"/> (e.g. one started as a process), trusting <paramref name="certificatePath"/>.</summary>
-    public Browser(string webAddress, string? certificatePath, bool followRedirects = true, CookieContainer? cookies = null)
+    public Browser(string webAddress, string? certificatePath, bool followRedirects = true, CookieContainer? cookies = null, IPAddress? from = null)
     {
         Cookies = cookies ?? new CookieContainer();
         var address = new Uri(webAddress);
@@ -42,6 +46,11 @@ public sealed class Browser : IDisposable
                     var target = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
                         ? new IPEndPoint(literal, context.DnsEndPoint.Port)
                         : new IPEndPoint(IPAddress.Loopback, port);
+                    if (from is not null)
+                    {
+                        socket.Bind(new IPEndPoint(from, 0));
+                    }
+
                     await socket.ConnectAsync(target, cancellationToken);
                     return new NetworkStream(socket, ownsSocket: true);
                 }

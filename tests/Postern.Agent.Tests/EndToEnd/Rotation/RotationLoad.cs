@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -24,6 +25,7 @@ internal sealed class RotationLoad(TestPostern server, Upstream app, WorkloadCli
 
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private int _signIns;
 
     /// <summary>The requests that failed, and why.</summary>
     public IReadOnlyCollection<string> Errors => _errors;
@@ -65,9 +67,14 @@ internal sealed class RotationLoad(TestPostern server, Upstream app, WorkloadCli
         return new IssuedToken("workload", "HTTP SVID", svid, HttpAudience);
     }
 
+    /// <summary>
+    /// Signs in as someone at another client address each time (127.0.0.10 onwards), as the people of a busy cluster
+    /// are: from one address, this load's sign-ins would soon meet the per-address request budget of sign-in.
+    /// </summary>
     private async Task<Browser?> SignInAsync()
     {
-        var browser = new Browser(server);
+        var from = new IPAddress([127, 0, 0, (byte)(10 + (Interlocked.Increment(ref _signIns) % 240))]);
+        var browser = new Browser(server, from: from);
         using var response = await browser.LoginAsync(User, Password);
         if (await SucceededAsync(response, "login"))
         {
