@@ -96,8 +96,41 @@ internal sealed class AppSessions(SessionStore sessions, TimeProvider time) : IS
     /// <summary>Holds <paramref name="state"/> as live, as <see cref="FindAsync"/> does after reading it from the store.</summary>
     internal void Track(AppSessionState state) => _live[state.Hash] = state;
 
-    public void Clear()
+    /// <summary>How the check started by the last <see cref="Clear"/> went; for tests.</summary>
+    internal Task Reconciled { get; private set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// Before a reload of the state (the change feed was compacted past this instance), when deletions may have been
+    /// missed: every session held here is checked against the store, and those gone are dropped with their open requests.
+    /// </summary>
+    public void Clear() => Reconciled = DropMissedAsync();
+
+    private async Task DropMissedAsync()
     {
+        Interlocked.Increment(ref _deletions);
+        var held = _live.Keys.ToArray();
+        if (held.Length == 0)
+        {
+            return;
+        }
+
+        HashSet<string>? stored = null;
+        try
+        {
+            stored = [.. await sessions.AppSessionHashesAsync(CancellationToken.None).ConfigureAwait(false)];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store cannot say which are gone: drop them all; each is read again when next used.
+        }
+
+        foreach (var hash in held)
+        {
+            if (stored is null || !stored.Contains(hash))
+            {
+                Drop(hash);
+            }
+        }
     }
 
     /// <summary>Forgets a session whose store record is gone, and ends what it has open.</summary>

@@ -57,6 +57,10 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
             : null;
     }
 
+    /// <summary>The store names of every live app session.</summary>
+    public async Task<IEnumerable<string>> AppSessionHashesAsync(CancellationToken cancellationToken) =>
+        (await store.RangeAsync(SessionKeys.AppPrefix, cancellationToken).ConfigureAwait(false)).Select(item => item.Key[SessionKeys.AppPrefix.Length..]);
+
     /// <summary>Ends one app session; every instance drops it when its watch reports the deletion.</summary>
     public Task<bool> EndAppSessionAsync(string hash, CancellationToken cancellationToken) =>
         store.DeleteAsync(SessionKeys.AppPrefix + hash, cancellationToken);

@@ -72,7 +72,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
             ConnectorChanged?.Invoke(name);
         }
 
-        foreach (var follower in _followers.Where(f => f.ReadsAtLoad))
+        foreach (var follower in _followers)
         {
             follower.Clear();
         }

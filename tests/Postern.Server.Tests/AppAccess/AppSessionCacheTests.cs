@@ -66,6 +66,23 @@ public sealed class AppSessionCacheTests : IAsyncLifetime
         Assert.Null(await _live.FindAsync(token, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task After_a_reload_a_session_deleted_while_the_watch_missed_it_is_dropped_and_ends_what_it_has_open()
+    {
+        var (webToken, _) = await _sessions.CreateWebSessionAsync("alice", TimeSpan.FromHours(1), CancellationToken.None);
+        var (token, state) = (await _live.CreateAsync("alice", "whoami", SessionKeys.Hash(webToken), _time.GetUtcNow().AddHours(1), CancellationToken.None))!.Value;
+        var (keptToken, kept) = (await _live.CreateAsync("alice", "other", SessionKeys.Hash(webToken), _time.GetUtcNow().AddHours(1), CancellationToken.None))!.Value;
+
+        // Deleted while this instance's watch was behind a compacted change feed: no deletion is ever reported.
+        Assert.True(await _sqlite.DeleteAsync(SessionKeys.AppPrefix + state.Hash, CancellationToken.None));
+        _live.Clear();
+        await _live.Reconciled.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Null(await _live.FindAsync(token, CancellationToken.None));
+        Assert.True(state.Open.IsEnded);
+        Assert.Same(kept, await _live.FindAsync(keptToken, CancellationToken.None));
+    }
+
     /// <summary>Deletes the session in the store and hands the deletion to <see cref="AppSessions"/> as the watch would.</summary>
     private async Task DeleteAsync(string hash)
     {

@@ -24,8 +24,8 @@ public sealed class RevocationTests(AppAccessFixture fixture) : IClassFixture<Ap
     {
         var name = "ws-" + how;
         using var browser = await SignedInWithAppAsync(name);
-        using var socket = await OpenEchoAsync(browser);
-        var closed = ReceiveAsync(socket);
+        using var socket = await EchoSocket.OpenAsync(browser, "prod.localhost");
+        var closed = EchoSocket.NextAsync(socket);
 
         await EndAsync(how, name, browser);
         var ended = DateTime.UtcNow;
@@ -60,7 +60,7 @@ public sealed class RevocationTests(AppAccessFixture fixture) : IClassFixture<Ap
     public async Task A_socket_that_is_not_revoked_stays_open()
     {
         using var browser = await SignedInWithAppAsync("ws-kept");
-        using var socket = await OpenEchoAsync(browser);
+        using var socket = await EchoSocket.OpenAsync(browser, "prod.localhost");
         await fixture.Admin.AddUserAsync("ws-other", AppAccessFixture.Password, ["access"]);
         using var lockOther = await fixture.Admin.SendAsync(HttpMethod.Post, "locks", JsonContent.Create(new { target = "user/ws-other" }));
         Assert.True(lockOther.IsSuccessStatusCode);
@@ -68,7 +68,7 @@ public sealed class RevocationTests(AppAccessFixture fixture) : IClassFixture<Ap
 
         await Task.Delay(Limit);
         await socket.SendAsync("still"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-        var outcome = await ReceiveAsync(socket).WaitAsync(TimeSpan.FromSeconds(10));
+        var outcome = await EchoSocket.NextAsync(socket).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("still", outcome.Message);
     }
 
@@ -128,45 +128,17 @@ public sealed class RevocationTests(AppAccessFixture fixture) : IClassFixture<Ap
         Assert.True(result.IsSuccessStatusCode, await result.Content.ReadAsStringAsync());
     }
 
-    private static async Task<ClientWebSocket> OpenEchoAsync(Browser browser)
-    {
-        var socket = new ClientWebSocket();
-        var uri = new Uri(browser.AppUrl("prod.localhost", "/echo").Replace("https://", "wss://", StringComparison.Ordinal));
-        await socket.ConnectAsync(uri, new HttpMessageInvoker(browser.Handler, false), CancellationToken.None);
-        await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-        var first = await ReceiveAsync(socket).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("ping", first.Message);
-        return socket;
-    }
-
-    /// <summary>The next message, or <c>null</c> when the socket was closed or cut; and when that happened.</summary>
-    private static async Task<Outcome> ReceiveAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[256];
-        try
-        {
-            var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
-            return received.MessageType == WebSocketMessageType.Close
-                ? new Outcome(null, DateTime.UtcNow)
-                : new Outcome(System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count), DateTime.UtcNow);
-        }
-        catch (WebSocketException)
-        {
-            return new Outcome(null, DateTime.UtcNow);
-        }
-    }
-
     /// <summary>The rest of the response, or <c>null</c> when it was cut; and when that happened.</summary>
-    private static async Task<Outcome> ReadRestAsync(StreamReader reader)
+    private static async Task<EchoSocket.Received> ReadRestAsync(StreamReader reader)
     {
         try
         {
             var rest = await reader.ReadToEndAsync();
-            return new Outcome(rest.Length == 0 ? null : rest, DateTime.UtcNow);
+            return new EchoSocket.Received(rest.Length == 0 ? null : rest, DateTime.UtcNow);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            return new Outcome(null, DateTime.UtcNow);
+            return new EchoSocket.Received(null, DateTime.UtcNow);
         }
     }
 
@@ -181,6 +153,4 @@ public sealed class RevocationTests(AppAccessFixture fixture) : IClassFixture<Ap
 
         Assert.Equal(0, Upstream.OpenEchoes);
     }
-
-    private sealed record Outcome(string? Message, DateTime At);
 }
