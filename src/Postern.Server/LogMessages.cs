@@ -47,6 +47,12 @@ internal static partial class LogMessages
     [LoggerMessage(1032, LogLevel.Warning, "App {App}: forwarding failed ({Error})")]
     public static partial void UpstreamFailed(this ILogger logger, string app, string error, Exception? exception);
 
+    [LoggerMessage(1034, LogLevel.Information, "App {App}: aborted {Count} open request(s) of session {Session} of user {User}: {Reason}")]
+    public static partial void OpenRequestsAborted(this ILogger logger, string app, string user, string session, int count, string reason);
+
+    [LoggerMessage(1035, LogLevel.Error, "App {App}: could not check the open requests of session {Session}")]
+    public static partial void OpenRequestsCheckFailed(this ILogger logger, string app, string session, Exception exception);
+
     [LoggerMessage(1040, LogLevel.Error, "Could not write a {EventType} audit event")]
     public static partial void AuditFailed(this ILogger logger, string eventType, Exception exception);
 

@@ -13,11 +13,13 @@ namespace Postern.Testing;
 /// <summary>
 /// An application behind Postern in tests: a real Kestrel on 127.0.0.1 that records every request it
 /// receives (headers by name, as sent) and answers with its path. It also serves a WebSocket echo at
-/// <c>/ws</c>, a slow stream at <c>/stream</c> and redirects at <c>/redirect</c>.
+/// <c>/ws</c> (one message), a WebSocket echo at <c>/echo</c> that stays open until closed, a slow stream at
+/// <c>/stream</c> and redirects at <c>/redirect</c>.
 /// </summary>
 public sealed class Upstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _openEchoes;
 
     private Upstream(WebApplication app, string address)
     {
@@ -31,6 +33,9 @@ public sealed class Upstream : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     public RecordedRequest Last => Requests.Last();
+
+    /// <summary>How many WebSockets at <c>/echo</c> are open on the upstream's side now.</summary>
+    public int OpenEchoes => Volatile.Read(ref _openEchoes);
 
     /// <summary>Completes the stream at <c>/stream</c> after its first chunk.</summary>
     public TaskCompletionSource StreamGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,6 +65,23 @@ public sealed class Upstream : IAsyncDisposable
                     }
 
                     break;
+                case "/echo" when context.WebSockets.IsWebSocketRequest:
+                    Interlocked.Increment(ref upstream._openEchoes);
+                    try
+                    {
+                        using var echo = await context.WebSockets.AcceptWebSocketAsync();
+                        await EchoAsync(echo, context.RequestAborted);
+                    }
+                    catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+                    {
+                        // The tunnel was cut: what the tests look for.
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref upstream._openEchoes);
+                    }
+
+                    break;
                 case "/stream":
                     await context.Response.WriteAsync("first\n");
                     await context.Response.Body.FlushAsync();
@@ -78,6 +100,22 @@ public sealed class Upstream : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         upstream = new Upstream(app, address.TrimEnd('/'));
         return upstream;
+    }
+
+    private static async Task EchoAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1024];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()

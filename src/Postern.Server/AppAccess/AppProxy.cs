@@ -21,6 +21,7 @@ namespace Postern.Server.AppAccess;
 internal sealed class AppProxy(
     ClusterState cluster,
     AppSessions appSessions,
+    AppSessionAccess access,
     SessionStore sessions,
     AssertionMinter minter,
     AuditLog audit,
@@ -73,7 +74,27 @@ internal sealed class AppProxy(
             return;
         }
 
-        var decision = Decide(session, app);
+        // Held as open from here, so that a revocation made while the access check runs still finds and aborts it.
+        if (!session.Open.TryEnter(context))
+        {
+            context.Response.Cookies.Delete(settings.AppCookie, settings.CookieOptions(null));
+            await Pages.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Your session has ended.", null, null).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await ForwardAsync(context, app, session).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Open.Leave(context);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, AppEntry app, AppSessionState session)
+    {
+        var decision = access.Decide(session, app);
         if (decision.UserRecord is not { } user)
         {
             context.Response.Cookies.Delete(settings.AppCookie, settings.CookieOptions(null));
@@ -109,60 +130,6 @@ internal sealed class AppProxy(
         }
     }
 
-    /// <summary>The decision for this session now: recomputed only when anything in the cluster state moved.</summary>
-    private AppSessionState.Decision Decide(AppSessionState session, AppEntry app)
-    {
-        var version = cluster.Version;
-        var last = session.LastDecision;
-        if (last is not null && last.Version == version && last.AppRevision == app.Revision)
-        {
-            return last;
-        }
-
-        AppSessionState.Decision decision;
-        var standing = IdentityStanding.OfUser(cluster, session.User);
-        var user = cluster.FindUser(session.User);
-        if (user is null || !standing.Exists)
-        {
-            decision = new(version, new AccessDecision(false, "the user no longer exists"), null, 0, app.Revision);
-        }
-        else if (standing.IsLocked)
-        {
-            decision = new(version, new AccessDecision(false, "the user is locked"), null, 0, app.Revision);
-        }
-        else
-        {
-            var access = AccessChecker.Create(user, cluster.RolesOf(user)).CheckApp(app.Name, app.Config.Labels);
-            decision = new(version, access, user, cluster.UserRevision(user.Name), app.Revision);
-        }
-
-        if (!decision.Access.Allowed && (last is null || last.Access.Allowed))
-        {
-            _ = AuditDeniedAsync(session.User, app.Name, decision.Access.Reason, SessionKeys.Reference(session.Hash));
-        }
-
-        session.LastDecision = decision;
-        return decision;
-    }
-
-    private async Task AuditDeniedAsync(string user, string app, string reason, string? session)
-    {
-        try
-        {
-            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, new JsonObject
-            {
-                ["user"] = user,
-                ["app"] = app,
-                ["reason"] = reason,
-                ["session"] = session,
-            }, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.AuditFailed(AuditEventTypes.AppAccessDenied, e);
-        }
-    }
-
     /// <summary>No app session: remember a state in a cookie on this host and go to the web address to launch.</summary>
     private async Task StartLaunchAsync(HttpContext context, AppEntry app)
     {
@@ -193,7 +160,15 @@ internal sealed class AppProxy(
             return;
         }
 
-        var (token, session) = await appSessions.CreateAsync(code.User, app.Name, code.WebSession, code.SessionExpires, context.RequestAborted).ConfigureAwait(false);
+        if (await appSessions.CreateAsync(code.User, app.Name, code.WebSession, code.SessionExpires, context.RequestAborted).ConfigureAwait(false) is not { } created)
+        {
+            // Signed out (or locked, or removed) after the launch began: the code opens nothing.
+            context.Response.Cookies.Delete(settings.StateCookie, settings.CookieOptions(null));
+            await Pages.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Your sign-in has ended.", "Sign in again", LocalPath.IsSafe(code.Path) ? code.Path : "/").ConfigureAwait(false);
+            return;
+        }
+
+        var (token, session) = created;
         await audit.AppendAsync(AuditEventTypes.AppSessionStart, new JsonObject
         {
             ["user"] = code.User,

@@ -30,6 +30,9 @@ internal sealed class AppSessionState(string hash, string user, string app, stri
 
     public SemaphoreSlim MintLock => _mintLock;
 
+    /// <summary>The requests it has open through the proxy, ended with it.</summary>
+    public OpenRequests Open { get; } = new();
+
     internal sealed record Decision(long Version, AccessDecision Access, User? UserRecord, long UserRevision, long AppRevision);
 }
 

@@ -30,10 +30,14 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
         }
 
         var hash = SessionKeys.Hash(token!);
+        return await FindWebSessionByHashAsync(hash, cancellationToken).ConfigureAwait(false) is { } session ? (hash, session) : null;
+    }
+
+    /// <summary>The live web session stored as <paramref name="hash"/>; <c>null</c> once it has ended or expired.</summary>
+    public async Task<WebSession?> FindWebSessionByHashAsync(string hash, CancellationToken cancellationToken)
+    {
         var item = await store.GetAsync(SessionKeys.WebPrefix + hash, cancellationToken).ConfigureAwait(false);
-        return item is not null && StoreJson.TryDeserialize<WebSession>(item.Value) is { } session && session.Expires > time.GetUtcNow()
-            ? (hash, session)
-            : null;
+        return item is not null && StoreJson.TryDeserialize<WebSession>(item.Value) is { } session && session.Expires > time.GetUtcNow() ? session : null;
     }
 
     public async Task<(string Token, string Hash, AppSession Session)> CreateAppSessionAsync(string user, string app, string webSessionHash, DateTimeOffset expires, CancellationToken cancellationToken)
@@ -52,6 +56,14 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
             ? session
             : null;
     }
+
+    /// <summary>The store names of every live app session.</summary>
+    public async Task<IEnumerable<string>> AppSessionHashesAsync(CancellationToken cancellationToken) =>
+        (await store.RangeAsync(SessionKeys.AppPrefix, cancellationToken).ConfigureAwait(false)).Select(item => item.Key[SessionKeys.AppPrefix.Length..]);
+
+    /// <summary>Ends one app session; every instance drops it when its watch reports the deletion.</summary>
+    public Task<bool> EndAppSessionAsync(string hash, CancellationToken cancellationToken) =>
+        store.DeleteAsync(SessionKeys.AppPrefix + hash, cancellationToken);
 
     public async Task<string> CreateLaunchCodeAsync(LaunchCode code, CancellationToken cancellationToken)
     {

@@ -46,6 +46,12 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
     /// <summary>Raised with the name of an SSO connector that was created, replaced or removed.</summary>
     public event Action<string>? ConnectorChanged;
 
+    /// <summary>
+    /// Raised after every change that moved <see cref="Version"/> (a user, role, app or lock), on the thread that applied it,
+    /// so that what was allowed before can be checked again; handlers must be quick and must not throw.
+    /// </summary>
+    public event Action? VersionMoved;
+
     /// <summary>Reads everything once; called before the server takes requests.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -66,7 +72,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
             ConnectorChanged?.Invoke(name);
         }
 
-        foreach (var follower in _followers.Where(f => f.ReadsAtLoad))
+        foreach (var follower in _followers)
         {
             follower.Clear();
         }
@@ -82,6 +88,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
         _apps.RebuildHosts();
         Interlocked.Exchange(ref _revision, revision);
         Interlocked.Increment(ref _version);
+        VersionMoved?.Invoke();
     }
 
     public User? FindUser(string name) => _users.TryGetValue(name, out var user) ? user.Value : null;
@@ -146,6 +153,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
         if (ApplyChange(change))
         {
             Interlocked.Increment(ref _version);
+            VersionMoved?.Invoke();
         }
 
         Interlocked.Exchange(ref _revision, change.Revision);

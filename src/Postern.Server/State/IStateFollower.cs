@@ -15,7 +15,10 @@ internal interface IStateFollower
     /// <summary>Whether a (re)load reads every key under <see cref="Prefixes"/>; when not, only later changes are seen.</summary>
     bool ReadsAtLoad { get; }
 
-    /// <summary>Forgets everything, before a (re)load.</summary>
+    /// <summary>
+    /// Before a (re)load: forgets everything; one that does not read at load drops, at least, whatever the changes
+    /// it may have missed have ended.
+    /// </summary>
     void Clear();
 
     /// <summary>Applies one change to a key under one of <see cref="Prefixes"/>.</summary>
