@@ -339,6 +339,10 @@ internal static partial class ResourceReader
         {
             c.Error(at + ".attribute", $"unknown attribute '{attribute}' (expected one of {WorkloadAttributes.Expected})");
         }
+        else if (UnstableAttributes.Refusal(attribute) is { } unstable)
+        {
+            c.Error(at + ".attribute", unstable);
+        }
 
         var operators = ConditionOperators.Where(map.ContainsKey).ToList();
         if (operators.Count != 1)

@@ -5,13 +5,14 @@ namespace Postern.WorkloadIdentity;
 /// <summary>
 /// The path of a SPIFFE ID with attributes in it, e.g. <c>/svc/{{workload.unix.uid}}</c> or
 /// <c>/ns/{{user.traits.team}}/{{bot.name}}</c>. Checked when the resource is read (syntax, known attributes,
-/// literal text); rendered for each caller, and the result checked again as a SPIFFE ID path.
+/// literal text); rendered for each caller, and the result checked again as a SPIFFE ID path. Each value fills one
+/// segment, or, marked <c>{{path(attribute)}}</c>, segments (see <see cref="SpliceCheck"/>).
 /// </summary>
 public sealed class SpiffeIdTemplate
 {
-    private readonly IReadOnlyList<(string Text, bool IsAttribute)> _parts;
+    private readonly IReadOnlyList<(string Text, bool IsAttribute, bool IsPath)> _parts;
 
-    private SpiffeIdTemplate(string text, IReadOnlyList<(string, bool)> parts)
+    private SpiffeIdTemplate(string text, IReadOnlyList<(string, bool, bool)> parts)
     {
         Text = text;
         _parts = parts;
@@ -24,7 +25,7 @@ public sealed class SpiffeIdTemplate
     public static bool TryParse(string text, [NotNullWhen(true)] out SpiffeIdTemplate? template, [NotNullWhen(false)] out string? error)
     {
         template = null;
-        var parts = new List<(string, bool)>();
+        var parts = new List<(string, bool, bool)>();
         var at = 0;
         while (at < text.Length)
         {
@@ -38,13 +39,13 @@ public sealed class SpiffeIdTemplate
                     return false;
                 }
 
-                parts.Add((text[at..], false));
+                parts.Add((text[at..], false, false));
                 break;
             }
 
             if (open > at)
             {
-                parts.Add((text[at..open], false));
+                parts.Add((text[at..open], false, false));
             }
 
             close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
@@ -56,13 +57,38 @@ public sealed class SpiffeIdTemplate
             }
 
             var name = text[(open + 2)..close].Trim();
+            var isPath = false;
+            if (name.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0)
+            {
+                if (name[..paren].Trim() is not "path" and var function)
+                {
+                    error = $"'{text}': unknown function '{function}' (expected path(<attribute>))";
+                    return false;
+                }
+
+                if (name[^1] != ')')
+                {
+                    error = $"'{text}': 'path(' without a closing ')'";
+                    return false;
+                }
+
+                name = name[(paren + 1)..^1].Trim();
+                isPath = true;
+            }
+
             if (!WorkloadAttributes.IsKnown(name))
             {
                 error = $"'{text}': unknown attribute '{name}' (expected one of {WorkloadAttributes.Expected})";
                 return false;
             }
 
-            parts.Add((name, true));
+            if (UnstableAttributes.Refusal(name) is { } unstable)
+            {
+                error = $"'{text}': {unstable}";
+                return false;
+            }
+
+            parts.Add((name, true, isPath));
             at = close + 2;
         }
 
@@ -92,7 +118,7 @@ public sealed class SpiffeIdTemplate
     public string? Render(WorkloadCaller caller, out string? error)
     {
         var path = new System.Text.StringBuilder();
-        foreach (var (text, isAttribute) in _parts)
+        foreach (var (text, isAttribute, isPath) in _parts)
         {
             if (!isAttribute)
             {
@@ -110,6 +136,12 @@ public sealed class SpiffeIdTemplate
             if (values.Count > 1)
             {
                 error = $"the template '{Text}' needs one value of '{text}'; {caller.Target} has {values.Count}";
+                return null;
+            }
+
+            if (SpliceCheck.Check(text, values[0], isPath) is { } unsafeValue)
+            {
+                error = $"the template '{Text}' renders an invalid SPIFFE ID for {caller.Target}: {unsafeValue}";
                 return null;
             }
 

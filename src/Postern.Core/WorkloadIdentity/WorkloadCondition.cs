@@ -18,6 +18,9 @@ public sealed class WorkloadCondition
     /// <summary>The value (one for <c>equals</c> and <c>glob</c>, any number for <c>in</c>).</summary>
     public required IReadOnlyList<string> Values { get; init; }
 
+    /// <summary>How long a glob may take on one value; a match that takes longer is a refusal.</summary>
+    internal TimeSpan GlobTimeout { get; init; } = GlobPattern.MatchTimeout;
+
     private Regex? _glob;
 
     /// <summary>Does <paramref name="caller"/> satisfy the condition?</summary>
@@ -34,7 +37,7 @@ public sealed class WorkloadCondition
             {
                 WorkloadConditionOperator.Equals => string.Equals(value, Values[0], StringComparison.Ordinal),
                 WorkloadConditionOperator.In => Values.Contains(value, StringComparer.Ordinal),
-                _ => (_glob ??= GlobPattern.ToRegex(Values[0])).IsMatch(value),
+                _ => (_glob ??= GlobPattern.ToRegex(Values[0], GlobTimeout)).IsMatch(value),
             };
             if (hit)
             {

@@ -32,14 +32,12 @@ public sealed record WorkloadIdentityPolicy
         var reasons = new List<string>(Rules.Count);
         foreach (var rule in Rules)
         {
-            var failed = rule.Conditions.FirstOrDefault(c => !c.Matches(caller));
-            if (failed is null)
+            if (RuleRefusal.Of(rule, caller) is not { } reason)
             {
                 return null;
             }
 
-            var actual = caller.Lookup(failed.Attribute);
-            reasons.Add($"{failed} (is {(actual is null ? "not set" : string.Join(",", actual.Select(v => $"'{v}'")))})");
+            reasons.Add(reason);
         }
 
         return $"no rule of workload identity '{Name}' admits {caller.Target}: {string.Join("; ", reasons)}";

@@ -416,7 +416,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
         var credential = await Client.JoinNewBotAsync("badlabel", "labelled", new Dictionary<string, string> { ["env"] = "a/../b" });
         var (status, body) = await Client.IssueAsync(credential, new JwtSvidRequest(["a"]));
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.Contains("renders an invalid SPIFFE ID for bot/badlabel: the path '/env/a/../b' has a '..' segment", body.GetProperty("details")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("renders an invalid SPIFFE ID for bot/badlabel: the value of 'join.labels.env' ('a/../b') holds '..'", body.GetProperty("details")[0].GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(await Admin.AuditAsync("jwt_svid.issued"), e => e.GetProperty("bot").GetString() == "badlabel");
     }
 
