@@ -56,7 +56,10 @@ public enum TokenRejection
     /// </summary>
     MissingClaim = 10,
 
-    /// <summary>No key set has been fetched yet (the key set address failed), so nothing can be verified.</summary>
+    /// <summary>
+    /// No key set has been fetched yet (the key set address failed, or answered with more than
+    /// <see cref="JsonWebKeySetCacheOptions.MaximumResponseSize"/>), so nothing can be verified; the message says why.
+    /// </summary>
     KeySetUnavailable = 11,
 
     /// <summary>
