@@ -28,6 +28,10 @@ internal static partial class LogMessages
         Message = "The key set from {KeySetSource} holds more than one key with kid {KeyId}; using the first.")]
     public static partial void DuplicateKeyId(this ILogger logger, string keyId, string keySetSource);
 
+    [LoggerMessage(EventId = 6, EventName = "KeySetTooLarge", Level = LogLevel.Warning,
+        Message = "Refused the key set from {KeySetUri}: {Reason}; still using the last good key set ({KeyCount} keys).")]
+    public static partial void KeySetTooLarge(this ILogger logger, Uri keySetUri, string reason, int keyCount);
+
     [LoggerMessage(EventId = 10, EventName = "TokenValidated", Level = LogLevel.Debug,
         Message = "Accepted token {TokenId} signed with key {KeyId}.")]
     public static partial void TokenValidated(this ILogger logger, string? tokenId, string keyId);

@@ -75,17 +75,44 @@ public sealed class CliTests : IDisposable
         Assert.True(answer.GetProperty("valid").GetBoolean());
         Assert.Equal("alice", answer.GetProperty("claims").GetProperty("username").GetString());
 
-        (exit, output, _) = await RunAsync([.. common, JwtTampering.ChangeOneSignatureByte(token)]);
+        (exit, output, _) = await RunAsync([.. common, "--iss", "test.example.com", "--aud", "http://127.0.0.1:34679", JwtTampering.ChangeOneSignatureByte(token)]);
         Assert.Equal(1, exit);
         Assert.Equal("invalid_signature", JsonDocument.Parse(output).RootElement.GetProperty("reason").GetString());
 
-        (exit, output, _) = await RunAsync([.. common, "--aud", "http://elsewhere", token]);
+        (exit, output, _) = await RunAsync([.. common, "--iss", "test.example.com", "--aud", "http://elsewhere", token]);
         Assert.Equal(1, exit);
         Assert.Equal("invalid_audience", JsonDocument.Parse(output).RootElement.GetProperty("reason").GetString());
 
-        (exit, output, _) = await RunAsync("jwt", "verify", "--jwks", server.BaseUrl + "/.well-known/jwks.json", "--ca-file", server.CertificatePath, token);
+        (exit, output, error) = await RunAsync(
+            "jwt", "verify", "--jwks", server.BaseUrl + "/.well-known/jwks.json", "--ca-file", server.CertificatePath,
+            "--insecure-any-issuer", "--insecure-any-audience", token);
         Assert.Equal(0, exit);
         Assert.StartsWith("valid: signed by " + server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, output, StringComparison.Ordinal);
+        Assert.Contains("issuer not checked (--insecure-any-issuer)", error, StringComparison.Ordinal);
+        Assert.Contains("audience not checked (--insecure-any-audience)", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--iss", "x", "--aud", "--insecure-any-audience")]
+    [InlineData("--aud", "http://app", "--iss", "--insecure-any-issuer")]
+    public async Task Jwt_verify_requires_an_audience_and_an_issuer_unless_told_to_accept_any(string given, string value, string missing, string optOut)
+    {
+        var (exit, output, error) = await RunAsync("jwt", "verify", "--jwks", "https://postern.invalid/.well-known/jwks.json", given, value, "a.b.c");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains($"{missing} is required", error, StringComparison.Ordinal);
+        Assert.Contains(optOut, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Jwt_verify_refuses_an_audience_together_with_its_opt_out()
+    {
+        var (exit, _, error) = await RunAsync(
+            "jwt", "verify", "--jwks", "https://postern.invalid/.well-known/jwks.json", "--iss", "x", "--aud", "http://app", "--insecure-any-audience", "a.b.c");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--aud and --insecure-any-audience", error, StringComparison.Ordinal);
     }
 
     [Fact]

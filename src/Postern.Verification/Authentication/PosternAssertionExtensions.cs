@@ -13,7 +13,7 @@ public static class PosternAssertionExtensions
     /// header, under the scheme <see cref="PosternAssertionDefaults.AuthenticationScheme"/>.
     /// </summary>
     /// <param name="builder">The authentication builder.</param>
-    /// <param name="configureOptions">Sets at least <see cref="PosternAssertionOptions.KeySetUri"/>; best also the issuer and audience.</param>
+    /// <param name="configureOptions">Sets <see cref="PosternAssertionOptions.KeySetUri"/>, <see cref="PosternAssertionOptions.Issuer"/> and <see cref="PosternAssertionOptions.Audiences"/> (each required).</param>
     /// <returns><paramref name="builder"/>.</returns>
     public static AuthenticationBuilder AddPosternAssertion(this AuthenticationBuilder builder, Action<PosternAssertionOptions> configureOptions) =>
         builder.AddPosternAssertion(PosternAssertionDefaults.AuthenticationScheme, displayName: null, configureOptions);
@@ -21,7 +21,7 @@ public static class PosternAssertionExtensions
     /// <summary>Authenticates requests by a Postern assertion, under the scheme <paramref name="authenticationScheme"/>.</summary>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="authenticationScheme">The scheme's name.</param>
-    /// <param name="configureOptions">Sets at least <see cref="PosternAssertionOptions.KeySetUri"/>; best also the issuer and audience.</param>
+    /// <param name="configureOptions">Sets <see cref="PosternAssertionOptions.KeySetUri"/>, <see cref="PosternAssertionOptions.Issuer"/> and <see cref="PosternAssertionOptions.Audiences"/> (each required).</param>
     /// <returns><paramref name="builder"/>.</returns>
     public static AuthenticationBuilder AddPosternAssertion(this AuthenticationBuilder builder, string authenticationScheme, Action<PosternAssertionOptions> configureOptions) =>
         builder.AddPosternAssertion(authenticationScheme, displayName: null, configureOptions);
@@ -33,7 +33,7 @@ public static class PosternAssertionExtensions
     /// <param name="builder">The authentication builder.</param>
     /// <param name="authenticationScheme">The scheme's name.</param>
     /// <param name="displayName">The scheme's display name.</param>
-    /// <param name="configureOptions">Sets at least <see cref="PosternAssertionOptions.KeySetUri"/>; best also the issuer and audience.</param>
+    /// <param name="configureOptions">Sets <see cref="PosternAssertionOptions.KeySetUri"/>, <see cref="PosternAssertionOptions.Issuer"/> and <see cref="PosternAssertionOptions.Audiences"/> (each required).</param>
     /// <returns><paramref name="builder"/>.</returns>
     public static AuthenticationBuilder AddPosternAssertion(
         this AuthenticationBuilder builder,

@@ -11,14 +11,26 @@ public sealed class PosternAssertionOptions : AuthenticationSchemeOptions
     /// </summary>
     public Uri? KeySetUri { get; set; }
 
-    /// <summary>The expected <c>iss</c>: Postern's cluster name. Null accepts any issuer; set it.</summary>
+    /// <summary>
+    /// The expected <c>iss</c>: Postern's cluster name. Required unless
+    /// <see cref="DangerouslyAcceptAnyIssuer"/> is set.
+    /// </summary>
     public string? Issuer { get; set; }
+
+    /// <summary>Accept any <c>iss</c> when <see cref="Issuer"/> is not set. Default false.</summary>
+    public bool DangerouslyAcceptAnyIssuer { get; set; }
 
     /// <summary>
     /// The accepted audiences: this application's <c>uri</c> exactly as configured in Postern.
-    /// Empty accepts any audience.
+    /// Required unless <see cref="DangerouslyAcceptAnyAudience"/> is set.
     /// </summary>
     public ICollection<string> Audiences { get; } = new List<string>();
+
+    /// <summary>
+    /// Accept any <c>aud</c> when <see cref="Audiences"/> is empty: an assertion Postern issued
+    /// for another application would then sign a user in here. Default false.
+    /// </summary>
+    public bool DangerouslyAcceptAnyAudience { get; set; }
 
     /// <summary>How far apart Postern's clock and this application's may be. Default 30 seconds.</summary>
     public TimeSpan ClockSkew { get; set; } = PosternTokenValidatorOptions.DefaultClockSkew;
@@ -45,7 +57,9 @@ public sealed class PosternAssertionOptions : AuthenticationSchemeOptions
     internal PosternTokenValidatorOptions ToValidatorOptions() => new()
     {
         Issuer = Issuer,
+        DangerouslyAcceptAnyIssuer = DangerouslyAcceptAnyIssuer,
         Audiences = Audiences.Count == 0 ? null : Audiences.ToArray(),
+        DangerouslyAcceptAnyAudience = DangerouslyAcceptAnyAudience,
         ClockSkew = ClockSkew,
     };
 }

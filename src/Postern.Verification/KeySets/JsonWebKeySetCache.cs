@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,11 @@ namespace Postern.Verification;
 /// response's <c>Cache-Control: max-age</c>, clamped by the options) and when a token names a
 /// <c>kid</c> the set does not hold, at most once per
 /// <see cref="JsonWebKeySetCacheOptions.RefreshInterval"/>. Concurrent lookups share one
-/// fetch. A failed fetch keeps the last good key set.
+/// fetch. A failed fetch keeps the last good key set, for at most
+/// <see cref="JsonWebKeySetCacheOptions.MaximumStaleness"/> after it went stale; beyond that,
+/// tokens are refused (<see cref="TokenRejection.KeySetStale"/>) until a fetch succeeds. A
+/// response larger than <see cref="JsonWebKeySetCacheOptions.MaximumResponseSize"/> (counted
+/// after decompression) is a failed fetch.
 /// </summary>
 /// <remarks>Create one per key set and share it: it is safe for concurrent use.</remarks>
 public sealed class JsonWebKeySetCache : IKeySource
@@ -24,6 +29,7 @@ public sealed class JsonWebKeySetCache : IKeySource
 
     private readonly Lock _gate = new();
     private KeySetSnapshot? _snapshot;
+    private string? _lastFailure;                                       // why the last fetch failed; null after a success
     private Task? _refresh;                                             // guarded by _gate
     private DateTimeOffset _retryAfter = DateTimeOffset.MinValue;        // guarded by _gate
     private DateTimeOffset _nextUnknownKeyRefresh = DateTimeOffset.MinValue; // guarded by _gate
@@ -94,7 +100,15 @@ public sealed class JsonWebKeySetCache : IKeySource
         var snapshot = Volatile.Read(ref _snapshot);
         if (snapshot is null)
         {
-            return KeyLookup.KeySetUnavailable;
+            return KeyLookup.KeySetUnavailable(Volatile.Read(ref _lastFailure));
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        if (!snapshot.IsFreshAt(now) && now >= snapshot.ExpiresAt + _options.MaximumStaleness)
+        {
+            return KeyLookup.KeySetStale(
+                $"The key set at {KeySetUri} went stale at {Format(snapshot.ExpiresAt)} and could not be refreshed since "
+                + $"({Volatile.Read(ref _lastFailure) ?? "no fetch succeeded"}); a stale key set is trusted for at most {_options.MaximumStaleness}.");
         }
 
         return snapshot.TryGetKey(keyId, out var key) ? KeyLookup.Found(key) : KeyLookup.UnknownKeyId;
@@ -127,14 +141,16 @@ public sealed class JsonWebKeySetCache : IKeySource
 
     private async Task RefreshAsync(DateTimeOffset startedAt)
     {
-        var fetched = await TryFetchAsync().ConfigureAwait(false);
+        var failure = await FetchAsync().ConfigureAwait(false);
+        Volatile.Write(ref _lastFailure, failure);
         lock (_gate)
         {
-            _retryAfter = fetched ? DateTimeOffset.MinValue : startedAt + _options.RefreshInterval;
+            _retryAfter = failure is null ? DateTimeOffset.MinValue : startedAt + _options.RefreshInterval;
         }
     }
 
-    private async Task<bool> TryFetchAsync()
+    /// <summary>Fetches the key set and replaces the snapshot; returns why it failed, or null.</summary>
+    private async Task<string?> FetchAsync()
     {
         using var timeout = new CancellationTokenSource(_options.FetchTimeout, _timeProvider);
         try
@@ -142,24 +158,70 @@ public sealed class JsonWebKeySetCache : IKeySource
             using var request = new HttpRequestMessage(HttpMethod.Get, KeySetUri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/jwk-set+json"));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 _logger.KeySetFetchRefused(KeySetUri, (int)response.StatusCode, KeysHeld());
-                return false;
+                return $"it answered {(int)response.StatusCode}";
             }
 
-            var json = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            var limit = _options.MaximumResponseSize;
+            if (response.Content.Headers.ContentLength is { } declared && declared > limit)
+            {
+                return TooLarge($"its response declares {declared} bytes (Content-Length); at most {limit} bytes are read");
+            }
+
+            if (await ReadAtMostAsync(response.Content, limit, timeout.Token).ConfigureAwait(false) is not { } json)
+            {
+                return TooLarge($"its response is larger than {limit} bytes");
+            }
+
             var keys = JsonWebKeySetReader.Read(json, KeySetUri.ToString(), _logger).ToFrozenDictionary(k => k.Key.KeyId, k => k.Key, StringComparer.Ordinal);
             var cacheDuration = _options.CacheDurationFor(MaxAge(response.Headers.CacheControl));
             Volatile.Write(ref _snapshot, new KeySetSnapshot(keys, _timeProvider.GetUtcNow() + cacheDuration));
             _logger.KeySetFetched(KeySetUri, keys.Count, cacheDuration);
-            return true;
+            return null;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ArgumentException or JsonException)
         {
             _logger.KeySetFetchFailed(KeySetUri, KeysHeld(), e);
-            return false;
+            return e is OperationCanceledException ? $"it did not answer within {_options.FetchTimeout}" : e.Message.TrimEnd('.');
+        }
+    }
+
+    private string TooLarge(string reason)
+    {
+        _logger.KeySetTooLarge(KeySetUri, reason, KeysHeld());
+        return reason;
+    }
+
+    /// <summary>
+    /// The body as decoded by the client (after any decompression), or null when it is longer
+    /// than <paramref name="limit"/> bytes: a chunked or compressed body is counted as it is read.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadAtMostAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var body = new byte[Math.Min(limit + 1, 16 * 1024)];
+            var length = 0;
+            int read;
+            while ((read = await stream.ReadAsync(body.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+                if (length > limit)
+                {
+                    return null;
+                }
+
+                if (length == body.Length)
+                {
+                    Array.Resize(ref body, (int)Math.Min((long)body.Length * 2, (long)limit + 1));
+                }
+            }
+
+            return body.AsMemory(0, length);
         }
     }
 
@@ -167,4 +229,7 @@ public sealed class JsonWebKeySetCache : IKeySource
         cacheControl is { NoCache: true } or { NoStore: true } ? TimeSpan.Zero : cacheControl?.MaxAge;
 
     private int KeysHeld() => Volatile.Read(ref _snapshot)?.Count ?? 0;
+
+    private static string Format(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -5,6 +5,12 @@ namespace Postern.Verification;
 /// </summary>
 public sealed record JsonWebKeySetCacheOptions
 {
+    /// <summary>The default <see cref="MaximumResponseSize"/>: 256 KiB.</summary>
+    public const int DefaultMaximumResponseSize = 256 * 1024;
+
+    /// <summary>The default <see cref="MaximumStaleness"/>: 1 hour.</summary>
+    public static readonly TimeSpan DefaultMaximumStaleness = TimeSpan.FromHours(1);
+
     /// <summary>
     /// How long a key set is kept when the response carries no <c>Cache-Control: max-age</c>.
     /// Default 5 minutes.
@@ -32,6 +38,21 @@ public sealed record JsonWebKeySetCacheOptions
     /// <summary>How long one fetch of the key set may take. Default 10 seconds.</summary>
     public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a key set that went stale (its cache duration ended) is still used while every
+    /// refresh fails. Beyond it, tokens are refused with <see cref="TokenRejection.KeySetStale"/>
+    /// instead of being verified with keys that may have been withdrawn. Zero uses no stale key
+    /// set at all. Default 1 hour.
+    /// </summary>
+    public TimeSpan MaximumStaleness { get; init; } = DefaultMaximumStaleness;
+
+    /// <summary>
+    /// The largest key set response read, in bytes, counted after any HTTP decompression. A
+    /// larger one (by its <c>Content-Length</c>, or as it is read) is refused as a failed
+    /// fetch. Default 256 KiB: Postern's key set is a few kilobytes.
+    /// </summary>
+    public int MaximumResponseSize { get; init; } = DefaultMaximumResponseSize;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     internal IEnumerable<string> Validate()
     {
@@ -41,6 +62,16 @@ public sealed record JsonWebKeySetCacheOptions
             {
                 yield return $"{name} must be positive; it is {value}.";
             }
+        }
+
+        if (MaximumStaleness < TimeSpan.Zero)
+        {
+            yield return $"MaximumStaleness must not be negative; it is {MaximumStaleness}.";
+        }
+
+        if (MaximumResponseSize <= 0)
+        {
+            yield return $"MaximumResponseSize must be positive; it is {MaximumResponseSize}.";
         }
 
         if (MinimumCacheDuration > MaximumCacheDuration)

@@ -14,6 +14,18 @@ internal static class JsonWebKeySetReader
     public static IReadOnlyList<UsableKey> Read(string json, string source, ILogger logger)
     {
         using var document = JsonDocument.Parse(json);
+        return Read(document, source, logger);
+    }
+
+    /// <inheritdoc cref="Read(string, string, ILogger)"/>
+    public static IReadOnlyList<UsableKey> Read(ReadOnlyMemory<byte> utf8Json, string source, ILogger logger)
+    {
+        using var document = JsonDocument.Parse(utf8Json);
+        return Read(document, source, logger);
+    }
+
+    private static IReadOnlyList<UsableKey> Read(JsonDocument document, string source, ILogger logger)
+    {
         if (document.RootElement.ValueKind != JsonValueKind.Object
             || !document.RootElement.TryGetProperty("keys", out var keys)
             || keys.ValueKind != JsonValueKind.Array)

@@ -17,7 +17,7 @@ namespace Postern.Verification;
 /// Checks, in order: three base64url segments; a JSON header whose <c>alg</c> is allowed
 /// (before any key is touched, so <c>none</c> and HMAC tokens never reach a key); for a
 /// JWT-SVID, <c>typ</c>; a <c>kid</c>; the key, refetching a cached key set once for an
-/// unknown <c>kid</c>; the signature, with the key's own algorithm; the claims' JSON types;
+/// unknown <c>kid</c> (and refusing a key set that could not be refreshed within its staleness horizon); the signature, with the key's own algorithm; the claims' JSON types;
 /// then <c>iss</c>, <c>aud</c>, <c>exp</c> and <c>nbf</c> (with the clock skew: refused when
 /// <c>now &gt;= exp + skew</c> or <c>now &lt; nbf - skew</c>), <c>sub</c>, and for a JWT-SVID
 /// that <c>sub</c> is a workload's SPIFFE ID in the trust domain.
@@ -99,7 +99,8 @@ public sealed class PosternTokenValidator
         return lookup.Status switch
         {
             KeyLookupStatus.KeySetUnavailable => Reject(TokenRejection.KeySetUnavailable,
-                $"Could not fetch {_keySet.Description}, so no token can be verified; the log says why.", keyId),
+                $"Could not fetch {_keySet.Description}, so no token can be verified: {lookup.Detail ?? "the log says why"}.", keyId),
+            KeyLookupStatus.KeySetStale => Reject(TokenRejection.KeySetStale, lookup.Detail!, keyId),
             KeyLookupStatus.UnknownKeyId => Reject(TokenRejection.UnknownKeyId,
                 $"No key with kid {UntrustedText.Quote(keyId)} in {_keySet.Description}.", keyId),
             _ => VerifyAndRead(jws, header, lookup.Key!),

@@ -56,7 +56,10 @@ public enum TokenRejection
     /// </summary>
     MissingClaim = 10,
 
-    /// <summary>No key set has been fetched yet (the key set address failed), so nothing can be verified.</summary>
+    /// <summary>
+    /// No key set has been fetched yet (the key set address failed, or answered with more than
+    /// <see cref="JsonWebKeySetCacheOptions.MaximumResponseSize"/>), so nothing can be verified; the message says why.
+    /// </summary>
     KeySetUnavailable = 11,
 
     /// <summary>
@@ -67,4 +70,12 @@ public enum TokenRejection
 
     /// <summary>JWT-SVID validation only: the header's <c>typ</c> is present and neither <c>JWT</c> nor <c>JOSE</c>.</summary>
     InvalidType = 13,
+
+    /// <summary>
+    /// The cached key set went stale and could not be refreshed for longer than
+    /// <see cref="JsonWebKeySetCacheOptions.MaximumStaleness"/>: its keys are no longer trusted
+    /// (a key withdrawn meanwhile could otherwise verify tokens indefinitely). The message says
+    /// why the last refresh failed; tokens are accepted again once a refresh succeeds.
+    /// </summary>
+    KeySetStale = 14,
 }

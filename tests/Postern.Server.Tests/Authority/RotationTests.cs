@@ -92,7 +92,7 @@ public sealed class RotationTests : IAsyncLifetime
         // The token the new key signed is still good: its key stays published through the rollback phase.
         Assert.Equal([oldKid, newKid], (await KeySetAsync()).Kids);
         var cache = new Postern.Verification.JsonWebKeySetCache(_server.Http, new Uri(_server.BaseUrl + "/workload-identity/jwt-jwks.json"), TimeProvider.System);
-        var validator = new Postern.Verification.PosternTokenValidator(cache, new() { Audiences = ["db"] }, TimeProvider.System);
+        var validator = new Postern.Verification.PosternTokenValidator(cache, new() { Issuer = _server.BaseUrl + "/workload-identity", Audiences = ["db"] }, TimeProvider.System);
         var result = await validator.ValidateAsync(signedByNew.GetProperty("jwt_svid").GetString()!);
         Assert.True(result.IsValid, result.ToString());
 

@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +33,12 @@ internal sealed class JwksServer : IAsyncDisposable
 
     public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
+    /// <summary>Whether the body is sent with a <c>Content-Length</c>; otherwise it is chunked.</summary>
+    public bool DeclareLength { get; set; }
+
+    /// <summary>Whether the body is sent gzip-compressed (<c>Content-Encoding: gzip</c>).</summary>
+    public bool Gzip { get; set; }
+
     /// <summary>When set, requests are counted and then held until it completes.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
@@ -52,6 +60,9 @@ internal sealed class JwksServer : IAsyncDisposable
 
     public void Publish(params JsonObject[] jwks) =>
         Body = new JsonObject { ["keys"] = new JsonArray(jwks.Select(jwk => jwk.DeepClone()).ToArray()) }.ToJsonString();
+
+    /// <summary>Pads the published key set with trailing JSON whitespace to exactly <paramref name="bytes"/> bytes (still a valid key set).</summary>
+    public void PadTo(int bytes) => Body = Body.TrimEnd() + new string(' ', bytes - Encoding.UTF8.GetByteCount(Body.TrimEnd()));
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -75,6 +86,24 @@ internal sealed class JwksServer : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(Body);
+        var body = Encoding.UTF8.GetBytes(Body);
+        if (Gzip)
+        {
+            using var compressed = new MemoryStream();
+            await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                await gzip.WriteAsync(body);
+            }
+
+            body = compressed.ToArray();
+            context.Response.Headers.ContentEncoding = "gzip";
+        }
+
+        if (DeclareLength)
+        {
+            context.Response.ContentLength = body.Length;
+        }
+
+        await context.Response.Body.WriteAsync(body);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Postern.Verification.Tests.Infrastructure;
@@ -11,7 +12,8 @@ internal sealed class ValidatorHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly HttpClient _httpClient = new();
+    // Decompressing, as the authentication scheme's own client does: the size limit counts decompressed bytes.
+    private readonly HttpClient _httpClient = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All });
 
     private ValidatorHarness(JwksServer server, JsonWebKeySetCacheOptions? cacheOptions, PosternTokenValidatorOptions? validatorOptions)
     {

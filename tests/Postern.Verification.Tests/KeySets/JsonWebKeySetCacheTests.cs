@@ -157,6 +157,84 @@ public sealed class JsonWebKeySetCacheTests
     }
 
     [Fact]
+    public async Task A_key_set_that_cannot_be_refreshed_is_trusted_up_to_the_staleness_horizon_then_refused_until_a_refresh()
+    {
+        await using var harness = await ValidatorHarness.StartAsync(Options with { MaximumStaleness = TimeSpan.FromMinutes(10) });
+        harness.Server.CacheControl = "max-age=60";
+        await AssertValidAsync(harness);
+        harness.Server.Status = HttpStatusCode.ServiceUnavailable;
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(60) + TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        await AssertValidAsync(harness);
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        var stale = await harness.ValidateAsync(harness.Token().SignedBy(TestKeys.Rsa));
+        Assert.Equal(TokenRejection.KeySetStale, stale.Rejection);
+        Assert.Contains("503", stale.Message, StringComparison.Ordinal);
+
+        harness.Server.Status = HttpStatusCode.OK;
+        harness.Clock.Advance(Options.RefreshInterval);
+        await AssertValidAsync(harness);
+    }
+
+    [Fact]
+    public async Task With_no_staleness_allowed_a_stale_key_set_is_refused_as_soon_as_a_refresh_fails()
+    {
+        await using var harness = await ValidatorHarness.StartAsync(Options with { MaximumStaleness = TimeSpan.Zero });
+        harness.Server.CacheControl = "max-age=60";
+        await AssertValidAsync(harness);
+        harness.Server.Status = HttpStatusCode.InternalServerError;
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(TokenRejection.KeySetStale, (await harness.ValidateAsync(harness.Token().SignedBy(TestKeys.Rsa))).Rejection);
+    }
+
+    [Theory]
+    [InlineData(false, 0, true)]
+    [InlineData(false, 1, false)]
+    [InlineData(true, 0, true)]
+    [InlineData(true, 1, false)]
+    public async Task Reads_a_key_set_up_to_its_size_limit_and_no_further(bool declareLength, int overLimit, bool accepted)
+    {
+        const int Limit = 8 * 1024;
+        await using var harness = await ValidatorHarness.StartAsync(Options with { MaximumResponseSize = Limit });
+        harness.Server.PadTo(Limit + overLimit);
+        harness.Server.DeclareLength = declareLength;
+
+        var result = await harness.ValidateAsync(harness.Token().SignedBy(TestKeys.Rsa));
+
+        Assert.Equal(accepted ? null : TokenRejection.KeySetUnavailable, result.Rejection);
+    }
+
+    [Fact]
+    public async Task An_oversized_refresh_keeps_the_last_good_key_set()
+    {
+        await using var harness = await ValidatorHarness.StartAsync(Options);
+        harness.Server.CacheControl = "max-age=60";
+        await AssertValidAsync(harness);
+
+        harness.Server.PadTo(Options.MaximumResponseSize + 1);
+        harness.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        await AssertValidAsync(harness);
+        Assert.Equal(2, harness.Server.RequestCount);
+    }
+
+    [Theory]
+    [InlineData(-1, 1024, "MaximumStaleness")]
+    [InlineData(60, 0, "MaximumResponseSize")]
+    public void Refuses_a_negative_staleness_or_a_non_positive_size_limit(int stalenessSeconds, int size, string named)
+    {
+        using var httpClient = new HttpClient();
+        var options = Options with { MaximumStaleness = TimeSpan.FromSeconds(stalenessSeconds), MaximumResponseSize = size };
+
+        var error = Assert.Throws<ArgumentException>(() => new JsonWebKeySetCache(httpClient, new Uri("https://postern.example.com/jwks.json"), TimeProvider.System, options));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_any_key_set_tokens_are_refused_and_retried_only_after_the_refresh_interval()
     {
         await using var harness = await ValidatorHarness.StartAsync(Options);

@@ -6,12 +6,21 @@ namespace Postern.Verification.Tests.Validation;
 
 /// <summary>
 /// Every way a token is refused, each row named and asserting the exact rejection code.
-/// Rows get the fake clock's time; the key set publishes <see cref="TestKeys.Rsa"/> and
-/// <see cref="TestKeys.Ec"/>.
+/// Rows get the fake clock's time (after the row's <c>Arrange</c>, when it has one); the key
+/// set publishes <see cref="TestKeys.Rsa"/> and <see cref="TestKeys.Ec"/>. A second table lists
+/// the configurations refused before any token is read.
 /// </summary>
 public sealed class TokenRejectionTests
 {
-    private sealed record Case(TokenRejection Expected, Func<DateTimeOffset, string> Token, string? MessageMentions = null);
+    private static readonly JsonWebKeySetCacheOptions CacheDefaults = new();
+
+    private sealed record Case(
+        TokenRejection Expected,
+        Func<DateTimeOffset, string> Token,
+        string? MessageMentions = null,
+        Func<ValidatorHarness, Task>? Arrange = null);
+
+    private sealed record RefusedConfiguration(PosternTokenValidatorOptions Options, params string[] MessageMentions);
 
     private static TokenBuilder Valid(DateTimeOffset now) => new(now);
 
@@ -36,6 +45,36 @@ public sealed class TokenRejectionTests
         ["unknown kid"] = new(TokenRejection.UnknownKeyId,
             now => Valid(now).Header("kid", "no-such-key").SignedBy(TestKeys.Rsa), "'no-such-key'"),
         ["signed by an unpublished key"] = new(TokenRejection.UnknownKeyId, now => Valid(now).SignedBy(TestKeys.Stranger)),
+
+        // The key set: trusted only while it could be refreshed, and read only up to a size.
+        ["stale key set past the horizon"] = new(TokenRejection.KeySetStale,
+            now => Valid(now).SignedBy(TestKeys.Rsa), "could not be refreshed", async harness =>
+            {
+                Assert.True((await harness.ValidateAsync(harness.Token().SignedBy(TestKeys.Rsa))).IsValid);
+                harness.Server.Status = System.Net.HttpStatusCode.ServiceUnavailable;
+                harness.Clock.Advance(CacheDefaults.DefaultCacheDuration + CacheDefaults.MaximumStaleness + TimeSpan.FromSeconds(1));
+            }),
+        ["oversized key set, chunked"] = new(TokenRejection.KeySetUnavailable,
+            now => Valid(now).SignedBy(TestKeys.Rsa), "262144 bytes", harness =>
+            {
+                harness.Server.PadTo(JsonWebKeySetCacheOptions.DefaultMaximumResponseSize + 1);
+                return Task.CompletedTask;
+            }),
+        ["oversized key set, by its Content-Length"] = new(TokenRejection.KeySetUnavailable,
+            now => Valid(now).SignedBy(TestKeys.Rsa), "Content-Length", harness =>
+            {
+                harness.Server.PadTo(JsonWebKeySetCacheOptions.DefaultMaximumResponseSize + 1);
+                harness.Server.DeclareLength = true;
+                return Task.CompletedTask;
+            }),
+        ["oversized key set once decompressed (gzip)"] = new(TokenRejection.KeySetUnavailable,
+            now => Valid(now).SignedBy(TestKeys.Rsa), "262144 bytes", harness =>
+            {
+                harness.Server.PadTo(4 * JsonWebKeySetCacheOptions.DefaultMaximumResponseSize);
+                harness.Server.Gzip = true;
+                harness.Server.DeclareLength = true;
+                return Task.CompletedTask;
+            }),
 
         // Signatures.
         ["signature with one byte changed"] = new(TokenRejection.InvalidSignature,
@@ -129,7 +168,29 @@ public sealed class TokenRejectionTests
             now => Valid(now).Claim("sub", new JsonObject { ["name"] = "alice" }).SignedBy(TestKeys.Rsa), "'sub'"),
     };
 
+    /// <summary>Validators that are refused at construction: no token could make them safe.</summary>
+    private static readonly Dictionary<string, RefusedConfiguration> RefusedConfigurations = new()
+    {
+        ["no audience configured"] = new(new() { Issuer = TokenBuilder.Issuer },
+            nameof(PosternTokenValidatorOptions.Audiences), nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyAudience)),
+        ["no issuer configured"] = new(new() { Audiences = [TokenBuilder.Audience] },
+            nameof(PosternTokenValidatorOptions.Issuer), nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyIssuer)),
+        ["neither issuer nor audience configured"] = new(new(),
+            nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyAudience), nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyIssuer)),
+        ["empty audience list"] = new(new() { Issuer = TokenBuilder.Issuer, Audiences = [] }, nameof(PosternTokenValidatorOptions.Audiences)),
+        ["audiences and DangerouslyAcceptAnyAudience both"] = new(
+            new() { Issuer = TokenBuilder.Issuer, Audiences = [TokenBuilder.Audience], DangerouslyAcceptAnyAudience = true },
+            nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyAudience)),
+        ["issuer and DangerouslyAcceptAnyIssuer both"] = new(
+            new() { Issuer = TokenBuilder.Issuer, DangerouslyAcceptAnyIssuer = true, Audiences = [TokenBuilder.Audience] },
+            nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyIssuer)),
+        ["JWT-SVID accepting any audience"] = new(new() { TrustDomain = "example.com", DangerouslyAcceptAnyAudience = true },
+            nameof(PosternTokenValidatorOptions.TrustDomain), nameof(PosternTokenValidatorOptions.DangerouslyAcceptAnyAudience)),
+    };
+
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
+
+    public static TheoryData<string> RefusedConfigurationNames => [.. RefusedConfigurations.Keys];
 
     [Theory]
     [MemberData(nameof(CaseNames))]
@@ -137,11 +198,33 @@ public sealed class TokenRejectionTests
     {
         await using var harness = await ValidatorHarness.StartAsync();
         var @case = Cases[name];
+        if (@case.Arrange is { } arrange)
+        {
+            await arrange(harness);
+        }
+
         var token = @case.Token(harness.Clock.GetUtcNow());
 
         var result = await harness.ValidateAsync(token);
 
         RejectionAssert.Rejected(result, @case.Expected, @case.MessageMentions, token);
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedConfigurationNames))]
+    public void Refuses_to_build_a_validator(string name)
+    {
+        var refused = RefusedConfigurations[name];
+        using var httpClient = new HttpClient();
+        var keySet = new JsonWebKeySetCache(httpClient, new Uri("https://postern.example.com/.well-known/jwks.json"), TimeProvider.System);
+
+        var error = Assert.Throws<ArgumentException>(() => new PosternTokenValidator(keySet, refused.Options, TimeProvider.System));
+
+        Assert.Equal("options", error.ParamName);
+        foreach (var mention in refused.MessageMentions)
+        {
+            Assert.Contains(mention, error.Message, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>A token whose payload is <paramref name="payloadJson"/> verbatim, validly signed by <see cref="TestKeys.Rsa"/>.</summary>

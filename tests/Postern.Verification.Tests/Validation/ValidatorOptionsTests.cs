@@ -64,13 +64,42 @@ public sealed class ValidatorOptionsTests
     }
 
     [Fact]
-    public async Task Accepts_any_issuer_and_audience_when_none_is_configured()
+    public async Task Accepts_any_issuer_and_audience_only_when_told_to_dangerously()
     {
-        await using var harness = await ValidatorHarness.StartAsync(validatorOptions: new PosternTokenValidatorOptions());
+        await using var harness = await ValidatorHarness.StartAsync(validatorOptions: new PosternTokenValidatorOptions
+        {
+            DangerouslyAcceptAnyIssuer = true,
+            DangerouslyAcceptAnyAudience = true,
+        });
 
         var result = await harness.ValidateAsync(harness.Token().Claim("iss", "other-cluster").Claim("aud", "http://anything").SignedBy(TestKeys.Rsa));
 
         Assert.True(result.IsValid, result.Message);
+    }
+
+    [Fact]
+    public async Task Accepting_any_audience_still_checks_the_issuer()
+    {
+        await using var harness = await ValidatorHarness.StartAsync(validatorOptions: new PosternTokenValidatorOptions
+        {
+            Issuer = TokenBuilder.Issuer,
+            DangerouslyAcceptAnyAudience = true,
+        });
+
+        var other = await harness.ValidateAsync(harness.Token().Claim("aud", "http://anything").SignedBy(TestKeys.Rsa));
+        var foreign = await harness.ValidateAsync(harness.Token().Claim("iss", "other-cluster").SignedBy(TestKeys.Rsa));
+
+        Assert.True(other.IsValid, other.Message);
+        Assert.Equal(TokenRejection.InvalidIssuer, foreign.Rejection);
+    }
+
+    [Fact]
+    public void A_JWT_SVID_validator_needs_no_issuer_its_trust_domain_binds_the_token()
+    {
+        var validator = CreateValidator(new PosternTokenValidatorOptions { TrustDomain = "example.com", Audiences = ["db"] });
+
+        Assert.Null(validator.Options.Issuer);
+        Assert.False(validator.Options.DangerouslyAcceptAnyIssuer);
     }
 
     [Fact]
