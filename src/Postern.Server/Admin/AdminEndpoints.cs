@@ -53,7 +53,7 @@ internal static partial class AdminEndpoints
     /// <summary>Reads a request body with its contract's parser (<c>TryParse</c>); <paramref name="parse"/> is called once.</summary>
     internal delegate bool BodyParser<T>(ReadOnlySpan<byte> json, [NotNullWhen(true)] out T? request, [NotNullWhen(false)] out string? error);
 
-    private static AdminApiJsonContext Json => AdminApiJsonContext.Default;
+    private static AdminApiJsonContext Json => AdminApiJsonContext.ServerAnswers;
 
     internal static IResult Error(int status, string message, IEnumerable<string>? details = null) =>
         Results.Json(new AdminError(message, details?.ToArray()), Json.AdminError, statusCode: status);

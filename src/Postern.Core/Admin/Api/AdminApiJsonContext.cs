@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -9,6 +10,7 @@ namespace Postern.Admin.Api;
 /// (<see cref="JsonUnmappedMemberHandling.Disallow"/>): the server reads every request through <c>Default</c>, so a
 /// misspelt field is an error, never ignored. Clients read answers through <see cref="Answers"/>, which skips members
 /// it does not know, so that the commands keep working against a newer server that adds a field to an answer.
+/// The server writes answers through <see cref="ServerAnswers"/>.
 /// </summary>
 [JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(AddUserRequest))]
@@ -34,4 +36,16 @@ public sealed partial class AdminApiJsonContext : JsonSerializerContext
 {
     /// <summary>The same contract for reading answers: members added by a newer server are skipped.</summary>
     public static AdminApiJsonContext Answers { get; } = new(new JsonSerializerOptions { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip });
+
+    /// <summary>
+    /// The same contract as the server writes its answers: escaping only what JSON requires, as ASP.NET Core's own JSON
+    /// answers do (<c>'</c>, <c>+</c>, <c>&amp;</c> and letters outside ASCII as they are), so that an answer reads
+    /// <c>"bot 'ci' does not exist"</c> rather than <c>"bot \u0027ci\u0027 …"</c>. Answers are sent as
+    /// <c>application/json</c>, never embedded in HTML.
+    /// </summary>
+    public static AdminApiJsonContext ServerAnswers { get; } = new(new JsonSerializerOptions
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

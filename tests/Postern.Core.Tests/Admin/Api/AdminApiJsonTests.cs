@@ -33,30 +33,42 @@ public sealed class AdminApiJsonTests
     [Fact]
     public void Every_answer_has_the_member_names_of_the_wire()
     {
+        var answers = AdminApiJsonContext.ServerAnswers;
         Assert.Equal(
             """[{"name":"alice","roles":["access"],"traits":{"logins":["alice","root"]},"created_at":"2030-01-02T03:04:05+00:00","has_password":true,"has_totp":false,"require_totp":true}]""",
-            JsonSerializer.Serialize([new UserSummary("alice", ["access"], Traits(), When, true, false, true)], Json.IReadOnlyListUserSummary));
+            JsonSerializer.Serialize([new UserSummary("alice", ["access"], Traits(), When, true, false, true)], answers.IReadOnlyListUserSummary));
         Assert.Equal(
             """{"name":"bob","signup_url":"https://p.example/signup#t","signup_expires":"2030-01-02T03:04:05+00:00"}""",
-            JsonSerializer.Serialize(new UserAdded("bob", "https://p.example/signup#t", When), Json.UserAdded));
-        Assert.Equal("""{"name":"bob","signup_url":null,"signup_expires":null}""", JsonSerializer.Serialize(new UserAdded("bob", null, null), Json.UserAdded));
+            JsonSerializer.Serialize(new UserAdded("bob", "https://p.example/signup#t", When), answers.UserAdded));
+        Assert.Equal("""{"name":"bob","signup_url":null,"signup_expires":null}""", JsonSerializer.Serialize(new UserAdded("bob", null, null), answers.UserAdded));
         Assert.Equal(
             """{"name":"alice","roles":["access"],"traits":{"logins":["alice","root"]},"require_totp":false}""",
-            JsonSerializer.Serialize(new UserUpdated("alice", ["access"], Traits(), false), Json.UserUpdated));
-        Assert.Equal("""{"name":"alice","sessions_ended":2}""", JsonSerializer.Serialize(new UserRemoved("alice", 2), Json.UserRemoved));
-        Assert.Equal("""{"name":"alice","had_totp":true,"require_totp":false}""", JsonSerializer.Serialize(new TotpReset("alice", true, false), Json.TotpReset));
-        Assert.Equal("""{"written":["role/dev","app/grafana"]}""", JsonSerializer.Serialize(new ResourcesWritten(["role/dev", "app/grafana"]), Json.ResourcesWritten));
-        Assert.Equal("""{"target":"bot/ci","expires":null,"sessions_ended":0}""", JsonSerializer.Serialize(new LockPlaced("bot/ci", null, 0), Json.LockPlaced));
+            JsonSerializer.Serialize(new UserUpdated("alice", ["access"], Traits(), false), answers.UserUpdated));
+        Assert.Equal("""{"name":"alice","sessions_ended":2}""", JsonSerializer.Serialize(new UserRemoved("alice", 2), answers.UserRemoved));
+        Assert.Equal("""{"name":"alice","had_totp":true,"require_totp":false}""", JsonSerializer.Serialize(new TotpReset("alice", true, false), answers.TotpReset));
+        Assert.Equal("""{"written":["role/dev","app/grafana"]}""", JsonSerializer.Serialize(new ResourcesWritten(["role/dev", "app/grafana"]), answers.ResourcesWritten));
+        Assert.Equal("""{"target":"bot/ci","expires":null,"sessions_ended":0}""", JsonSerializer.Serialize(new LockPlaced("bot/ci", null, 0), answers.LockPlaced));
         Assert.Equal(
             """[{"target":"user/alice","created":"2030-01-02T03:04:05+00:00","expires":"2030-01-02T03:04:05+00:00","message":null}]""",
-            JsonSerializer.Serialize([new LockSummary("user/alice", When, When, null)], Json.IReadOnlyListLockSummary));
-        Assert.Equal("""{"name":"ci","token":"t","expires":"2030-01-02T03:04:05+00:00"}""", JsonSerializer.Serialize(new JoinTokenIssued("ci", "t", When), Json.JoinTokenIssued));
-        Assert.Equal("""[{"name":"ci","roles":["workload"],"locked":true}]""", JsonSerializer.Serialize([new BotSummary("ci", ["workload"], true)], Json.IReadOnlyListBotSummary));
+            JsonSerializer.Serialize([new LockSummary("user/alice", When, When, null)], answers.IReadOnlyListLockSummary));
+        Assert.Equal("""{"name":"ci","token":"t","expires":"2030-01-02T03:04:05+00:00"}""", JsonSerializer.Serialize(new JoinTokenIssued("ci", "t", When), answers.JoinTokenIssued));
+        Assert.Equal("""[{"name":"ci","roles":["workload"],"locked":true}]""", JsonSerializer.Serialize([new BotSummary("ci", ["workload"], true)], answers.IReadOnlyListBotSummary));
         Assert.Equal(
             """{"from":"standby","authority":{"type":"jwt","phase":"init","mode":"manual","grace":"30m","phase_since":"2030-01-02T03:04:05+00:00","next_step":null,"next_step_due":null,"new_key_algorithm":"ES256","keys":[{"kid":"k1","alg":"ES256","state":"signing","storage":"store","created":"2030-01-02T03:04:05+00:00"}]},"warning":null}""",
-            JsonSerializer.Serialize(new RotationAnswer("standby", Authority(), null), Json.RotationAnswer));
-        Assert.Equal("""{"error":"no","details":null}""", JsonSerializer.Serialize(new AdminError("no"), Json.AdminError));
-        Assert.Equal("""{"error":"no","details":["a","b"]}""", JsonSerializer.Serialize(new AdminError("no", ["a", "b"]), Json.AdminError));
+            JsonSerializer.Serialize(new RotationAnswer("standby", Authority(), null), answers.RotationAnswer));
+        Assert.Equal("""{"error":"no","details":null}""", JsonSerializer.Serialize(new AdminError("no"), answers.AdminError));
+        Assert.Equal("""{"error":"no","details":["a","b"]}""", JsonSerializer.Serialize(new AdminError("no", ["a", "b"]), answers.AdminError));
+    }
+
+    [Fact]
+    public void The_server_escapes_only_what_JSON_requires_as_ASP_NET_Core_does()
+    {
+        var error = new AdminError("bot 'nobody' does not exist (add it with `postern bots add nobody --roles R&D+ops`) – é");
+
+        Assert.Equal(
+            """{"error":"bot 'nobody' does not exist (add it with `postern bots add nobody --roles R&D+ops`) – é","details":null}""",
+            JsonSerializer.Serialize(error, AdminApiJsonContext.ServerAnswers.AdminError));
+        Assert.Equal(error, JsonSerializer.Deserialize(JsonSerializer.Serialize(error, AdminApiJsonContext.ServerAnswers.AdminError), AdminApiJsonContext.Answers.AdminError));
     }
 
     [Fact]
