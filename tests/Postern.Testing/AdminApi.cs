@@ -2,16 +2,23 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Postern.Admin.Api;
 
 namespace Postern.Testing;
 
-/// <summary>The admin API as the admin commands use it, with the credential from <c>data_dir/admin.json</c>.</summary>
+/// <summary>
+/// The admin API as the admin commands use it, with the credential from <c>data_dir/admin.json</c>, and its bodies
+/// in the same records (<see cref="AdminApiJsonContext"/>); <see cref="SendAsync"/> sends any body, for tests of refusals.
+/// </summary>
 public sealed class AdminApi(string credentialPath, string? certificatePath)
 {
     public AdminApi(TestPostern server)
         : this(server.Host.AdminCredentialPath, server.Host.GeneratedCertificatePath)
     {
     }
+
+    private static AdminApiJsonContext Json => AdminApiJsonContext.Default;
 
     private HttpClient Client()
     {
@@ -24,22 +31,46 @@ public sealed class AdminApi(string credentialPath, string? certificatePath)
 
     public async Task AddUserAsync(string name, string password, string[] roles, Dictionary<string, string[]>? traits = null)
     {
-        using var client = Client();
-        using var response = await client.PostAsJsonAsync("users", new { name, password, roles, traits = traits ?? [] });
+        using var response = await SendAsync(HttpMethod.Post, "users", new AddUserRequest(name, roles, Traits(traits ?? []), password), Json.AddUserRequest);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     public async Task UpdateUserAsync(string name, string[]? roles = null, Dictionary<string, string[]>? traits = null)
     {
-        using var client = Client();
-        using var response = await client.PutAsJsonAsync("users/" + name, new { roles, traits });
+        using var response = await SendAsync(HttpMethod.Put, "users/" + name, new UpdateUserRequest(roles, traits is null ? null : Traits(traits)), Json.UpdateUserRequest);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>Adds a bot and returns its first join token.</summary>
+    public async Task<JoinTokenIssued> AddBotAsync(string name, string[] roles, Dictionary<string, string>? labels = null)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "bots", new AddBotRequest(name, roles, labels), Json.AddBotRequest);
+        return await ReadAsync(response, AdminApiJsonContext.Answers.JoinTokenIssued);
+    }
+
+    /// <summary>Every authority, as <c>postern ca ls</c> reads them.</summary>
+    public async Task<IReadOnlyList<AuthoritySummary>> AuthoritiesAsync()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "authorities");
+        return await ReadAsync(response, AdminApiJsonContext.Answers.IReadOnlyListAuthoritySummary);
+    }
+
+    /// <summary>Sends <paramref name="request"/> in its record; the answer is the caller's to check and dispose.</summary>
+    public Task<HttpResponseMessage> SendAsync<T>(HttpMethod method, string path, T request, JsonTypeInfo<T> contract) =>
+        SendAsync(method, path, JsonContent.Create(request, contract));
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
     {
         using var client = Client();
         return await client.SendAsync(new HttpRequestMessage(method, path) { Content = content });
+    }
+
+    /// <summary>The body of a successful answer, read with <paramref name="contract"/>.</summary>
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> contract)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonSerializer.Deserialize(body, contract)!;
     }
 
     public async Task CreateAsync(string yaml)
@@ -55,4 +86,7 @@ public sealed class AdminApi(string credentialPath, string? certificatePath)
         var body = await response.Content.ReadAsStringAsync();
         return [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
     }
+
+    private static Dictionary<string, IReadOnlyList<string>> Traits(Dictionary<string, string[]> traits) =>
+        traits.ToDictionary(t => t.Key, IReadOnlyList<string> (t) => t.Value, StringComparer.Ordinal);
 }

@@ -80,8 +80,7 @@ public sealed class PosternProcess : IAsyncDisposable
     /// <summary>Adds a bot with the role <c>workload</c> through this instance, joins with its token, and returns the credential.</summary>
     public async Task<string> JoinBotAsync(int port, string name)
     {
-        using var response = await Admin.SendAsync(HttpMethod.Post, "bots", System.Net.Http.Json.JsonContent.Create(new { name, roles = new[] { "workload" } }));
-        var token = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        var token = (await Admin.AddBotAsync(name, ["workload"])).Token;
         using var http = TestPostern.CreateClient(CertificatePath);
         using var joined = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, $"https://127.0.0.1:{port}/v1/bots/join", new { token });
         return System.Text.Json.JsonDocument.Parse(await joined.Content.ReadAsStringAsync()).RootElement.GetProperty("credential").GetString()!;

@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Postern.Admin.Api;
 using Postern.Configuration;
 using Postern.Server.Admin;
 
@@ -9,6 +12,7 @@ namespace Postern.Cli.Commands;
 /// <summary>
 /// How admin commands reach the server described by <c>--config</c>: its address and token come from
 /// <c>data_dir/admin.json</c>, and only the server's own certificate (generated or configured) is trusted.
+/// Bodies are the records of <see cref="Postern.Admin.Api"/>: sent with <see cref="Body"/>, read with <see cref="Read"/>.
 /// </summary>
 internal sealed class AdminClient : IDisposable
 {
@@ -85,20 +89,31 @@ internal sealed class AdminClient : IDisposable
         }
     }
 
+    /// <summary>A request body in the admin API's contract.</summary>
+    public static HttpContent Body<T>(T request, JsonTypeInfo<T> contract) => JsonContent.Create(request, contract);
+
+    /// <summary>
+    /// Reads the answer <paramref name="body"/> of a success with <paramref name="contract"/>, from
+    /// <see cref="AdminApiJsonContext.Answers"/> (members a newer server added are skipped).
+    /// </summary>
+    public static T Read<T>(string body, JsonTypeInfo<T> contract)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, contract) ?? throw new JsonException("the answer is null");
+        }
+        catch (JsonException e)
+        {
+            throw new AdminException($"the server's answer is not what this postern expects ({e.Message}); is the server of another version?", ExitCodes.Failed);
+        }
+    }
+
     private static string DescribeError(string body, int status)
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var message = root.TryGetProperty("error", out var error) ? error.GetString() : null;
-            var lines = new List<string> { message ?? $"the server answered {status}" };
-            if (root.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
-            {
-                lines.AddRange(details.EnumerateArray().Select(d => "  " + d.GetString()));
-            }
-
-            return string.Join(Environment.NewLine, lines);
+            var answer = JsonSerializer.Deserialize(body, AdminApiJsonContext.Answers.AdminError);
+            return string.Join(Environment.NewLine, [answer?.Error ?? $"the server answered {status}", .. (answer?.Details ?? []).Select(d => "  " + d)]);
         }
         catch (JsonException)
         {

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Postern.Audit;
 
 namespace Postern.Cli.Commands;
 
@@ -37,13 +40,21 @@ internal static class AuditCommand
                     continue;
                 }
 
-                using var e = JsonDocument.Parse(line);
-                var fields = e.RootElement.EnumerateObject().Where(p => p.Name is not ("type" or "time" or "id")).Select(p => $"{p.Name}={p.Value}");
-                await output.WriteLineAsync($"{e.RootElement.GetProperty("time").GetString()} {e.RootElement.GetProperty("type").GetString(),-22} {string.Join(' ', fields)}").ConfigureAwait(false);
+                if (AuditEvent.Parse(Encoding.UTF8.GetBytes(line)) is not { } e)
+                {
+                    throw new AdminClient.AdminException($"the server's answer holds a line that is not an audit event: {line}", ExitCodes.Failed);
+                }
+
+                var fields = e.Fields.Select(p => $"{p.Key}={Field(p.Value)}");
+                await output.WriteLineAsync($"{e.Time.UtcDateTime:O} {e.Type,-22} {string.Join(' ', fields)}").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
         }));
         return new Command("audit", "The audit log.") { search };
     }
+
+    /// <summary>A field's value as printed: a string as it is, null as nothing, anything else as JSON.</summary>
+    private static string Field(JsonNode? value) =>
+        value is JsonValue text && text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>() : value?.ToJsonString() ?? "";
 }

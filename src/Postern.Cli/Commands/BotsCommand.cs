@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Net.Http.Json;
 using System.Text.Json;
+using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -25,13 +25,8 @@ internal static class BotsCommand
                 return ExitCodes.Usage;
             }
 
-            var body = await client.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new
-            {
-                name = parse.GetValue(name),
-                roles = UsersCommand.SplitList(parse.GetValue(roles)),
-                labels = parsedLabels,
-                ttl = parse.GetValue(ttl),
-            }), cancellationToken).ConfigureAwait(false);
+            var request = new AddBotRequest(parse.GetValue(name), UsersCommand.SplitList(parse.GetValue(roles)), parsedLabels, parse.GetValue(ttl));
+            var body = await client.SendAsync(HttpMethod.Post, "bots", AdminClient.Body(request, AdminApiJsonContext.Default.AddBotRequest), cancellationToken).ConfigureAwait(false);
             await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Bot '{parse.GetValue(name)}' added. Its one-time join token").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -53,11 +48,8 @@ internal static class BotsCommand
                 return ExitCodes.Usage;
             }
 
-            var body = await client.SendAsync(HttpMethod.Post, $"bots/{Uri.EscapeDataString(parse.GetValue(name)!)}/tokens", JsonContent.Create(new
-            {
-                labels = parsedLabels,
-                ttl = parse.GetValue(ttl),
-            }), cancellationToken).ConfigureAwait(false);
+            var request = new JoinTokenRequest(parsedLabels, parse.GetValue(ttl));
+            var body = await client.SendAsync(HttpMethod.Post, $"bots/{Uri.EscapeDataString(parse.GetValue(name)!)}/tokens", AdminClient.Body(request, AdminApiJsonContext.Default.JoinTokenRequest), cancellationToken).ConfigureAwait(false);
             await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Another one-time join token for bot '{parse.GetValue(name)}'").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -88,24 +80,18 @@ internal static class BotsCommand
         return parsed;
     }
 
-    /// <summary>Prints the server's <c>{name, token, expires}</c>: as one line of JSON, or after <paramref name="headline"/> with how to use it.</summary>
+    /// <summary>Prints the server's <see cref="JoinTokenIssued"/>: as one line of JSON, or after <paramref name="headline"/> with how to use it.</summary>
     private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline)
     {
-        using var answer = JsonDocument.Parse(body);
-        var root = answer.RootElement;
+        var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.JoinTokenIssued);
         if (format == OutputFormat.Json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new
-            {
-                name = root.GetProperty("name").GetString(),
-                token = root.GetProperty("token").GetString(),
-                expires = root.GetProperty("expires").GetDateTimeOffset(),
-            })).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(answer, AdminApiJsonContext.Default.JoinTokenIssued)).ConfigureAwait(false);
             return;
         }
 
-        await output.WriteLineAsync($"{headline} (valid until {root.GetProperty("expires").GetDateTimeOffset():u}):").ConfigureAwait(false);
-        await output.WriteLineAsync(root.GetProperty("token").GetString()).ConfigureAwait(false);
+        await output.WriteLineAsync($"{headline} (valid until {answer.Expires:u}):").ConfigureAwait(false);
+        await output.WriteLineAsync(answer.Token).ConfigureAwait(false);
         await output.WriteLineAsync("Start an agent with it: postern agent --server URL --join-token TOKEN --socket PATH").ConfigureAwait(false);
     }
 
@@ -124,11 +110,9 @@ internal static class BotsCommand
                 return ExitCodes.Ok;
             }
 
-            using var answer = JsonDocument.Parse(body);
-            foreach (var bot in answer.RootElement.EnumerateArray())
+            foreach (var bot in AdminClient.Read(body, AdminApiJsonContext.Answers.IReadOnlyListBotSummary))
             {
-                var roles = string.Join(",", bot.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-                await output.WriteLineAsync($"{bot.GetProperty("name").GetString(),-24} roles={roles}{(bot.GetProperty("locked").GetBoolean() ? "  (locked)" : "")}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{bot.Name,-24} roles={string.Join(",", bot.Roles)}{(bot.Locked ? "  (locked)" : "")}").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

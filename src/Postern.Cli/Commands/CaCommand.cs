@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -24,8 +23,7 @@ internal static class CaCommand
                 return ExitCodes.Ok;
             }
 
-            using var answer = JsonDocument.Parse(body);
-            foreach (var authority in answer.RootElement.EnumerateArray())
+            foreach (var authority in AdminClient.Read(body, AdminApiJsonContext.Answers.IReadOnlyListAuthoritySummary))
             {
                 await WriteAuthorityAsync(output, authority).ConfigureAwait(false);
             }
@@ -52,17 +50,10 @@ internal static class CaCommand
             var error = parse.InvocationConfiguration.Error;
             return AdminClient.RunAsync(parse.GetValue(config), error, async client =>
             {
-                var body = await client.SendAsync(HttpMethod.Post, $"authorities/{parse.GetValue(type)}/rotate", JsonContent.Create(new
-                {
-                    grace = parse.GetValue(grace),
-                    manual = parse.GetValue(manual),
-                    phase = parse.GetValue(phase),
-                    rollback = parse.GetValue(rollback),
-                }), cancellationToken).ConfigureAwait(false);
-                using var answer = JsonDocument.Parse(body);
-                var root = answer.RootElement;
-                var warning = root.TryGetProperty("warning", out var w) ? w.GetString() : null;
-                if (warning is not null)
+                var request = new RotateAuthorityRequest(parse.GetValue(grace), parse.GetValue(manual), parse.GetValue(phase), parse.GetValue(rollback));
+                var body = await client.SendAsync(HttpMethod.Post, $"authorities/{parse.GetValue(type)}/rotate", AdminClient.Body(request, AdminApiJsonContext.Default.RotateAuthorityRequest), cancellationToken).ConfigureAwait(false);
+                var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.RotationAnswer);
+                if (answer.Warning is { } warning)
                 {
                     await error.WriteLineAsync($"postern: warning: {warning}").ConfigureAwait(false);
                 }
@@ -73,29 +64,27 @@ internal static class CaCommand
                     return ExitCodes.Ok;
                 }
 
-                var authority = root.GetProperty("authority");
-                await output.WriteLineAsync($"The {authority.GetProperty("type").GetString()} authority moved from {root.GetProperty("from").GetString()} to {authority.GetProperty("phase").GetString()}.").ConfigureAwait(false);
-                await WriteAuthorityAsync(output, authority).ConfigureAwait(false);
+                await output.WriteLineAsync($"The {answer.Authority.Type} authority moved from {answer.From} to {answer.Authority.Phase}.").ConfigureAwait(false);
+                await WriteAuthorityAsync(output, answer.Authority).ConfigureAwait(false);
                 return ExitCodes.Ok;
             });
         });
         return command;
     }
 
-    private static async Task WriteAuthorityAsync(TextWriter output, JsonElement authority)
+    private static async Task WriteAuthorityAsync(TextWriter output, AuthoritySummary authority)
     {
-        var mode = authority.GetProperty("mode").GetString();
-        await output.WriteLineAsync($"{authority.GetProperty("type").GetString()}: phase {authority.GetProperty("phase").GetString()}{(mode is null ? "" : $" ({mode} rotation, grace {authority.GetProperty("grace").GetString()})")}, new keys {authority.GetProperty("new_key_algorithm").GetString()}").ConfigureAwait(false);
-        foreach (var key in authority.GetProperty("keys").EnumerateArray())
+        await output.WriteLineAsync($"{authority.Type}: phase {authority.Phase}{(authority.Mode is null ? "" : $" ({authority.Mode} rotation, grace {authority.Grace})")}, new keys {authority.NewKeyAlgorithm}").ConfigureAwait(false);
+        foreach (var key in authority.Keys)
         {
-            await output.WriteLineAsync($"  {key.GetProperty("kid").GetString()}  {key.GetProperty("alg").GetString()}  {key.GetProperty("state").GetString(),-8}  in {key.GetProperty("storage").GetString()}, created {key.GetProperty("created").GetDateTimeOffset():u}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {key.Kid}  {key.Alg}  {key.State,-8}  in {key.Storage}, created {key.Created:u}").ConfigureAwait(false);
         }
 
-        if (authority.GetProperty("next_step").GetString() is { } step)
+        if (authority.NextStep is { } step)
         {
-            await output.WriteLineAsync($"  next step: {step} at {authority.GetProperty("next_step_due").GetDateTimeOffset():u}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  next step: {step} at {authority.NextStepDue:u}").ConfigureAwait(false);
         }
-        else if (mode == "manual")
+        else if (authority.Mode == "manual")
         {
             await output.WriteLineAsync("  next step: by hand (postern ca rotate --manual --phase P)").ConfigureAwait(false);
         }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Net.Http.Json;
+using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -17,7 +17,8 @@ internal static class LockCommand
         var command = new Command("lock", "End every session and credential of an identity, on every instance, until unlocked.") { config, target, ttl, message };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
-            await client.SendAsync(HttpMethod.Post, "locks", JsonContent.Create(new { target = parse.GetValue(target), ttl = parse.GetValue(ttl), message = parse.GetValue(message) }), cancellationToken).ConfigureAwait(false);
+            var request = new LockRequest(parse.GetValue(target), parse.GetValue(ttl), parse.GetValue(message));
+            await client.SendAsync(HttpMethod.Post, "locks", AdminClient.Body(request, AdminApiJsonContext.Default.LockRequest), cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{parse.GetValue(target)} locked.").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));

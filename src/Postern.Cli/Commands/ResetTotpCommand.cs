@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -15,12 +15,12 @@ internal static class ResetTotpCommand
         {
             var user = parse.GetValue(name)!;
             var body = await client.SendAsync(HttpMethod.Post, "users/" + Uri.EscapeDataString(user) + "/totp/reset", null, cancellationToken).ConfigureAwait(false);
-            using var answer = JsonDocument.Parse(body);
+            var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.TotpReset);
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync(answer.RootElement.GetProperty("had_totp").GetBoolean()
+            await output.WriteLineAsync(answer.HadTotp
                 ? $"User '{user}': second factor and recovery codes removed."
                 : $"User '{user}' had no second factor; nothing to remove.").ConfigureAwait(false);
-            if (answer.RootElement.GetProperty("require_totp").GetBoolean())
+            if (answer.RequireTotp)
             {
                 await output.WriteLineAsync("They must set one up again at their next sign-in on the web page.").ConfigureAwait(false);
             }

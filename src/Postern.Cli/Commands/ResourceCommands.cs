@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
+using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -32,10 +31,9 @@ internal static class ResourceCommands
                 var text = await File.ReadAllTextAsync(name, cancellationToken).ConfigureAwait(false);
                 var body = await client.SendAsync(HttpMethod.Post, "resources?source=" + Uri.EscapeDataString(Path.GetFileName(name)),
                     new StringContent(text, Encoding.UTF8, "application/yaml"), cancellationToken).ConfigureAwait(false);
-                using var answer = JsonDocument.Parse(body);
-                foreach (var written in answer.RootElement.GetProperty("written").EnumerateArray())
+                foreach (var written in AdminClient.Read(body, AdminApiJsonContext.Answers.ResourcesWritten).Written)
                 {
-                    await parse.InvocationConfiguration.Output.WriteLineAsync($"{written.GetString()} created").ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"{written} created").ConfigureAwait(false);
                 }
             }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
@@ -42,24 +41,17 @@ internal static class UsersCommand
                     return ExitCodes.Usage;
                 }
 
-                var body = await client.SendAsync(HttpMethod.Post, "users", JsonContent.Create(new
-                {
-                    name = parse.GetValue(name),
-                    roles = SplitList(parse.GetValue(roles)),
-                    traits = parsedTraits,
-                    password,
-                    require_totp = parse.GetValue(requireTotp) ?? false,
-                }), cancellationToken).ConfigureAwait(false);
-                using var answer = JsonDocument.Parse(body);
+                var request = new AddUserRequest(parse.GetValue(name), SplitList(parse.GetValue(roles)), parsedTraits, password, parse.GetValue(requireTotp) ?? false);
+                var body = await client.SendAsync(HttpMethod.Post, "users", AdminClient.Body(request, AdminApiJsonContext.Default.AddUserRequest), cancellationToken).ConfigureAwait(false);
+                var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.UserAdded);
                 if (parse.GetValue(format) == OutputFormat.Json)
                 {
                     await output.WriteLineAsync(body).ConfigureAwait(false);
                 }
-                else if (answer.RootElement.TryGetProperty("signup_url", out var url) && url.ValueKind == JsonValueKind.String)
+                else if (answer.SignupUrl is { } url)
                 {
-                    var expires = answer.RootElement.GetProperty("signup_expires").GetDateTimeOffset();
-                    await output.WriteLineAsync($"User '{parse.GetValue(name)}' added. Send them this one-time link to set a password (valid until {expires:u}):").ConfigureAwait(false);
-                    await output.WriteLineAsync(url.GetString()).ConfigureAwait(false);
+                    await output.WriteLineAsync($"User '{parse.GetValue(name)}' added. Send them this one-time link to set a password (valid until {answer.SignupExpires:u}):").ConfigureAwait(false);
+                    await output.WriteLineAsync(url).ConfigureAwait(false);
                 }
                 else
                 {
@@ -87,13 +79,12 @@ internal static class UsersCommand
                 return ExitCodes.Ok;
             }
 
-            using var users = JsonDocument.Parse(body);
             await output.WriteLineAsync($"{"USER",-24} {"ROLES",-32} TRAITS").ConfigureAwait(false);
-            foreach (var user in users.RootElement.EnumerateArray())
+            foreach (var user in AdminClient.Read(body, AdminApiJsonContext.Answers.IReadOnlyListUserSummary))
             {
-                var roles = string.Join(',', user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-                var traits = string.Join(' ', user.GetProperty("traits").EnumerateObject().Select(t => $"{t.Name}={string.Join(',', t.Value.EnumerateArray().Select(v => v.GetString()))}"));
-                await output.WriteLineAsync($"{user.GetProperty("name").GetString(),-24} {roles,-32} {traits}").ConfigureAwait(false);
+                var roles = string.Join(',', user.Roles);
+                var traits = string.Join(' ', user.Traits.Select(t => $"{t.Key}={string.Join(',', t.Value)}"));
+                await output.WriteLineAsync($"{user.Name,-24} {roles,-32} {traits}").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
@@ -134,12 +125,8 @@ internal static class UsersCommand
             }
 
             var roleText = parse.GetValue(roles);
-            await client.SendAsync(HttpMethod.Put, "users/" + Uri.EscapeDataString(parse.GetValue(name)!), JsonContent.Create(new
-            {
-                roles = roleText is null ? null : SplitList(roleText),
-                traits = parsedTraits,
-                require_totp = parse.GetValue(requireTotp),
-            }), cancellationToken).ConfigureAwait(false);
+            var request = new UpdateUserRequest(roleText is null ? null : SplitList(roleText), parsedTraits, parse.GetValue(requireTotp));
+            await client.SendAsync(HttpMethod.Put, "users/" + Uri.EscapeDataString(parse.GetValue(name)!), AdminClient.Body(request, AdminApiJsonContext.Default.UpdateUserRequest), cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"User '{parse.GetValue(name)}' updated.").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -160,7 +147,7 @@ internal static class UsersCommand
     internal static string[] SplitList(string? text) => (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Parses <c>KEY=V1,V2</c> pairs; <c>null</c> when one is malformed. A repeated key adds values.</summary>
-    internal static Dictionary<string, List<string>>? ParseTraits(string[]? pairs)
+    internal static Dictionary<string, IReadOnlyList<string>>? ParseTraits(string[]? pairs)
     {
         var traits = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var pair in pairs ?? [])
@@ -180,6 +167,6 @@ internal static class UsersCommand
             values.AddRange(SplitList(pair[(eq + 1)..]));
         }
 
-        return traits;
+        return traits.ToDictionary(t => t.Key, IReadOnlyList<string> (t) => t.Value, StringComparer.Ordinal);
     }
 }

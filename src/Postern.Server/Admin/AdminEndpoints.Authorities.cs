@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Postern.Admin.Api;
 using Postern.Authority;
 using Postern.Server.Authority;
 
@@ -8,15 +9,20 @@ namespace Postern.Server.Admin;
 internal static partial class AdminEndpoints
 {
     private static IResult ListAuthorities(CertAuthorities authorities, AuthorityRotator rotator, Configuration.PosternConfig config) =>
-        Results.Json(CertAuthorityTypes.All.Select(type => Describe(type, authorities.Get(type).Document, rotator, config)));
+        Results.Json([.. CertAuthorityTypes.All.Select(type => Describe(type, authorities.Get(type).Document, rotator, config))], Json.IReadOnlyListAuthoritySummary);
 
-    private static async Task<IResult> RotateAsync(string type, RotateRequestBody body, AuthorityRotator rotator, Configuration.PosternConfig config, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateAsync(string type, HttpContext context, AuthorityRotator rotator, Configuration.PosternConfig config, CancellationToken cancellationToken)
     {
         if (CertAuthorityTypes.All.FirstOrDefault(t => t.Name() == type) is var authority && authority.Name() != type)
         {
             return Error(StatusCodes.Status404NotFound, $"unknown authority '{type}' (expected jwt or workload)");
         }
 
+        return await WithBodyAsync<RotateAuthorityRequest>(context, RotateAuthorityRequest.TryParse, body => StartRotationAsync(authority, body, rotator, config, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> StartRotationAsync(CertAuthorityType authority, RotateAuthorityRequest body, AuthorityRotator rotator, Configuration.PosternConfig config, CancellationToken cancellationToken)
+    {
         TimeSpan? grace = null;
         if (body.Grace is not null)
         {
@@ -31,7 +37,7 @@ internal static partial class AdminEndpoints
         try
         {
             var outcome = await rotator.RotateAsync(authority, new RotateRequest(grace, body.Manual, body.Phase, body.Rollback), cancellationToken).ConfigureAwait(false);
-            return Results.Json(new RotateResponse(outcome.From.Name(), Describe(authority, outcome.Document, rotator, config), outcome.Warning));
+            return Results.Json(new RotationAnswer(outcome.From.Name(), Describe(authority, outcome.Document, rotator, config), outcome.Warning), Json.RotationAnswer);
         }
         catch (RotationException e)
         {
@@ -60,21 +66,4 @@ internal static partial class AdminEndpoints
         kid == document.SigningKid ? "signing"
         : document.Phase == RotationPhase.Init ? "next"
         : "retiring";
-
-    private sealed record RotateRequestBody(string? Grace, bool Manual, string? Phase, bool Rollback);
-
-    private sealed record RotateResponse(string From, AuthoritySummary Authority, string? Warning);
-
-    private sealed record AuthoritySummary(
-        string Type,
-        string Phase,
-        string? Mode,
-        string? Grace,
-        DateTimeOffset? PhaseSince,
-        string? NextStep,
-        DateTimeOffset? NextStepDue,
-        string NewKeyAlgorithm,
-        IReadOnlyList<AuthorityKeySummary> Keys);
-
-    private sealed record AuthorityKeySummary(string Kid, string Alg, string State, string Storage, DateTimeOffset Created);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Postern.Admin.Api;
 using Postern.Server.State;
 using Postern.Server.WorkloadIdentity;
 
@@ -7,18 +8,19 @@ namespace Postern.Server.Admin;
 /// <summary>Bots and their join tokens (<c>postern bots ls|add|token</c>).</summary>
 internal static partial class AdminEndpoints
 {
-    private static async Task<IResult> AddBotAsync(AddBotRequest request, BotRegistry bots, CancellationToken cancellationToken) =>
-        Answer(await bots.AddAsync(request.Name, request.Roles, request.Labels, request.Ttl, cancellationToken).ConfigureAwait(false),
-            made => Results.Json(new { name = made.Bot, token = made.Token, expires = made.Expires }, statusCode: StatusCodes.Status201Created));
+    private static Task<IResult> AddBotAsync(HttpContext context, BotRegistry bots, CancellationToken cancellationToken) =>
+        WithBodyAsync<AddBotRequest>(context, AddBotRequest.TryParse, async request =>
+            Answer(await bots.AddAsync(request.Name, request.Roles, request.Labels, request.Ttl, cancellationToken).ConfigureAwait(false),
+                made => Issued(made.Bot, made)));
 
-    private static async Task<IResult> AddJoinTokenAsync(string name, JoinTokenRequest? request, BotRegistry bots, CancellationToken cancellationToken) =>
-        Answer(await bots.AddJoinTokenAsync(name, request?.Labels, request?.Ttl, cancellationToken).ConfigureAwait(false),
-            made => Results.Json(new { name, token = made.Token, expires = made.Expires }, statusCode: StatusCodes.Status201Created));
+    private static Task<IResult> AddJoinTokenAsync(string name, HttpContext context, BotRegistry bots, CancellationToken cancellationToken) =>
+        WithBodyAsync<JoinTokenRequest>(context, JoinTokenRequest.TryParse, async request =>
+            Answer(await bots.AddJoinTokenAsync(name, request.Labels, request.Ttl, cancellationToken).ConfigureAwait(false),
+                made => Issued(name, made)));
 
     private static IResult ListBots(ClusterState cluster) =>
-        Results.Json(cluster.Bots.Select(b => new { name = b.Metadata.Name, roles = b.Roles, locked = IdentityStanding.OfBot(cluster, b.Metadata.Name).IsLocked }));
+        Results.Json([.. cluster.Bots.Select(b => new BotSummary(b.Metadata.Name, b.Roles, IdentityStanding.OfBot(cluster, b.Metadata.Name).IsLocked))], Json.IReadOnlyListBotSummary);
 
-    internal sealed record AddBotRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyDictionary<string, string>? Labels, string? Ttl);
-
-    internal sealed record JoinTokenRequest(IReadOnlyDictionary<string, string>? Labels, string? Ttl);
+    private static IResult Issued(string name, BotRegistry.JoinToken made) =>
+        Results.Json(new JoinTokenIssued(name, made.Token, made.Expires), Json.JoinTokenIssued, statusCode: StatusCodes.Status201Created);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Postern.Admin.Api;
 using Postern.Resources;
 using Postern.Server.Resources;
 using Postern.Server.Users;
@@ -19,7 +20,7 @@ internal static partial class AdminEndpoints
         }
 
         var source = context.Request.Query["source"].ToString() is { Length: > 0 } named ? named : "request";
-        return Answer(await resources.CreateAsync(text, source, cancellationToken).ConfigureAwait(false), written => Results.Json(new { written }));
+        return Answer(await resources.CreateAsync(text, source, cancellationToken).ConfigureAwait(false), written => Results.Json(new ResourcesWritten(written), Json.ResourcesWritten));
     }
 
     private static async Task<IResult> GetResources(string kind, IBackend store, CancellationToken cancellationToken)

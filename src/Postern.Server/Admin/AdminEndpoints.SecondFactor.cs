@@ -2,6 +2,7 @@ using Postern.Server.Users;
 using Postern.Server.SignIn;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Postern.Admin.Api;
 using Postern.Audit;
 using Postern.Server.Sessions;
 using Postern.Server.State;
@@ -32,7 +33,7 @@ internal static partial class AdminEndpoints
                 await enrolment.ForgetPendingAsync(name, cancellationToken).ConfigureAwait(false);
                 await audit.AppendAsync(AuditEventTypes.UserTotpReset, new JsonObject { ["user"] = name, ["had_totp"] = hadTotp }, cancellationToken).ConfigureAwait(false);
                 await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
-                return Results.Json(new { name, had_totp = hadTotp, require_totp = reset.RequireTotp });
+                return Results.Json(new TotpReset(name, hadTotp, reset.RequireTotp), Json.TotpReset);
             }
         }
 

@@ -1,7 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Postern.Admin.Api;
 using Postern.Audit;
 using Postern.Server.State;
 
@@ -11,7 +13,8 @@ namespace Postern.Server.Admin;
 /// The admin API behind the admin commands, under <c>/v1/admin/</c>, for the holder of the admin
 /// credential. Every write waits until this instance's cached state has seen it, so that the next
 /// command (or request) observes it. The rules are the services' (users, bots, locks, resources); these
-/// endpoints, split by area, only read requests and write answers.
+/// endpoints, split by area, only read requests and write answers, both in the records of
+/// <see cref="Postern.Admin.Api"/> through <see cref="AdminApiJsonContext"/>.
 /// </summary>
 internal static partial class AdminEndpoints
 {
@@ -47,8 +50,32 @@ internal static partial class AdminEndpoints
         return app;
     }
 
+    /// <summary>Reads a request body with its contract's parser (<c>TryParse</c>); <paramref name="parse"/> is called once.</summary>
+    internal delegate bool BodyParser<T>(ReadOnlySpan<byte> json, [NotNullWhen(true)] out T? request, [NotNullWhen(false)] out string? error);
+
+    private static AdminApiJsonContext Json => AdminApiJsonContext.ServerAnswers;
+
     internal static IResult Error(int status, string message, IEnumerable<string>? details = null) =>
-        Results.Json(new { error = message, details = details?.ToArray() }, statusCode: status);
+        Results.Json(new AdminError(message, details?.ToArray()), Json.AdminError, statusCode: status);
+
+    /// <summary>
+    /// The answer to a request with a JSON body: <paramref name="answer"/> to the body as <paramref name="parse"/> reads
+    /// it, or 400 with what is wrong with it (415 for a body that is not sent as JSON).
+    /// </summary>
+    private static async Task<IResult> WithBodyAsync<T>(HttpContext context, BodyParser<T> parse, Func<T, Task<IResult>> answer)
+        where T : class
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        if (body.Length > 0 && !context.Request.HasJsonContentType())
+        {
+            return Error(StatusCodes.Status415UnsupportedMediaType, "the request body must be JSON (Content-Type: application/json)");
+        }
+
+        return parse(body.GetBuffer().AsSpan(0, (int)body.Length), out var request, out var error)
+            ? await answer(request).ConfigureAwait(false)
+            : Error(StatusCodes.Status400BadRequest, error);
+    }
 
     /// <summary>The answer to a change: <paramref name="done"/> made from its value, or the refusal.</summary>
     private static IResult Answer<T>(ChangeResult<T> result, Func<T, IResult> done) =>

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Postern.Cli;
 using Postern.Cli.Commands;
 using Postern.Testing;
@@ -42,8 +40,7 @@ public sealed class AgentCommandTests : IDisposable
         await using var server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(server);
         await admin.CreateAsync(WorkloadPolicy.ByUid());
-        using var added = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
-        var token = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var token = (await admin.AddBotAsync("agent", ["workload"])).Token;
         var socket = _dir.File("workload.sock");
         var command = AgentCommand.Create(name => name == "SPIFFE_ENDPOINT_SOCKET" ? "unix://" + socket : null);
 

@@ -20,9 +20,9 @@ public sealed class ScheduledRotationTests : IDisposable
         await using var server = await TestPostern.StartAsync(_dir.Path, yaml);
         var admin = new AdminApi(server);
 
-        var before = await AuthorityAsync(admin);
-        Assert.Equal("standby", before.GetProperty("phase").GetString());
-        Assert.Equal("init (scheduled)", before.GetProperty("next_step").GetString());
+        var before = (await admin.AuthoritiesAsync()).Single(a => a.Type == "jwt");
+        Assert.Equal("standby", before.Phase);
+        Assert.Equal("init (scheduled)", before.NextStep);
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while ((await admin.AuditAsync("ca.rotated")).Count < 2)
@@ -39,10 +39,4 @@ public sealed class ScheduledRotationTests : IDisposable
 
     private static (string?, string?, string?, string?, string?) Step(JsonElement e) =>
         (e.GetProperty("authority").GetString(), e.GetProperty("from").GetString(), e.GetProperty("to").GetString(), e.GetProperty("cause").GetString(), e.GetProperty("mode").GetString());
-
-    private static async Task<JsonElement> AuthorityAsync(AdminApi admin)
-    {
-        using var response = await admin.SendAsync(HttpMethod.Get, "authorities");
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Single(a => a.GetProperty("type").GetString() == "jwt").Clone();
-    }
 }

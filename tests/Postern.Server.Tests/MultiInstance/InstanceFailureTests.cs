@@ -297,12 +297,8 @@ public sealed class InstanceFailureTests(PostgresServer postgres) : IAsyncLifeti
         }
     }
 
-    internal static async Task<string?> PhaseAsync(AdminApi admin)
-    {
-        using var response = await admin.SendAsync(HttpMethod.Get, "authorities");
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
-            .Single(e => e.GetProperty("type").GetString() == "workload").GetProperty("phase").GetString();
-    }
+    internal static async Task<string?> PhaseAsync(AdminApi admin) =>
+        (await admin.AuthoritiesAsync()).Single(a => a.Type == "workload").Phase;
 
     private static string Jti(string jwt) =>
         JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(jwt.Split('.')[1])).RootElement.GetProperty("jti").GetString()!;
