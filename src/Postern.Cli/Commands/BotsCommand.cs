@@ -17,7 +17,8 @@ internal static class BotsCommand
         var roles = new Option<string>("--roles") { Description = "The bot's roles, comma-separated.", Required = true };
         var labels = LabelsOption();
         var ttl = TtlOption();
-        var command = new Command("add", "Add a bot and print its one-time join token.") { config, format, name, roles, labels, ttl };
+        var agent = AgentOption();
+        var command = new Command("add", "Add a bot and print its one-time join token.") { config, format, name, roles, labels, ttl, agent };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             if (await ParseLabelsAsync(parse.GetValue(labels), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } parsedLabels)
@@ -31,8 +32,9 @@ internal static class BotsCommand
                 roles = UsersCommand.SplitList(parse.GetValue(roles)),
                 labels = parsedLabels,
                 ttl = parse.GetValue(ttl),
+                agent = parse.GetValue(agent),
             }), cancellationToken).ConfigureAwait(false);
-            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Bot '{parse.GetValue(name)}' added. Its one-time join token").ConfigureAwait(false);
+            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Bot '{parse.GetValue(name)}' added. Its one-time join token", parse.GetValue(agent)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
@@ -45,7 +47,8 @@ internal static class BotsCommand
         var name = new Argument<string>("name") { Description = "The bot's name." };
         var labels = LabelsOption();
         var ttl = TtlOption();
-        var command = new Command("token", "Print another one-time join token for an existing bot: for another agent, or one that lost its --data-dir.") { config, format, name, labels, ttl };
+        var agent = AgentOption();
+        var command = new Command("token", "Print another one-time join token for an existing bot: for another agent, or one that lost its --data-dir.") { config, format, name, labels, ttl, agent };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             if (await ParseLabelsAsync(parse.GetValue(labels), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } parsedLabels)
@@ -57,8 +60,9 @@ internal static class BotsCommand
             {
                 labels = parsedLabels,
                 ttl = parse.GetValue(ttl),
+                agent = parse.GetValue(agent),
             }), cancellationToken).ConfigureAwait(false);
-            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Another one-time join token for bot '{parse.GetValue(name)}'").ConfigureAwait(false);
+            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Another one-time join token for bot '{parse.GetValue(name)}'", parse.GetValue(agent)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
@@ -68,6 +72,11 @@ internal static class BotsCommand
         new("--labels") { Description = "Labels of the join token, KEY=VALUE (rules see them as join.labels.KEY); repeatable.", AllowMultipleArgumentsPerToken = true };
 
     private static Option<string?> TtlOption() => new("--ttl") { Description = "How long the join token stays valid (default 1h)." };
+
+    private static Option<bool> AgentOption() => new("--agent")
+    {
+        Description = "An agent's join token, for `postern agent`: its credential may present the attested attributes (uid, gid, pid, exe) of any process on its host. Without it, a script's token: the credential gets SVIDs for the bot itself only.",
+    };
 
     /// <summary>The KEY=VALUE labels as a dictionary; <c>null</c>, after saying which is wrong, when one is not.</summary>
     private static async Task<Dictionary<string, string>?> ParseLabelsAsync(string[]? labels, TextWriter error)
@@ -89,7 +98,7 @@ internal static class BotsCommand
     }
 
     /// <summary>Prints the server's <c>{name, token, expires}</c>: as one line of JSON, or after <paramref name="headline"/> with how to use it.</summary>
-    private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline)
+    private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline, bool agent)
     {
         using var answer = JsonDocument.Parse(body);
         var root = answer.RootElement;
@@ -106,7 +115,9 @@ internal static class BotsCommand
 
         await output.WriteLineAsync($"{headline} (valid until {root.GetProperty("expires").GetDateTimeOffset():u}):").ConfigureAwait(false);
         await output.WriteLineAsync(root.GetProperty("token").GetString()).ConfigureAwait(false);
-        await output.WriteLineAsync("Start an agent with it: postern agent --server URL --join-token TOKEN --socket PATH").ConfigureAwait(false);
+        await output.WriteLineAsync(agent
+            ? "Start an agent with it: postern agent --server URL --join-token TOKEN --socket PATH"
+            : "Join with it from a script (POST /v1/bots/join); `postern agent` needs a token made with --agent").ConfigureAwait(false);
     }
 
     private static Command List()

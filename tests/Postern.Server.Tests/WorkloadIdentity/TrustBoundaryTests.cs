@@ -145,10 +145,14 @@ public sealed class TrustBoundaryTests : RunningServerTests
         var token = await Client.AddBotAsync("not-an-agent", agent: false);
 
         var (status, body) = await Client.PostAsync(WorkloadApiPaths.Join, null, new { token, agent = true });
-        Assert.True(status == HttpStatusCode.Forbidden, body.ToString());
+        Assert.True(status == HttpStatusCode.Unauthorized, body.ToString());
         Assert.Equal(
             "the join token of bot 'not-an-agent' is not an agent's; make one with `postern bots token not-an-agent --agent`",
             body.GetProperty("error").GetString());
+
+        var refused = Assert.Single(await Admin.AuditAsync("bot.join"), e => e.GetProperty("bot").GetString() == "not-an-agent");
+        Assert.False(refused.GetProperty("success").GetBoolean());
+        Assert.Equal(body.GetProperty("error").GetString(), refused.GetProperty("reason").GetString());
 
         (status, body) = await Client.JoinAsync(token);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
