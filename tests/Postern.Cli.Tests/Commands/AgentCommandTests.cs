@@ -42,7 +42,7 @@ public sealed class AgentCommandTests : IDisposable
         await using var server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(server);
         await admin.CreateAsync(WorkloadPolicy.ByUid());
-        using var added = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
+        using var added = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" }, agent = true }));
         var token = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var socket = _dir.File("workload.sock");
         var command = AgentCommand.Create(name => name == "SPIFFE_ENDPOINT_SOCKET" ? "unix://" + socket : null);
