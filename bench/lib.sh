@@ -65,7 +65,7 @@ start_postern() {
   exit 1
 }
 
-# bot_token CONFIG NAME: adds a bot with the role `workload` and prints its join token.
+# bot_token CONFIG NAME: adds a bot with the role `workload` and an agent's join token (it presents workload attributes), and prints the token.
 bot_token() {
-  "${cli[@]}" bots add "$2" --roles workload --format json --config "$1" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+  "${cli[@]}" bots add "$2" --roles workload --agent --format json --config "$1" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
 }

@@ -73,4 +73,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1080, LogLevel.Warning, "SSO sign-in through connector {Connector} refused ({Code}): {Reason}")]
     public static partial void SsoSignInRefused(this ILogger logger, string connector, string code, string reason, Exception? exception);
+
+    [LoggerMessage(1097, LogLevel.Warning, "Upgraded the preset role {Role}, unchanged since an earlier version seeded it: it no longer grants every workload identity; roles that should grant one name its labels")]
+    public static partial void PresetRoleUpgraded(this ILogger logger, string role);
 }

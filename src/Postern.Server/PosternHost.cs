@@ -184,7 +184,11 @@ public sealed class PosternHost : IAsyncDisposable
                 GeneratedCertificatePath = certificate is not null && config.Tls.CertFile is null ? ServerCertificate.GeneratedCertPath(config.DataDir) : null,
             };
 
-            await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false);
+            foreach (var upgraded in await PresetRoleSeeder.SeedAsync(store, cancellationToken).ConfigureAwait(false))
+            {
+                bootLoggers.CreateLogger("Postern.Server.Startup").PresetRoleUpgraded(upgraded);
+            }
+
             var cluster = app.Services.GetRequiredService<ClusterState>();
             await TotpSecretSealing.SealLegacySecretsAsync(app.Services.GetRequiredService<UserDirectory>(), store, keyring.Kek, cancellationToken).ConfigureAwait(false);
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);

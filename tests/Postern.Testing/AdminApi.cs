@@ -42,9 +42,9 @@ public sealed class AdminApi(string credentialPath, string? certificatePath)
     }
 
     /// <summary>Adds a bot and returns its first join token.</summary>
-    public async Task<JoinTokenIssued> AddBotAsync(string name, string[] roles, Dictionary<string, string>? labels = null)
+    public async Task<JoinTokenIssued> AddBotAsync(string name, string[] roles, Dictionary<string, string>? labels = null, bool agent = false)
     {
-        using var response = await SendAsync(HttpMethod.Post, "bots", new AddBotRequest(name, roles, labels), Json.AddBotRequest);
+        using var response = await SendAsync(HttpMethod.Post, "bots", new AddBotRequest(name, roles, labels, Agent: agent ? true : null), Json.AddBotRequest);
         return await ReadAsync(response, AdminApiJsonContext.Answers.JoinTokenIssued);
     }
 

@@ -77,10 +77,10 @@ public sealed class PosternProcess : IAsyncDisposable
         throw new TimeoutException("postern start did not become ready within 60 s: " + File.ReadAllText(LogPath));
     }
 
-    /// <summary>Adds a bot with the role <c>workload</c> through this instance, joins with its token, and returns the credential.</summary>
+    /// <summary>Adds a bot with the role <c>workload</c> and an agent's join token through this instance, joins with it, and returns the credential.</summary>
     public async Task<string> JoinBotAsync(int port, string name)
     {
-        var token = (await Admin.AddBotAsync(name, ["workload"])).Token;
+        var token = (await Admin.AddBotAsync(name, ["workload"], agent: true)).Token;
         using var http = TestPostern.CreateClient(CertificatePath);
         using var joined = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, $"https://127.0.0.1:{port}/v1/bots/join", new { token });
         return System.Text.Json.JsonDocument.Parse(await joined.Content.ReadAsStringAsync()).RootElement.GetProperty("credential").GetString()!;

@@ -24,7 +24,7 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
     private static WorkloadApiJsonContext Answers => WorkloadApiJsonContext.Answers;
 
     public Task<ServerAnswer<BotCredentialGrant>> JoinAsync(string joinToken, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, WorkloadApiPaths.Join, credential: null, JsonContent.Create(new JoinRequest(joinToken), Json.JoinRequest), Answers.BotCredentialGrant, cancellationToken);
+        SendAsync(HttpMethod.Post, WorkloadApiPaths.Join, credential: null, JsonContent.Create(new JoinRequest(joinToken, Agent: true), Json.JoinRequest), Answers.BotCredentialGrant, cancellationToken);
 
     public Task<ServerAnswer<BotCredentialGrant>> RenewAsync(string credential, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, WorkloadApiPaths.Renew, credential, content: null, Answers.BotCredentialGrant, cancellationToken);

@@ -59,7 +59,7 @@ internal sealed class ServerLink
         }
         else if (string.IsNullOrEmpty(_options.JoinToken))
         {
-            throw new AgentStartException($"no usable credential in {_file.Path} and no join token: run 'postern bots add NAME --roles R' and pass --join-token");
+            throw new AgentStartException($"no usable credential in {_file.Path} and no join token: run 'postern bots add NAME --roles R --agent' and pass --join-token");
         }
         else
         {

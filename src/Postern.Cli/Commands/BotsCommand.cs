@@ -17,7 +17,8 @@ internal static class BotsCommand
         var roles = new Option<string>("--roles") { Description = "The bot's roles, comma-separated.", Required = true };
         var labels = LabelsOption();
         var ttl = TtlOption();
-        var command = new Command("add", "Add a bot and print its one-time join token.") { config, format, name, roles, labels, ttl };
+        var agent = AgentOption();
+        var command = new Command("add", "Add a bot and print its one-time join token.") { config, format, name, roles, labels, ttl, agent };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             if (await ParseLabelsAsync(parse.GetValue(labels), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } parsedLabels)
@@ -25,9 +26,9 @@ internal static class BotsCommand
                 return ExitCodes.Usage;
             }
 
-            var request = new AddBotRequest(parse.GetValue(name), UsersCommand.SplitList(parse.GetValue(roles)), parsedLabels, parse.GetValue(ttl));
+            var request = new AddBotRequest(parse.GetValue(name), UsersCommand.SplitList(parse.GetValue(roles)), parsedLabels, parse.GetValue(ttl), parse.GetValue(agent));
             var body = await client.SendAsync(HttpMethod.Post, "bots", AdminClient.Body(request, AdminApiJsonContext.Default.AddBotRequest), cancellationToken).ConfigureAwait(false);
-            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Bot '{parse.GetValue(name)}' added. Its one-time join token").ConfigureAwait(false);
+            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Bot '{parse.GetValue(name)}' added. Its one-time join token", parse.GetValue(agent)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
@@ -40,7 +41,8 @@ internal static class BotsCommand
         var name = new Argument<string>("name") { Description = "The bot's name." };
         var labels = LabelsOption();
         var ttl = TtlOption();
-        var command = new Command("token", "Print another one-time join token for an existing bot: for another agent, or one that lost its --data-dir.") { config, format, name, labels, ttl };
+        var agent = AgentOption();
+        var command = new Command("token", "Print another one-time join token for an existing bot: for another agent, or one that lost its --data-dir.") { config, format, name, labels, ttl, agent };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             if (await ParseLabelsAsync(parse.GetValue(labels), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } parsedLabels)
@@ -48,9 +50,9 @@ internal static class BotsCommand
                 return ExitCodes.Usage;
             }
 
-            var request = new JoinTokenRequest(parsedLabels, parse.GetValue(ttl));
+            var request = new JoinTokenRequest(parsedLabels, parse.GetValue(ttl), parse.GetValue(agent));
             var body = await client.SendAsync(HttpMethod.Post, $"bots/{Uri.EscapeDataString(parse.GetValue(name)!)}/tokens", AdminClient.Body(request, AdminApiJsonContext.Default.JoinTokenRequest), cancellationToken).ConfigureAwait(false);
-            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Another one-time join token for bot '{parse.GetValue(name)}'").ConfigureAwait(false);
+            await PrintTokenAsync(body, parse.GetValue(format), parse.InvocationConfiguration.Output, $"Another one-time join token for bot '{parse.GetValue(name)}'", parse.GetValue(agent)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
@@ -60,6 +62,11 @@ internal static class BotsCommand
         new("--labels") { Description = "Labels of the join token, KEY=VALUE (rules see them as join.labels.KEY); repeatable.", AllowMultipleArgumentsPerToken = true };
 
     private static Option<string?> TtlOption() => new("--ttl") { Description = "How long the join token stays valid (default 1h)." };
+
+    private static Option<bool> AgentOption() => new("--agent")
+    {
+        Description = "An agent's join token, for `postern agent`: its credential may present the attested attributes (uid, gid, pid, exe) of any process on its host. Without it, a script's token: the credential gets SVIDs for the bot itself only.",
+    };
 
     /// <summary>The KEY=VALUE labels as a dictionary; <c>null</c>, after saying which is wrong, when one is not.</summary>
     private static async Task<Dictionary<string, string>?> ParseLabelsAsync(string[]? labels, TextWriter error)
@@ -81,7 +88,7 @@ internal static class BotsCommand
     }
 
     /// <summary>Prints the server's <see cref="JoinTokenIssued"/>: as one line of JSON, or after <paramref name="headline"/> with how to use it.</summary>
-    private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline)
+    private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline, bool agent)
     {
         var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.JoinTokenIssued);
         if (format == OutputFormat.Json)
@@ -92,7 +99,9 @@ internal static class BotsCommand
 
         await output.WriteLineAsync($"{headline} (valid until {answer.Expires:u}):").ConfigureAwait(false);
         await output.WriteLineAsync(answer.Token).ConfigureAwait(false);
-        await output.WriteLineAsync("Start an agent with it: postern agent --server URL --join-token TOKEN --socket PATH").ConfigureAwait(false);
+        await output.WriteLineAsync(agent
+            ? "Start an agent with it: postern agent --server URL --join-token-file FILE --socket PATH"
+            : "Join with it from a script (POST /v1/bots/join); `postern agent` needs a token made with --agent").ConfigureAwait(false);
     }
 
     private static Command List()

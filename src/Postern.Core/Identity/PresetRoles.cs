@@ -6,11 +6,14 @@ public static class PresetRoles
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Everything =
         new Dictionary<string, IReadOnlyList<string>> { ["*"] = ["*"] };
 
-    /// <summary><c>access</c>: every app and workload identity, with the user's own logins.</summary>
+    /// <summary>
+    /// <c>access</c>: every app, with the user's own logins. No workload identity: a role that grants one names its
+    /// labels (<c>workload_identity_labels</c>), so that no SVID is issued by accident.
+    /// </summary>
     public static Role Access { get; } = new()
     {
         Name = "access",
-        Allow = new RoleConditions { AppLabels = Everything, Logins = ["{{internal.logins}}"], WorkloadIdentityLabels = Everything },
+        Allow = new RoleConditions { AppLabels = Everything, Logins = ["{{internal.logins}}"] },
     };
 
     /// <summary><c>editor</c>: manage roles, apps, users and other resources.</summary>
@@ -32,4 +35,13 @@ public static class PresetRoles
 
     /// <summary>All preset roles.</summary>
     public static IReadOnlyList<Role> All { get; } = [Access, Editor, Auditor];
+
+    /// <summary>
+    /// Preset roles as earlier versions seeded them, each with the role that replaces it: a store that still holds one
+    /// of them unchanged gets the replacement at start (<c>access</c> before it stopped granting every workload identity).
+    /// </summary>
+    public static IReadOnlyList<(Role Earlier, Role Current)> Superseded { get; } =
+    [
+        (Access with { Allow = Access.Allow with { WorkloadIdentityLabels = Everything } }, Access),
+    ];
 }

@@ -18,7 +18,7 @@ internal static partial class ResourceReader
     private static readonly string[] RuleFields = ["resources", "verbs"];
     private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "insecure_skip_verify"];
     private static readonly string[] UserSpecFields = ["roles", "traits", "require_totp"];
-    private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "rules"];
+    private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "callers", "rules"];
     private static readonly string[] SpiffeFields = ["id", "hint"];
     private static readonly string[] WorkloadRulesFields = ["allow"];
     private static readonly string[] WorkloadRuleFields = ["conditions"];
@@ -283,6 +283,12 @@ internal static partial class ResourceReader
             c.Error("spec.spiffe.id", error);
         }
 
+        var callers = WorkloadCallersText.Default;
+        if (spec is not null && spec.ContainsKey("callers") && !WorkloadCallersText.TryParse(c.Strings(spec, "callers", "spec"), out callers, out var callersError))
+        {
+            c.Error("spec.callers", callersError);
+        }
+
         var rules = new List<WorkloadRule>();
         var rulesMap = spec is not null && spec.TryGetValue("rules", out var rulesNode) ? c.Mapping(rulesNode, "spec.rules", WorkloadRulesFields) : null;
         var allow = c.Sequence(rulesMap, "allow", "spec.rules");
@@ -317,6 +323,7 @@ internal static partial class ResourceReader
                 Labels = metadata.Labels,
                 SpiffeId = template,
                 Hint = c.String(spiffe, "hint", "spec.spiffe"),
+                Callers = callers,
                 Rules = rules,
             },
         };

@@ -151,6 +151,11 @@ internal static class ResourceWriter
         }
 
         var spec = new JsonObject { ["spiffe"] = spiffe };
+        if (policy.Callers != WorkloadCallersText.Default)
+        {
+            spec["callers"] = List(policy.Callers.Names());
+        }
+
         if (policy.Rules.Count > 0)
         {
             spec["rules"] = new JsonObject

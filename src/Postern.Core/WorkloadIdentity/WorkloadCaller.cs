@@ -27,6 +27,12 @@ public sealed record WorkloadCaller
     /// <summary>The labels of the join token the bot joined with (empty for a user).</summary>
     public IReadOnlyDictionary<string, string> JoinLabels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether the bot presents an agent's credential (its join token was an agent's): only then may a request carry
+    /// attested workload attributes. Always <c>false</c> for a user.
+    /// </summary>
+    public bool Agent { get; init; }
+
     /// <summary>The workload's attested Unix attributes, when the request came through an agent.</summary>
     public UnixAttributes? Unix { get; init; }
 

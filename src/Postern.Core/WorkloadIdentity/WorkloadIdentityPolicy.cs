@@ -18,12 +18,20 @@ public sealed record WorkloadIdentityPolicy
     /// <summary>An optional hint for workloads that receive several SVIDs (the Workload API's <c>hint</c>).</summary>
     public string? Hint { get; init; }
 
-    /// <summary>Rules, any of which admits a caller; none at all admits every caller a role grants this identity to.</summary>
+    /// <summary>The kinds of caller it may go to (<c>spec.callers</c>); bots only unless it says otherwise.</summary>
+    public WorkloadCallers Callers { get; init; } = WorkloadCallersText.Default;
+
+    /// <summary>Rules, any of which admits a caller; none at all admits every caller of <see cref="Callers"/> a role grants this identity to.</summary>
     public IReadOnlyList<WorkloadRule> Rules { get; init; } = [];
 
     /// <summary><c>null</c> when <paramref name="caller"/> is admitted; otherwise why not.</summary>
     public string? Admits(WorkloadCaller caller)
     {
+        if (!Callers.Includes(caller.Kind))
+        {
+            return $"workload identity '{Name}' is for {string.Join(" and ", Callers.Names())} only (spec.callers); {caller.Target} is a {(caller.Kind == WorkloadCallerKind.Bot ? "bot" : "user")}";
+        }
+
         if (Rules.Count == 0)
         {
             return null;

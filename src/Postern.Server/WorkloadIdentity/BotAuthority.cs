@@ -24,17 +24,23 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
     /// <summary>The default lifetime of a join token.</summary>
     public static readonly TimeSpan DefaultJoinTokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>Makes a join token for <paramref name="bot"/>, whose joins carry <paramref name="labels"/>.</summary>
-    public async Task<(string Token, DateTimeOffset Expires)> CreateJoinTokenAsync(string bot, IReadOnlyDictionary<string, string> labels, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes a join token for <paramref name="bot"/>, whose joins carry <paramref name="labels"/>: an agent's when
+    /// <paramref name="agent"/>, a script's otherwise.
+    /// </summary>
+    public async Task<(string Token, DateTimeOffset Expires)> CreateJoinTokenAsync(string bot, IReadOnlyDictionary<string, string> labels, bool agent, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var token = SessionKeys.NewToken();
         var expires = time.GetUtcNow() + lifetime;
-        await store.PutAsync(JoinTokenRecord.Prefix + SessionKeys.Hash(token), StoreJson.Serialize(new JoinTokenRecord(bot, labels, expires, null)), expires, cancellationToken).ConfigureAwait(false);
+        await store.PutAsync(JoinTokenRecord.Prefix + SessionKeys.Hash(token), StoreJson.Serialize(new JoinTokenRecord(bot, labels, expires, null, agent)), expires, cancellationToken).ConfigureAwait(false);
         return (token, expires);
     }
 
-    /// <summary>Exchanges a join token, once, for a credential. Every attempt is audited.</summary>
-    public async Task<(BotCredentialGrant? Grant, string? Error)> JoinAsync(string? token, string remote, CancellationToken cancellationToken)
+    /// <summary>
+    /// Exchanges a join token, once, for a credential. <paramref name="asAgent"/> (an agent joining) refuses a script's
+    /// token without using it up. Every attempt is audited.
+    /// </summary>
+    public async Task<(BotCredentialGrant? Grant, string? Error)> JoinAsync(string? token, bool asAgent, string remote, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         string? bot = null;
@@ -57,13 +63,14 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
                 : record.Expires <= now ? "the join token has expired"
                 : !standing.Exists ? $"bot '{record.Bot}' no longer exists"
                 : standing.IsLocked ? $"bot '{record.Bot}' is locked"
+                : asAgent && !record.Agent ? $"the join token of bot '{record.Bot}' is not an agent's; make one with `postern bots token {record.Bot} --agent`"
                 : null;
             if (error is null)
             {
                 var consumed = await store.CompareAndSwapAsync(item.Key, item.Revision, StoreJson.Serialize(record with { UsedAt = now }), record.Expires, cancellationToken).ConfigureAwait(false);
                 if (consumed.Succeeded)
                 {
-                    grant = await IssueCredentialAsync(record.Bot, record.Labels, cancellationToken).ConfigureAwait(false);
+                    grant = await IssueCredentialAsync(record.Bot, record.Labels, record.Agent, cancellationToken).ConfigureAwait(false);
                     error = grant is null ? $"bot '{record.Bot}' no longer exists" : null;
                 }
                 else
@@ -77,6 +84,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
         {
             ["bot"] = bot,
             ["success"] = grant is not null,
+            ["agent"] = asAgent,
             ["reason"] = error,
             ["remote_addr"] = remote,
         }, cancellationToken).ConfigureAwait(false);
@@ -133,7 +141,7 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
     /// </summary>
     public async Task<BotCredentialGrant?> RenewAsync(BotAuthentication authenticated, CancellationToken cancellationToken)
     {
-        var grant = await IssueCredentialAsync(authenticated.Bot!.Bot, authenticated.Bot.Labels, cancellationToken).ConfigureAwait(false);
+        var grant = await IssueCredentialAsync(authenticated.Bot!.Bot, authenticated.Bot.Labels, authenticated.Bot.Agent, cancellationToken).ConfigureAwait(false);
         await store.DeleteAsync(BotCredentialRecord.Prefix + authenticated.CredentialHash, cancellationToken).ConfigureAwait(false);
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return grant;
@@ -165,13 +173,13 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
     }
 
     /// <summary>A new credential for <paramref name="bot"/>; <c>null</c> when the bot is no longer in the store.</summary>
-    private async Task<BotCredentialGrant?> IssueCredentialAsync(string bot, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    private async Task<BotCredentialGrant?> IssueCredentialAsync(string bot, IReadOnlyDictionary<string, string> labels, bool agent, CancellationToken cancellationToken)
     {
         var credential = SessionKeys.NewToken();
         var key = BotCredentialRecord.Prefix + SessionKeys.Hash(credential);
         var now = time.GetUtcNow();
         var expires = now + CredentialLifetime;
-        var revision = await store.PutAsync(key, StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires)), expires, cancellationToken).ConfigureAwait(false);
+        var revision = await store.PutAsync(key, StoreJson.Serialize(new BotCredentialRecord(bot, labels, now, expires, agent)), expires, cancellationToken).ConfigureAwait(false);
 
         // The caller saw the bot in this instance's state, which may lag a removal; a removal sweeps the bot's credentials
         // after deleting it, so a credential written after that sweep is caught here, by reading the store itself.

@@ -15,8 +15,8 @@ namespace Postern.Server.WorkloadIdentity;
 /// </summary>
 internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAuthority authority, AuditLog audit)
 {
-    /// <summary>Adds a bot with its first join token.</summary>
-    public async Task<ChangeResult<JoinToken>> AddAsync(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, string>? labels, string? ttl, CancellationToken cancellationToken)
+    /// <summary>Adds a bot with its first join token: an agent's when <paramref name="agent"/>, a script's otherwise.</summary>
+    public async Task<ChangeResult<JoinToken>> AddAsync(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, string>? labels, bool agent, string? ttl, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (string.IsNullOrEmpty(name) || !Configuration.AppConfigReader.AppNamePattern().IsMatch(name))
@@ -47,18 +47,22 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
         }
 
         await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
-        var (token, expires) = await authority.CreateJoinTokenAsync(bot.Metadata.Name, labels ?? new Dictionary<string, string>(), lifetime, cancellationToken).ConfigureAwait(false);
+        var (token, expires) = await authority.CreateJoinTokenAsync(bot.Metadata.Name, labels ?? new Dictionary<string, string>(), agent, lifetime, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(AuditEventTypes.BotCreate, new JsonObject
         {
             ["bot"] = bot.Metadata.Name,
             ["roles"] = new JsonArray([.. bot.Roles.Select(r => JsonValue.Create(r))]),
             ["join_token_expires"] = expires.ToString("O"),
+            ["agent"] = agent,
         }, cancellationToken).ConfigureAwait(false);
         return ChangeResult<JoinToken>.Done(new JoinToken(bot.Metadata.Name, token, expires));
     }
 
-    /// <summary>Another join token for an existing bot: for a second agent, or one that lost its data folder.</summary>
-    public async Task<ChangeResult<JoinToken>> AddJoinTokenAsync(string name, IReadOnlyDictionary<string, string>? labels, string? ttl, CancellationToken cancellationToken)
+    /// <summary>
+    /// Another join token for an existing bot: for a second agent, or one that lost its data folder. An agent's when
+    /// <paramref name="agent"/>, a script's otherwise.
+    /// </summary>
+    public async Task<ChangeResult<JoinToken>> AddJoinTokenAsync(string name, IReadOnlyDictionary<string, string>? labels, bool agent, string? ttl, CancellationToken cancellationToken)
     {
         if (cluster.FindBot(name) is null)
         {
@@ -73,11 +77,12 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
         }
 
         labels ??= new Dictionary<string, string>();
-        var (token, expires) = await authority.CreateJoinTokenAsync(name, labels, lifetime, cancellationToken).ConfigureAwait(false);
+        var (token, expires) = await authority.CreateJoinTokenAsync(name, labels, agent, lifetime, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(AuditEventTypes.BotJoinTokenCreate, new JsonObject
         {
             ["bot"] = name,
             ["labels"] = JsonSerializer.SerializeToNode(labels),
+            ["agent"] = agent,
             ["expires"] = expires.ToString("O"),
         }, cancellationToken).ConfigureAwait(false);
         return ChangeResult<JoinToken>.Done(new JoinToken(name, token, expires));

@@ -113,6 +113,18 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
         return new SvidIssuance(issued, []);
     }
 
+    /// <summary>Records a <c>jwt_svid.denied</c> event for a request refused before policy was asked, with <paramref name="reason"/>.</summary>
+    public async Task RefuseAsync(WorkloadCaller caller, string reason, CancellationToken cancellationToken)
+    {
+        var denied = new JsonObject
+        {
+            ["caller"] = caller.Target,
+            [caller.Kind == WorkloadCallerKind.Bot ? "bot" : "user"] = caller.Name,
+            ["reasons"] = new JsonArray(JsonValue.Create(reason)),
+        };
+        await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, denied, cancellationToken).ConfigureAwait(false);
+    }
+
     private static JsonObject Describe(WorkloadCaller caller, SvidRequest request)
     {
         var attributes = new JsonObject();

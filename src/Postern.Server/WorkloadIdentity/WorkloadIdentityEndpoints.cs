@@ -42,7 +42,7 @@ internal static class WorkloadIdentityEndpoints
             return Error(StatusCodes.Status400BadRequest, problem);
         }
 
-        var (grant, error) = await bots.JoinAsync(request.Token, context.Connection.RemoteIpAddress?.ToString() ?? "", context.RequestAborted).ConfigureAwait(false);
+        var (grant, error) = await bots.JoinAsync(request.Token, request.Agent, context.Connection.RemoteIpAddress?.ToString() ?? "", context.RequestAborted).ConfigureAwait(false);
         return grant is null ? Error(StatusCodes.Status401Unauthorized, error!) : Grant(grant);
     }
 
@@ -79,7 +79,7 @@ internal static class WorkloadIdentityEndpoints
                 return Error(authenticated.Status, authenticated.Error!);
             }
 
-            caller = new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = bot.Bot, JoinLabels = bot.Labels };
+            caller = new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = bot.Bot, JoinLabels = bot.Labels, Agent = bot.Agent };
             checker = cluster.BotAccess(bot.Bot);
         }
         else
@@ -104,9 +104,16 @@ internal static class WorkloadIdentityEndpoints
             return tooLarge!;
         }
 
-        if (!SvidRequest.TryParse(body, caller.Kind, config.WorkloadIdentity.MaxTtl, out var request, out var problem))
+        if (!SvidRequest.TryParse(body, caller, config.WorkloadIdentity.MaxTtl, out var request, out var problem))
         {
-            return Error(StatusCodes.Status400BadRequest, problem);
+            if (problem.Code == SvidRequestRefusalCode.NotAnAgent)
+            {
+                // Not an input mistake but a claim the caller may not make: refused and recorded.
+                await issuer.RefuseAsync(caller, problem.Message, context.RequestAborted).ConfigureAwait(false);
+                return Error(StatusCodes.Status403Forbidden, problem.Message);
+            }
+
+            return Error(StatusCodes.Status400BadRequest, problem.Message);
         }
 
         caller = caller with { Unix = request.Unix };

@@ -30,7 +30,7 @@ public sealed class AgentWithServerTests : IAsyncLifetime
         _server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(_server);
         await admin.CreateAsync(WorkloadPolicy.ByUid("0", "65534"));
-        using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
+        using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" }, agent = true }));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         _agent = await StartAgentAsync(token);

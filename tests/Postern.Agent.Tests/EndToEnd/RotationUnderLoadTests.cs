@@ -320,7 +320,7 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IAsyncLif
 
     private async Task<string> AddBotAsync(string name)
     {
-        using var response = await _admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name, roles = new[] { "workload" } }));
+        using var response = await _admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name, roles = new[] { "workload" }, agent = true }));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("token").GetString()!;

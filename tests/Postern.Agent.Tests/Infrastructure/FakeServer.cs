@@ -174,9 +174,9 @@ internal sealed class FakeServer : HttpMessageHandler
             return failure;
         }
 
-        if (!SvidRequest.TryParse(body, WorkloadCallerKind.Bot, TimeSpan.FromHours(1), out var read, out var problem))
+        if (!SvidRequest.TryParse(body, new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = "agent", Agent = true }, TimeSpan.FromHours(1), out var read, out var problem))
         {
-            return Error(HttpStatusCode.BadRequest, problem);
+            return Error(HttpStatusCode.BadRequest, problem.Message);
         }
 
         SvidRequestsRead.Add(read);

@@ -40,7 +40,7 @@ public sealed class AgentCommandTests : IDisposable
         await using var server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(server);
         await admin.CreateAsync(WorkloadPolicy.ByUid());
-        var token = (await admin.AddBotAsync("agent", ["workload"])).Token;
+        var token = (await admin.AddBotAsync("agent", ["workload"], agent: true)).Token;
         var socket = _dir.File("workload.sock");
         var command = AgentCommand.Create(name => name == "SPIFFE_ENDPOINT_SOCKET" ? "unix://" + socket : null);
 

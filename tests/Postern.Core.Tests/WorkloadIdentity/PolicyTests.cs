@@ -84,6 +84,7 @@ public sealed class PolicyTests
             metadata: { name: api, labels: { env: prod } }
             spec:
               spiffe: { id: "/svc/api", hint: api }
+              callers: [bots, users]
               rules:
                 allow:
                   - conditions:

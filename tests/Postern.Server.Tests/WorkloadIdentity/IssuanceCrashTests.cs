@@ -31,7 +31,7 @@ public sealed class IssuanceCrashTests : IDisposable
             var policy = _dir.File("policy.yaml");
             File.WriteAllText(policy, WorkloadClient.Policy);
             Assert.Equal(0, (await PosternProcess.CliAsync("create", "-f", policy, "--config", config)).Exit);
-            var (exit, output) = await PosternProcess.CliAsync("bots", "add", "crash", "--roles", "workload", "--format", "json", "--config", config);
+            var (exit, output) = await PosternProcess.CliAsync("bots", "add", "crash", "--roles", "workload", "--agent", "--format", "json", "--config", config);
             Assert.True(exit == 0, output);
             var token = JsonDocument.Parse(output).RootElement.GetProperty("token").GetString();
             using var joined = await http.PostAsJsonAsync($"https://127.0.0.1:{port}/v1/bots/join", new { token });

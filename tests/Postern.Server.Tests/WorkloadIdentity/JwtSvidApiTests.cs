@@ -236,7 +236,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
     public async Task Another_join_token_for_an_existing_bot_lets_a_second_agent_join_without_ending_the_first()
     {
         var first = await BotAsync("twice");
-        using (var response = await Admin.SendAsync(HttpMethod.Post, "bots/twice/tokens", JsonContent.Create(new { labels = new Dictionary<string, string> { ["site"] = "b" }, ttl = "5m" })))
+        using (var response = await Admin.SendAsync(HttpMethod.Post, "bots/twice/tokens", JsonContent.Create(new { labels = new Dictionary<string, string> { ["site"] = "b" }, ttl = "5m", agent = true })))
         {
             var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
@@ -375,6 +375,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
             metadata: { name: by-team, labels: { kind: user } }
             spec:
               spiffe: { id: "/ns/{{user.traits.team}}/{{user.name}}" }
+              callers: [users]
             """);
         await Admin.AddUserAsync("carol", "a long enough password 1", ["team-svid"], new Dictionary<string, string[]> { ["team"] = ["payments"] });
         using var http = TestPostern.CreateClient(Server.CertificatePath);
@@ -389,7 +390,8 @@ public sealed class JwtSvidApiTests : RunningServerTests
         Assert.Equal("spiffe://test.example.com/ns/payments/carol", Assert.Single(body.GetProperty("svids").EnumerateArray().ToList()).GetProperty("spiffe_id").GetString());
 
         using var claiming = await http.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new JwtSvidRequest(["a"], Workload: WorkloadClient.Unix(0)));
-        Assert.Equal(HttpStatusCode.BadRequest, claiming.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, claiming.StatusCode);
+        Assert.Contains("user/carol is a signed-in user", await claiming.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         using var anonymous = TestPostern.CreateClient(Server.CertificatePath);
         using var refused = await anonymous.PostAsJsonAsync(Server.BaseUrl + "/v1/workload-identity/jwt-svids", new JwtSvidRequest(["a"]));

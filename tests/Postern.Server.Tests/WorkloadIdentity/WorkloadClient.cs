@@ -17,10 +17,13 @@ internal sealed class WorkloadClient(TestPostern server)
     /// <summary>What an agent sends of a workload running as <paramref name="uid"/> (and as many a gid).</summary>
     public static WorkloadAttestation Unix(long uid, string? exe = "/usr/bin/app") => new(new UnixAttestation(uid, uid, 4242, exe));
 
-    /// <summary>Adds a bot with <paramref name="roles"/> and returns its join token.</summary>
-    public async Task<string> AddBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null)
+    /// <summary>
+    /// Adds a bot with <paramref name="roles"/> and returns its join token: an agent's (its credential may present
+    /// attested workload attributes), or a script's when <paramref name="agent"/> is false.
+    /// </summary>
+    public async Task<string> AddBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null, bool agent = true)
     {
-        using var response = await new AdminApi(server).SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name, roles = roles.Split(','), labels }));
+        using var response = await new AdminApi(server).SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name, roles = roles.Split(','), labels, agent }));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("token").GetString()!;
@@ -29,10 +32,10 @@ internal sealed class WorkloadClient(TestPostern server)
     public async Task<(HttpStatusCode Status, JsonElement Body)> JoinAsync(string token) =>
         await SendAsync(WorkloadApiPaths.Join, null, JsonContent.Create(new JoinRequest(token), WorkloadApiJsonContext.Default.JoinRequest));
 
-    /// <summary>Adds a bot and joins with its token; returns the credential.</summary>
-    public async Task<string> JoinNewBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null)
+    /// <summary>Adds a bot (an agent unless <paramref name="agent"/> is false) and joins with its token; returns the credential.</summary>
+    public async Task<string> JoinNewBotAsync(string name, string roles = "workload", Dictionary<string, string>? labels = null, bool agent = true)
     {
-        var (status, body) = await JoinAsync(await AddBotAsync(name, roles, labels));
+        var (status, body) = await JoinAsync(await AddBotAsync(name, roles, labels, agent));
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return body.GetProperty("credential").GetString()!;
     }

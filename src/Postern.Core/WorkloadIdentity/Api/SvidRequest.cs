@@ -22,18 +22,32 @@ public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl,
     /// <summary>
     /// Reads a <see cref="JwtSvidRequest"/> body from <paramref name="caller"/> and checks it against the limits and
     /// <paramref name="maxTtl"/> (<c>workload_identity.max_ttl</c>); on failure <paramref name="error"/> says what to change.
+    /// Attested <c>workload</c> attributes are refused (<see cref="SvidRequestRefusalCode.NotAnAgent"/>) unless the caller
+    /// is a bot whose credential is an agent's (<see cref="WorkloadCaller.Agent"/>): never ignored.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> json, WorkloadCallerKind caller, TimeSpan maxTtl, [NotNullWhen(true)] out SvidRequest? request, [NotNullWhen(false)] out string? error)
+    public static bool TryParse(ReadOnlySpan<byte> json, WorkloadCaller caller, TimeSpan maxTtl, [NotNullWhen(true)] out SvidRequest? request, [NotNullWhen(false)] out SvidRequestRefusal? error)
     {
         request = null;
-        if (!WorkloadApiJson.TryRead(json, WorkloadApiJsonContext.Default.JwtSvidRequest, ProblemAt, out var read, out error))
+        error = null;
+        if (!WorkloadApiJson.TryRead(json, WorkloadApiJsonContext.Default.JwtSvidRequest, ProblemAt, out var read, out var unreadable))
         {
+            error = new SvidRequestRefusal(SvidRequestRefusalCode.BadRequest, unreadable);
             return false;
         }
 
-        error = Shape(read, out var ttl, out var unix)
-            ?? (unix is not null && caller == WorkloadCallerKind.User ? "workload: attested workload attributes come only from an agent's bot credential" : null)
-            ?? Limits(read.Audiences, ttl, read.SpiffeId, maxTtl);
+        if (Shape(read, out var ttl, out var unix) is { } badShape)
+        {
+            error = new SvidRequestRefusal(SvidRequestRefusalCode.BadRequest, badShape);
+        }
+        else if (unix is not null && NotAnAgent(caller) is { } notAnAgent)
+        {
+            error = new SvidRequestRefusal(SvidRequestRefusalCode.NotAnAgent, notAnAgent);
+        }
+        else if (Limits(read.Audiences, ttl, read.SpiffeId, maxTtl) is { } outOfBounds)
+        {
+            error = new SvidRequestRefusal(SvidRequestRefusalCode.BadRequest, outOfBounds);
+        }
+
         if (error is not null)
         {
             return false;
@@ -42,6 +56,15 @@ public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl,
         request = new SvidRequest(read.Audiences, ttl, read.SpiffeId, unix);
         return true;
     }
+
+    /// <summary>Why <paramref name="caller"/> may not present attested workload attributes; <c>null</c> for an agent.</summary>
+    private static string? NotAnAgent(WorkloadCaller caller) => caller switch
+    {
+        { Kind: WorkloadCallerKind.Bot, Agent: true } => null,
+        { Kind: WorkloadCallerKind.Bot } =>
+            $"workload: {caller.Target} joined as a script, not as an agent; only an agent's credential may present attested workload attributes (join the agent with a token from `postern bots token {caller.Name} --agent`)",
+        _ => $"workload: {caller.Target} is a signed-in user; attested workload attributes come only from an agent's bot credential",
+    };
 
     /// <summary>What is wrong with the shape of the body, once it is read: missing or unreadable members.</summary>
     private static string? Shape(JwtSvidRequest read, out TimeSpan? ttl, out UnixAttributes? unix)

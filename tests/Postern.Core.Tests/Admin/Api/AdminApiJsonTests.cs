@@ -109,7 +109,7 @@ public sealed class AdminApiJsonTests
     [Fact]
     public void The_other_requests_refuse_members_they_lack_and_values_of_another_type()
     {
-        Assert.Equal("unknown field 'agent' (expected: name, roles, labels, ttl)", Refusal<AddBotRequest>(AddBotRequest.TryParse, """{"name":"ci","roles":["w"],"agent":true}"""));
+        Assert.Equal("unknown field 'agnet' (expected: name, roles, labels, ttl, agent)", Refusal<AddBotRequest>(AddBotRequest.TryParse, """{"name":"ci","roles":["w"],"agnet":true}"""));
         Assert.Equal("labels: expected an object whose values are strings", Refusal<JoinTokenRequest>(JoinTokenRequest.TryParse, """{"labels":{"site":1}}"""));
         Assert.Equal("labels: expected an object whose values are strings", Refusal<AddBotRequest>(AddBotRequest.TryParse, """{"labels":{"site":null}}"""));
         Assert.Equal("unknown field 'reason' (expected: target, ttl, message)", Refusal<LockRequest>(LockRequest.TryParse, """{"target":"user/a","reason":"x"}"""));

@@ -9,10 +9,16 @@ public sealed class SvidRequestTests
 {
     private static readonly TimeSpan MaxTtl = TimeSpan.FromHours(1);
 
+    private static readonly WorkloadCaller Agent = new() { Kind = WorkloadCallerKind.Bot, Name = "host-a", Agent = true };
+
+    private static readonly WorkloadCaller Script = new() { Kind = WorkloadCallerKind.Bot, Name = "ci" };
+
+    private static readonly WorkloadCaller User = new() { Kind = WorkloadCallerKind.User, Name = "alice" };
+
     [Fact]
     public void An_agents_request_is_read_with_the_attested_workload()
     {
-        var parsed = Parse("""{"audiences":["a","b"],"ttl":"2m","spiffe_id":"spiffe://td/x","workload":{"unix":{"uid":1000,"gid":100,"pid":42,"exe":"/bin/app"}}}""", WorkloadCallerKind.Bot);
+        var parsed = Parse("""{"audiences":["a","b"],"ttl":"2m","spiffe_id":"spiffe://td/x","workload":{"unix":{"uid":1000,"gid":100,"pid":42,"exe":"/bin/app"}}}""", Agent);
 
         Assert.Equal(["a", "b"], parsed.Audiences);
         Assert.Equal(TimeSpan.FromMinutes(2), parsed.Ttl);
@@ -23,7 +29,7 @@ public sealed class SvidRequestTests
     [Fact]
     public void Nulls_read_as_left_out()
     {
-        var parsed = Parse("""{"audiences":["a"],"ttl":null,"spiffe_id":null,"workload":null}""", WorkloadCallerKind.User);
+        var parsed = Parse("""{"audiences":["a"],"ttl":null,"spiffe_id":null,"workload":null}""", User);
 
         Assert.Null(parsed.Ttl);
         Assert.Null(parsed.SpiffeId);
@@ -65,18 +71,39 @@ public sealed class SvidRequestTests
     [InlineData("", "the request body is not a JSON object")]
     public void Bad_input_is_refused_with_a_message_naming_the_member(string body, string expected)
     {
-        Assert.False(SvidRequest.TryParse(Encoding.UTF8.GetBytes(body), WorkloadCallerKind.Bot, MaxTtl, out var request, out var error));
+        Assert.False(SvidRequest.TryParse(Encoding.UTF8.GetBytes(body), Agent, MaxTtl, out var request, out var error));
         Assert.Null(request);
-        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Equal(SvidRequestRefusalCode.BadRequest, error.Code);
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Only_an_agent_may_send_workload_attributes()
+    [Theory]
+    [InlineData("user", "workload: user/alice is a signed-in user; attested workload attributes come only from an agent's bot credential")]
+    [InlineData("script", "workload: bot/ci joined as a script, not as an agent; only an agent's credential may present attested workload attributes (join the agent with a token from `postern bots token ci --agent`)")]
+    public void Only_an_agent_may_send_workload_attributes(string presenter, string expected)
     {
         var body = """{"audiences":["a"],"workload":{"unix":{"uid":0,"gid":0}}}"""u8;
 
-        Assert.False(SvidRequest.TryParse(body, WorkloadCallerKind.User, MaxTtl, out _, out var error));
-        Assert.Equal("workload: attested workload attributes come only from an agent's bot credential", error);
+        Assert.False(SvidRequest.TryParse(body, presenter == "user" ? User : Script, MaxTtl, out var request, out var error));
+        Assert.Null(request);
+        Assert.Equal(SvidRequestRefusalCode.NotAnAgent, error.Code);
+        Assert.Equal(expected, error.Message);
+        Assert.True(SvidRequest.TryParse(body, Agent, MaxTtl, out _, out _));
+    }
+
+    [Fact]
+    public void A_bad_body_is_a_bad_request_before_the_caller_is_judged()
+    {
+        var body = """{"audiences":["a"],"workload":{"unix":{"uid":-1,"gid":0}}}"""u8;
+
+        Assert.False(SvidRequest.TryParse(body, Script, MaxTtl, out _, out var error));
+        Assert.Equal(SvidRequestRefusalCode.BadRequest, error.Code);
+    }
+
+    [Fact]
+    public void A_script_without_workload_attributes_is_read()
+    {
+        Assert.Null(Parse("""{"audiences":["a"]}""", Script).Unix);
     }
 
     [Fact]
@@ -85,13 +112,13 @@ public sealed class SvidRequestTests
         var body = new JwtSvidRequest([.. Enumerable.Range(0, SvidRequest.MaxAudiences + 1).Select(i => $"a{i}")]);
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, WorkloadApiJsonContext.Default.JwtSvidRequest);
 
-        Assert.False(SvidRequest.TryParse(json, WorkloadCallerKind.Bot, MaxTtl, out _, out var error));
-        Assert.Equal("audiences: at most 16 are allowed", error);
+        Assert.False(SvidRequest.TryParse(json, Agent, MaxTtl, out _, out var error));
+        Assert.Equal("audiences: at most 16 are allowed", error.Message);
     }
 
-    private static SvidRequest Parse(string body, WorkloadCallerKind caller)
+    private static SvidRequest Parse(string body, WorkloadCaller caller)
     {
-        Assert.True(SvidRequest.TryParse(Encoding.UTF8.GetBytes(body), caller, MaxTtl, out var request, out var error), error);
+        Assert.True(SvidRequest.TryParse(Encoding.UTF8.GetBytes(body), caller, MaxTtl, out var request, out var error), error?.Message);
         return request;
     }
 }

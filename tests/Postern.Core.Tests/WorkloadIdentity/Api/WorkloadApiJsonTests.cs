@@ -58,7 +58,9 @@ public sealed class WorkloadApiJsonTests
     [InlineData("""{}""", "token: the join token is required")]
     [InlineData("""{"token":""}""", "token: the join token is required")]
     [InlineData("""{"token":5}""", "token: the join token is required")]
-    [InlineData("""{"token":"t","bot":"x"}""", "unknown field 'bot' (expected: token)")]
+    [InlineData("""{"token":"t","bot":"x"}""", "unknown field 'bot' (expected: token, agent)")]
+    [InlineData("""{"token":"t","agent":true}""", null)]
+    [InlineData("""{"token":"t","agent":"yes"}""", "agent: expected true or false")]
     [InlineData("""["t"]""", "the request body is not a JSON object")]
     public void A_join_request_is_read_or_refused_with_the_reason(string body, string? expected)
     {
