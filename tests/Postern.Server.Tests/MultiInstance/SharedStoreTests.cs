@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Postern.Authority;
 using Postern.Server.Tests.Authority;
 using Postern.Server.Tests.WorkloadIdentity;
@@ -208,7 +209,7 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
             DataDir = _dir.File("agent"),
             PollInterval = TimeSpan.FromMilliseconds(50),
             ServerHandler = balancer,
-            ConfigureLogging = logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning),
+            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
         }, CancellationToken.None);
         var workload = new Postern.Agent.Attestation.UnixWorkload(1000, 1000, Environment.ProcessId, "/usr/bin/app");
 
