@@ -54,6 +54,9 @@ internal sealed class FakeServer : HttpMessageHandler
     /// <summary>How long a renewal takes after it arrived; the presented credential counts as superseded from its arrival.</summary>
     public TimeSpan RenewDelay { get; set; }
 
+    /// <summary>Completed when a delayed renewal (<see cref="RenewDelay"/>) arrives.</summary>
+    public TaskCompletionSource RenewArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Requests that presented a credential after a renewal of it had arrived: what the real server takes for theft.</summary>
     public int SupersededPresented;
 
@@ -134,6 +137,8 @@ internal sealed class FakeServer : HttpMessageHandler
                     _renewing.Add(request.Headers.Authorization!.Parameter!);
                 }
             }
+
+            RenewArrived.TrySetResult();
 
             await Task.Delay(RenewDelay, cancellationToken);
         }
