@@ -10,7 +10,7 @@ internal sealed record JoinTokenRecord(string Bot, IReadOnlyDictionary<string, s
 }
 
 /// <summary>A bot's renewable credential, stored at <c>/bot_credentials/&lt;hash&gt;</c> until it expires.</summary>
-internal sealed record BotCredentialRecord(string Bot, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Issued, DateTimeOffset Expires)
+internal sealed partial record BotCredentialRecord(string Bot, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Issued, DateTimeOffset Expires)
 {
     public const string Prefix = "/bot_credentials/";
 }
