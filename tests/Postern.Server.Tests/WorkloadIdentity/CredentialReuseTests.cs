@@ -28,6 +28,14 @@ public sealed class CredentialReuseTests : RunningServerTests
     private async Task<(HttpStatusCode Status, JsonElement Body)> RenewAsync(string credential) =>
         await Client.PostAsync(WorkloadApiPaths.Renew, credential, new { });
 
+    /// <summary>Renews <paramref name="credential"/>, failing the test unless that succeeds; returns the successor.</summary>
+    private async Task<string> RenewedAsync(string credential)
+    {
+        var (status, body) = await RenewAsync(credential);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("credential").GetString()!;
+    }
+
     [Fact]
     public async Task Concurrent_renewals_of_one_credential_let_exactly_one_through_and_lock_the_bots_credentials()
     {
@@ -50,17 +58,12 @@ public sealed class CredentialReuseTests : RunningServerTests
     [Fact]
     public async Task A_superseded_credential_presented_for_issuance_revokes_the_bots_credentials_and_is_audited_without_the_credential()
     {
-        var first = await BotAsync("stolen");
-        var (status, body) = await RenewAsync(first);
-        Assert.Equal(HttpStatusCode.OK, status);
-        var second = body.GetProperty("credential").GetString()!;
-        (status, body) = await RenewAsync(second);
-        Assert.Equal(HttpStatusCode.OK, status);
-        var third = body.GetProperty("credential").GetString()!;
+        var second = await RenewedAsync(await BotAsync("stolen"));
+        var third = await RenewedAsync(second);
         Assert.Equal(HttpStatusCode.OK, (await Client.IssueAsync(third, Request)).Status);
 
         // The thief copied the second generation before the bot renewed it.
-        (status, body) = await Client.IssueAsync(second, Request);
+        var (status, body) = await Client.IssueAsync(second, Request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("superseded", body.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -81,11 +84,9 @@ public sealed class CredentialReuseTests : RunningServerTests
     public async Task A_superseded_credential_presented_for_renewal_is_refused_and_the_bot_joins_again_with_a_new_token()
     {
         var first = await BotAsync("replayed");
-        var (status, body) = await RenewAsync(first);
-        Assert.Equal(HttpStatusCode.OK, status);
-        var second = body.GetProperty("credential").GetString()!;
+        var second = await RenewedAsync(first);
 
-        (status, _) = await RenewAsync(first);
+        var (status, body) = await RenewAsync(first);
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client.IssueAsync(second, Request)).Status);
@@ -106,9 +107,7 @@ public sealed class CredentialReuseTests : RunningServerTests
         var credential = await BotAsync("steady");
         for (var i = 0; i < 3; i++)
         {
-            var (status, body) = await RenewAsync(credential);
-            Assert.Equal(HttpStatusCode.OK, status);
-            credential = body.GetProperty("credential").GetString()!;
+            credential = await RenewedAsync(credential);
             Assert.Equal(HttpStatusCode.OK, (await Client.IssueAsync(credential, Request)).Status);
         }
 
