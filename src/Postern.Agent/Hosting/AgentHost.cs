@@ -59,6 +59,8 @@ public sealed class AgentHost : IAsyncDisposable
         }
 
         Validate(options);
+        var credentialFile = new CredentialFile(options.DataDir);
+        credentialFile.Secure();
         var socketPath = Path.GetFullPath(options.SocketPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Postern.Agent" });
         builder.Logging.ClearProviders();
@@ -92,7 +94,7 @@ public sealed class AgentHost : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(options.Time);
         services.AddSingleton(new IssuanceApi(http, options.Server));
-        services.AddSingleton(new CredentialFile(options.DataDir));
+        services.AddSingleton(credentialFile);
         services.AddSingleton(new SvidCache(options.CacheCapacity));
         services.AddSingleton<BundleWatch>();
         services.AddSingleton<ServerLink>();

@@ -33,6 +33,25 @@ internal sealed class CredentialFile(string dataDir)
         }
     }
 
+    /// <summary>
+    /// Creates the data folder with mode 0700, or closes an existing one to 0700, and closes a stored credential to
+    /// 0600: a folder made by hand, or a file copied in, may be open to others.
+    /// </summary>
+    public void Secure()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var folder = PrivateFolder.Create(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        File.SetUnixFileMode(folder.FullName, PrivateFolder.Mode);
+        if (File.Exists(Path))
+        {
+            File.SetUnixFileMode(Path, PrivateFile.Mode);
+        }
+    }
+
     public void Save(BotCredential credential) =>
         PrivateFile.Write(Path, JsonSerializer.Serialize(credential, Indented), overwrite: true);
 }

@@ -19,6 +19,7 @@ internal sealed class ServerLink
     private readonly AgentOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CredentialGate _gate = new();
     private BotCredential? _credential;
     private string? _refusal;
     private long? _policyRevision;
@@ -131,13 +132,23 @@ internal sealed class ServerLink
 
         if (_time.GetUtcNow() >= credential.RenewAt)
         {
-            var renewed = await _api.RenewAsync(credential.Credential, cancellationToken).ConfigureAwait(false);
-            switch (renewed.Outcome)
+            ServerAnswer<BotCredentialGrant> renewed;
+
+            // Alone: a request that presented the old credential after the renewal reached the server would read as theft.
+            using (await _gate.RenewAsync(cancellationToken).ConfigureAwait(false))
             {
-                case ServerOutcome.Ok:
+                renewed = await _api.RenewAsync(credential.Credential, cancellationToken).ConfigureAwait(false);
+                if (renewed.Outcome == ServerOutcome.Ok)
+                {
                     credential = BotCredential.From(renewed.Value!, _api.Server, _time.GetUtcNow());
                     _file.Save(credential);
                     SetCredential(credential);
+                }
+            }
+
+            switch (renewed.Outcome)
+            {
+                case ServerOutcome.Ok:
                     _logger.CredentialRenewed(credential.Bot, credential.Expires);
                     break;
                 case ServerOutcome.Unavailable:
@@ -217,6 +228,7 @@ internal sealed class ServerLink
     private async Task<(SvidFetchResult Result, CachedSvids? Entry, long Generation)> IssueAsync(SvidCacheKey key, UnixWorkload workload, CancellationToken cancellationToken)
     {
         var generation = Cache.Generation;
+        using var use = await _gate.UseAsync(cancellationToken).ConfigureAwait(false);
         var credential = Credential;
         if (credential is null)
         {

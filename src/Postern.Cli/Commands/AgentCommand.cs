@@ -6,22 +6,26 @@ namespace Postern.Cli.Commands;
 /// <summary><c>postern agent</c>: serves the SPIFFE Workload API on a Unix socket until Ctrl+C or SIGTERM.</summary>
 internal static class AgentCommand
 {
+    /// <summary>The environment variable the join token is read from when neither option gives it.</summary>
+    public const string JoinTokenVariable = "POSTERN_JOIN_TOKEN";
+
     public static Command Create(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var server = new Option<string>("--server") { Description = "The Postern server's web address, e.g. https://postern.example.com:3080.", Required = true };
-        var joinToken = new Option<string?>("--join-token") { Description = "The one-time join token from 'postern bots add' (not needed once the data folder holds a credential)." };
+        var joinToken = new Option<string?>("--join-token") { Description = $"The one-time join token from 'postern bots add'. Visible to every user of the host while the agent runs: prefer --join-token-file or {JoinTokenVariable}." };
+        var joinTokenFile = new Option<string?>("--join-token-file") { Description = $"A file holding the one-time join token (default: the {JoinTokenVariable} environment variable; not needed once the data folder holds a credential)." };
         var socket = new Option<string?>("--socket") { Description = $"The Workload API socket path (default: {AgentHost.EndpointSocketVariable}, unix:///path)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the agent keeps its credential, agent.json (default ./agent-data)." };
         var caFile = TrustOptions.CaFile();
         var insecure = TrustOptions.Insecure();
         var command = new Command("agent", "Serve the SPIFFE Workload API (JWT-SVIDs) on a Unix socket for the workloads on this host.")
         {
-            server, joinToken, socket, dataDir, caFile, insecure,
+            server, joinToken, joinTokenFile, socket, dataDir, caFile, insecure,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(server)!,
-            parse.GetValue(joinToken),
+            new JoinTokenSource(parse.GetValue(joinToken), parse.GetValue(joinTokenFile), environment(JoinTokenVariable)),
             parse.GetValue(socket) ?? AgentHost.SocketPathFromEndpoint(environment(AgentHost.EndpointSocketVariable)),
             parse.GetValue(dataDir) ?? "agent-data",
             parse.GetValue(caFile),
@@ -33,7 +37,7 @@ internal static class AgentCommand
     }
 
     private static async Task<int> RunAsync(
-        string server, string? joinToken, string? socket, string dataDir, string? caFile, bool insecure, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string server, JoinTokenSource joinTokenSource, string? socket, string dataDir, string? caFile, bool insecure, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri) || (serverUri.Scheme != Uri.UriSchemeHttps && serverUri.Scheme != Uri.UriSchemeHttp))
         {
@@ -57,6 +61,18 @@ internal static class AgentCommand
         {
             await error.WriteLineAsync($"postern: --ca-file '{caFile}' not found").ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+
+        var (joinToken, problem) = joinTokenSource.Read();
+        if (problem is not null)
+        {
+            await error.WriteLineAsync($"postern: {problem}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (joinTokenSource.OnCommandLine)
+        {
+            await error.WriteLineAsync($"postern: warning: --join-token on the command line is visible to every user of this host while the agent runs; use --join-token-file or {JoinTokenVariable}").ConfigureAwait(false);
         }
 
         var options = new AgentOptions

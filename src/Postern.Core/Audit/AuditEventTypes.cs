@@ -60,6 +60,12 @@ public static class AuditEventTypes
     /// <summary>A bot presented a join token (<c>success</c>, <c>reason</c>).</summary>
     public const string BotJoin = "bot.join";
 
+    /// <summary>
+    /// A bot credential was presented after a renewal replaced it, or two renewals of it raced: every credential and join
+    /// token of the bot was revoked (<c>bot</c>, <c>generation</c> presented, <c>current_generation</c>, counts revoked).
+    /// </summary>
+    public const string BotCredentialReuse = "bot.credential.reuse";
+
     /// <summary>An authority's rotation took a step (started, moved phase, rolled back, finished).</summary>
     public const string CaRotated = "ca.rotated";
 }

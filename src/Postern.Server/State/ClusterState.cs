@@ -31,11 +31,18 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
     private readonly ConcurrentDictionary<string, OidcConnector> _connectors = new(StringComparer.Ordinal);
     private readonly IStateFollower[] _followers = [.. followers];
     private readonly AppTable _apps = new(config.Apps);
+    private readonly PolicyDigest _policy = new();
     private long _version;
     private long _revision;
 
     /// <summary>Grows with every change applied; per-session caches recompute when it moves.</summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>
+    /// What agents are told as the policy revision: derived from the roles, workload identities, bots and locks on bots in
+    /// the store (<see cref="PolicyDigest"/>), so the same on every instance that reflects the same store.
+    /// </summary>
+    public long PolicyRevision => _policy.Current(time.GetUtcNow());
 
     /// <summary>The store revision this state reflects.</summary>
     public long Revision => Interlocked.Read(ref _revision);
@@ -60,6 +67,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
         _roles.Clear();
         _locks.Clear();
         _workloads.Clear();
+        _policy.Clear();
         foreach (var name in _apps.StoredNames)
         {
             _apps.Remove(name);
@@ -163,6 +171,11 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
     private bool ApplyChange(Change change)
     {
         var key = change.Key;
+        if (PolicyDigest.Covers(key))
+        {
+            _policy.Apply(change);
+        }
+
         foreach (var follower in _followers)
         {
             if (follower.Prefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))

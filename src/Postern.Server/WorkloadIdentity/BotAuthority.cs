@@ -16,7 +16,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// bot) refuses its credential on every instance as soon as their state has seen it. Only hashes of tokens
 /// and credentials are stored.
 /// </summary>
-internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time)
+internal sealed partial class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time)
 {
     /// <summary>How long a bot credential lives; the agent renews it at half of that.</summary>
     public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
@@ -116,6 +116,12 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
             record = StoreJson.TryDeserialize<BotCredentialRecord>(item.Value);
         }
 
+        if (record?.SupersededAt is not null)
+        {
+            await CredentialReusedAsync(record, hash, context.Connection.RemoteIpAddress?.ToString() ?? "", context.RequestAborted).ConfigureAwait(false);
+            return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, Superseded);
+        }
+
         if (record is null || record.Expires <= time.GetUtcNow())
         {
             return BotAuthentication.Refused(StatusCodes.Status401Unauthorized, "the bot credential is unknown or expired; join again with a new token");
@@ -133,18 +139,6 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
         }
 
         return new BotAuthentication(record, hash, StatusCodes.Status200OK, null);
-    }
-
-    /// <summary>
-    /// Replaces an authenticated credential with a new one; the old one stops working. <c>null</c> when the bot was
-    /// removed meanwhile.
-    /// </summary>
-    public async Task<BotCredentialGrant?> RenewAsync(BotAuthentication authenticated, CancellationToken cancellationToken)
-    {
-        var grant = await IssueCredentialAsync(authenticated.Bot!.Bot, authenticated.Bot.Labels, authenticated.Bot.Agent, cancellationToken).ConfigureAwait(false);
-        await store.DeleteAsync(BotCredentialRecord.Prefix + authenticated.CredentialHash, cancellationToken).ConfigureAwait(false);
-        await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return grant;
     }
 
     /// <summary>

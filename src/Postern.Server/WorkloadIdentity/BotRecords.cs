@@ -15,7 +15,7 @@ internal sealed record JoinTokenRecord(string Bot, IReadOnlyDictionary<string, s
 /// A bot's renewable credential, stored at <c>/bot_credentials/&lt;hash&gt;</c> until it expires. <see cref="Agent"/> is
 /// copied from the join token and kept by renewal; a record written before there were agent tokens reads as a script's.
 /// </summary>
-internal sealed record BotCredentialRecord(string Bot, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Issued, DateTimeOffset Expires, bool Agent = false)
+internal sealed partial record BotCredentialRecord(string Bot, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Issued, DateTimeOffset Expires, bool Agent = false)
 {
     public const string Prefix = "/bot_credentials/";
 }

@@ -54,9 +54,8 @@ internal static class WorkloadIdentityEndpoints
             return Error(authenticated.Status, authenticated.Error!);
         }
 
-        return await bots.RenewAsync(authenticated, context.RequestAborted).ConfigureAwait(false) is { } grant
-            ? Grant(grant)
-            : Error(StatusCodes.Status403Forbidden, $"bot '{authenticated.Bot.Bot}' no longer exists");
+        var renewal = await bots.RenewAsync(authenticated, context.Connection.RemoteIpAddress?.ToString() ?? "", context.RequestAborted).ConfigureAwait(false);
+        return renewal.Grant is { } grant ? Grant(grant) : Error(renewal.Status, renewal.Error!);
     }
 
     private static async Task<IResult> PolicyAsync(HttpContext context, BotAuthority bots, ClusterState cluster)
@@ -64,7 +63,7 @@ internal static class WorkloadIdentityEndpoints
         var authenticated = await bots.AuthenticateAsync(context).ConfigureAwait(false);
         return authenticated.Bot is null
             ? Error(authenticated.Status, authenticated.Error!)
-            : Results.Json(new PolicyRevision(cluster.Version), WorkloadApiJsonContext.Default.PolicyRevision);
+            : Results.Json(new PolicyRevision(cluster.PolicyRevision), WorkloadApiJsonContext.Default.PolicyRevision);
     }
 
     private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, WebSettings settings, PosternConfig config)

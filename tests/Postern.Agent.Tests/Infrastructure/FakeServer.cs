@@ -23,6 +23,7 @@ internal sealed class FakeServer : HttpMessageHandler
     private readonly object _lock = new();
     private readonly HashSet<string> _joinTokens = [];
     private readonly Dictionary<string, string> _credentials = [];
+    private readonly HashSet<string> _renewing = [];
     private readonly List<(string Kid, RSA Key)> _keys = [];
     private readonly TimeProvider _time;
     private int _keyVersion;
@@ -49,6 +50,15 @@ internal sealed class FakeServer : HttpMessageHandler
     public int SvidRequests;
 
     public int RenewRequests;
+
+    /// <summary>How long a renewal takes after it arrived; the presented credential counts as superseded from its arrival.</summary>
+    public TimeSpan RenewDelay { get; set; }
+
+    /// <summary>Completed when a delayed renewal (<see cref="RenewDelay"/>) arrives.</summary>
+    public TaskCompletionSource RenewArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Requests that presented a credential after a renewal of it had arrived: what the real server takes for theft.</summary>
+    public int SupersededPresented;
 
     /// <summary>Every SVID request that passed <see cref="SvidRequest.TryParse"/>, as read.</summary>
     public List<SvidRequest> SvidRequestsRead { get; } = [];
@@ -118,6 +128,21 @@ internal sealed class FakeServer : HttpMessageHandler
 
         var path = request.RequestUri!.AbsolutePath;
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        if ((request.Method.Method, path) == ("POST", WorkloadApiPaths.Renew) && RenewDelay > TimeSpan.Zero)
+        {
+            lock (_lock)
+            {
+                if (Authenticate(request) is null)
+                {
+                    _renewing.Add(request.Headers.Authorization!.Parameter!);
+                }
+            }
+
+            RenewArrived.TrySetResult();
+
+            await Task.Delay(RenewDelay, cancellationToken);
+        }
+
         lock (_lock)
         {
             return (request.Method.Method, path) switch
@@ -230,6 +255,11 @@ internal sealed class FakeServer : HttpMessageHandler
     private HttpResponseMessage? Authenticate(HttpRequestMessage request)
     {
         var credential = request.Headers.Authorization?.Parameter;
+        if (credential is not null && _renewing.Contains(credential) && request.RequestUri!.AbsolutePath != WorkloadApiPaths.Renew)
+        {
+            SupersededPresented++;
+        }
+
         if (credential is null || !_credentials.ContainsKey(credential))
         {
             return Error(HttpStatusCode.Unauthorized, "unknown or expired credential");

@@ -26,6 +26,8 @@ public sealed class AgentCommandTests : IDisposable
     [InlineData("not a URL", new[] { "agent", "--server", "postern:3080", "--join-token", "t", "--socket", "/tmp/x.sock" }, "is not an absolute https:// URL")]
     [InlineData("both trust options", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--ca-file", "c.pem", "--insecure" }, "exclude each other")]
     [InlineData("missing CA file", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--ca-file", "/nonexistent/c.pem" }, "not found")]
+    [InlineData("two token sources", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--join-token-file", "/tmp/t" }, "--join-token and --join-token-file exclude each other")]
+    [InlineData("missing token file", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token-file", "/nonexistent/token" }, "--join-token-file '/nonexistent/token' cannot be read")]
     public async Task A_wrong_command_line_exits_2_saying_what_is_wrong(string row, string[] args, string message)
     {
         var (exit, _, error) = await RunAsync(AgentCommand.Create(_ => null), args);
@@ -35,7 +37,7 @@ public sealed class AgentCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task The_agent_joins_serves_the_socket_named_by_SPIFFE_ENDPOINT_SOCKET_and_stops_on_cancel()
+    public async Task The_agent_joins_with_the_token_in_a_file_serves_the_socket_named_by_SPIFFE_ENDPOINT_SOCKET_and_stops_on_cancel()
     {
         await using var server = await TestPostern.StartAsync(_dir.File("server"));
         var admin = new AdminApi(server);
@@ -45,7 +47,9 @@ public sealed class AgentCommandTests : IDisposable
         var command = AgentCommand.Create(name => name == "SPIFFE_ENDPOINT_SOCKET" ? "unix://" + socket : null);
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var running = RunAsync(command, ["agent", "--server", server.BaseUrl, "--join-token", token, "--data-dir", _dir.File("agent"), "--ca-file", server.CertificatePath], stop.Token);
+        var tokenFile = _dir.File("join-token");
+        File.WriteAllText(tokenFile, token + "\n");
+        var running = RunAsync(command, ["agent", "--server", server.BaseUrl, "--join-token-file", tokenFile, "--data-dir", _dir.File("agent"), "--ca-file", server.CertificatePath], stop.Token);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!File.Exists(socket) && !running.IsCompleted && DateTime.UtcNow < deadline)
         {
@@ -74,5 +78,22 @@ public sealed class AgentCommandTests : IDisposable
 
         Assert.Equal(1, exit);
         Assert.Contains("postern: agent cannot start: the server refused the join token", error, StringComparison.Ordinal);
+        Assert.Contains("--join-token on the command line is visible to every user of this host", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-token", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_join_token_is_read_from_POSTERN_JOIN_TOKEN()
+    {
+        await using var server = await TestPostern.StartAsync(_dir.File("server"));
+        var command = AgentCommand.Create(name => name == "POSTERN_JOIN_TOKEN" ? "from-the-environment" : null);
+
+        var (exit, _, error) = await RunAsync(command,
+            ["agent", "--server", server.BaseUrl, "--socket", _dir.File("w.sock"), "--data-dir", _dir.File("agent"), "--insecure"]);
+
+        // The server was asked, so the token was read: without one the agent would stop before asking.
+        Assert.Equal(1, exit);
+        Assert.Contains("postern: agent cannot start: the server refused the join token", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("visible to every user", error, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Postern.Authority;
 using Postern.Server.Tests.Authority;
 using Postern.Server.Tests.WorkloadIdentity;
@@ -186,6 +187,76 @@ public sealed class SharedStoreTests(PostgresServer postgres) : IAsyncLifetime
             Assert.Equal(["standby>init", "init>update_clients", "update_clients>standby"], steps.Select(e => $"{e.GetProperty("from").GetString()}>{e.GetProperty("to").GetString()}"));
             await a.StopAsync("TERM");
             await b.StopAsync("TERM");
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_report_one_policy_revision_and_an_agent_polling_both_in_turn_keeps_its_cache()
+    {
+        var a = (await StartAsync(1))[0];
+        var admin = new AdminApi(a);
+        await admin.CreateAsync(WorkloadClient.Policy);
+        var token = await new WorkloadClient(a).AddBotAsync("roaming");
+
+        // B starts after A has applied changes: a count of changes applied would differ between them.
+        var b = (await StartAsync(1))[0];
+        using var balancer = new AlternatingServers(a, b);
+        await using var agent = await Postern.Agent.AgentHost.StartAsync(new Postern.Agent.AgentOptions
+        {
+            Server = new Uri("https://postern.test"),
+            JoinToken = token,
+            SocketPath = _dir.File("agent.sock"),
+            DataDir = _dir.File("agent"),
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            ServerHandler = balancer,
+            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+        }, CancellationToken.None);
+        var workload = new Postern.Agent.Attestation.UnixWorkload(1000, 1000, Environment.ProcessId, "/usr/bin/app");
+
+        var first = await agent.Link.FetchSvidsAsync(workload, ["db"], CancellationToken.None);
+        Assert.True(first.Svids.Count == 1, first.Message);
+        var polls = balancer.PolicyPolls;
+        await Eventually(() => Task.FromResult(balancer.PolicyPolls >= polls + 10));
+        var again = await agent.Link.FetchSvidsAsync(workload, ["db"], CancellationToken.None);
+
+        Assert.True(again.FromCache, "the agent dropped its cache while polling two instances of one cluster");
+        Assert.Single(await admin.AuditAsync("jwt_svid.issued"));
+
+        // A change through either instance, a deletion too, moves both to one new revision.
+        var credential = agent.Link.Credential!.Credential;
+        var before = await AgreedRevisionAsync([a, b], credential);
+        await new AdminApi(b).CreateAsync(PostgresCluster.Role("staging"));
+        var created = before;
+        await Eventually(async () => (created = await AgreedRevisionAsync([a, b], credential)) != before);
+        using (var removed = await admin.SendAsync(HttpMethod.Delete, "resources/role/dev-apps"))
+        {
+            Assert.True(removed.IsSuccessStatusCode, await removed.Content.ReadAsStringAsync());
+        }
+
+        // Back to what the store held before: the revision says so, which is all an agent needs to know.
+        await Eventually(async () => await AgreedRevisionAsync([a, b], credential) != created);
+        Assert.Equal(before, await AgreedRevisionAsync([a, b], credential));
+    }
+
+    /// <summary>The policy revision both instances report, once they report the same one.</summary>
+    private static async Task<long> AgreedRevisionAsync(TestPostern[] servers, string credential)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var revisions = await Task.WhenAll(servers.Select(async s =>
+            {
+                var (status, body) = await new WorkloadClient(s).GetAsync(WorkloadApiPaths.Policy, credential);
+                Assert.True(status == HttpStatusCode.OK, body.ToString());
+                return body.GetProperty("revision").GetInt64();
+            }));
+            if (revisions.Distinct().Count() == 1)
+            {
+                return revisions[0];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the instances report different policy revisions: {string.Join(", ", revisions)}");
+            await Task.Delay(100);
         }
     }
 
