@@ -21,7 +21,8 @@ public sealed class UnixAttestorTests
         var result = new UnixAttestor().Attest(accepted);
 
         Assert.Null(result.Failure);
-        Assert.Equal(new UnixWorkload(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe), result.Workload);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(CurrentProcess.Exe)));
+        Assert.Equal(new UnixWorkload(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe) { ExeSha256 = sha256 }, result.Workload);
     }
 
     [Fact]

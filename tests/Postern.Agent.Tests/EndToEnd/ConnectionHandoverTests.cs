@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Tests.Infrastructure;
@@ -12,11 +13,13 @@ namespace Postern.Agent.Tests.EndToEnd;
 /// workload identity <c>probe</c> trusts one compiled binary (<c>trusted</c>) run as root, by
 /// <c>workload.unix.exe</c> and <c>workload.unix.uid</c>; <c>untrusted</c> is the same program at another path.
 /// Whoever holds a connection gets only what it is entitled to itself: never the SVID of whoever opened it.
+/// <c>pinned</c> also pins the trusted binary's bytes with <c>workload.unix.exe_sha256</c>.
 /// </summary>
 public sealed class ConnectionHandoverTests : IAsyncLifetime
 {
     private const string Denied = "status 7";
-    private const string ProbeSvid = "svid spiffe://test.example.com/probe";
+    private const string ProbeId = "spiffe://test.example.com/probe";
+    private const string PinnedId = "spiffe://test.example.com/pinned";
 
     private readonly TempDir _dir = new();
     private TestPostern _server = null!;
@@ -50,6 +53,18 @@ public sealed class ConnectionHandoverTests : IAsyncLifetime
                   - conditions:
                       - { attribute: workload.unix.exe, equals: "{{_trusted.Path}}" }
                       - { attribute: workload.unix.uid, equals: "0" }
+            ---
+            kind: workload_identity
+            version: v1
+            metadata: { name: pinned }
+            spec:
+              spiffe: { id: "/pinned" }
+              rules:
+                allow:
+                  - conditions:
+                      - { attribute: workload.unix.exe, equals: "{{_trusted.Path}}" }
+                      - { attribute: workload.unix.exe_sha256, equals: "{{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_trusted.Path)))}}" }
+                      - { attribute: workload.unix.uid, equals: "0" }
             """);
         using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
@@ -74,10 +89,18 @@ public sealed class ConnectionHandoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_honest_caller_of_the_trusted_binary_gets_its_SVID()
+    public async Task An_honest_caller_of_the_trusted_binary_gets_its_SVIDs()
     {
-        Assert.Equal(ProbeSvid, await _trusted.RunAsync("fetch", SocketPath, "db"));
+        Assert.Equal([PinnedId, ProbeId], Ids(await _trusted.RunAsync("fetch", SocketPath, "db")));
         Assert.Equal(Denied, await _untrusted.RunAsync("fetch", SocketPath, "db"));
+    }
+
+    [Fact]
+    public async Task A_changed_binary_at_the_trusted_path_loses_the_identity_that_pins_its_hash()
+    {
+        await WorkloadProbe.CompileAsync(_trusted.Path, variant: 1);
+
+        Assert.Equal([ProbeId], Ids(await _trusted.RunAsync("fetch", SocketPath, "db")));
     }
 
     [Fact]
@@ -99,4 +122,8 @@ public sealed class ConnectionHandoverTests : IAsyncLifetime
     {
         Assert.Equal(Denied, await _untrusted.RunAsync("fork-parent", SocketPath, "db", _trusted.Path, parentConnection));
     }
+
+    /// <summary>The SPIFFE IDs of a probe's "svid …" answer, sorted; any other answer as it is.</summary>
+    private static string[] Ids(string answer) =>
+        answer.StartsWith("svid ", StringComparison.Ordinal) ? [.. answer["svid ".Length..].Split(' ').Order(StringComparer.Ordinal)] : [answer];
 }

@@ -1,7 +1,7 @@
 /*
  * A Workload API caller that can hand its connection to another process, for the attestation tests.
  * It speaks just enough HTTP/2 to send one FetchJWTSVID call and report the answer:
- *   "svid <spiffe-id>" when an SVID came back, "status <grpc-status>" otherwise.
+ *   "svid <spiffe-id> ..." when SVIDs came back, "status <grpc-status>" otherwise.
  *
  * usage:
  *   workload-probe fetch SOCKET AUD          connect, ask, report (an honest caller)
@@ -154,14 +154,19 @@ static int fetch(int fd, const char *aud)
         if (stream != 1) {
             continue;
         }
-        if (type == 0) { /* DATA: the response message holds the SPIFFE ID */
+        if (type == 0) { /* DATA: the response message holds the SPIFFE IDs */
             const unsigned char *id = find(buf, length, "spiffe://");
             if (id != NULL) {
-                size_t k = 0;
-                while (id + k < buf + length && id[k] > 0x20 && id[k] < 0x7f && id[k] != 0x12) {
-                    k++;
+                printf("svid");
+                while (id != NULL) {
+                    size_t k = 0;
+                    while (id + k < buf + length && id[k] > 0x20 && id[k] < 0x7f) {
+                        k++;
+                    }
+                    printf(" %.*s", (int)k, (const char *)id);
+                    id = find(id + k, (size_t)(buf + length - (id + k)), "spiffe://");
                 }
-                printf("svid %.*s\n", (int)k, (const char *)id);
+                printf("\n");
                 return 0;
             }
         }
