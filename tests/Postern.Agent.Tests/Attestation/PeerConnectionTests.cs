@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Postern.Agent.Attestation;
 using Postern.Agent.Tests.Infrastructure;
 
@@ -105,7 +104,7 @@ public sealed class PeerConnectionTests : IDisposable
     public void The_executables_hash_is_read_once_per_file()
     {
         var hashes = new ExecutableHashes("/proc");
-        var expected = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(CurrentProcess.Exe)));
+        var expected = CurrentProcess.ExeSha256;
 
         Assert.Equal(expected, hashes.Hash(Environment.ProcessId));
         Assert.Equal(expected, hashes.Hash(Environment.ProcessId));

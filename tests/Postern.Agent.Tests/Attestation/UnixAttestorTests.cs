@@ -21,8 +21,7 @@ public sealed class UnixAttestorTests
         var result = new UnixAttestor().Attest(accepted);
 
         Assert.Null(result.Failure);
-        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(CurrentProcess.Exe)));
-        Assert.Equal(new UnixWorkload(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe) { ExeSha256 = sha256 }, result.Workload);
+        Assert.Equal(new UnixWorkload(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe) { ExeSha256 = CurrentProcess.ExeSha256 }, result.Workload);
     }
 
     [Fact]
