@@ -10,29 +10,19 @@ namespace Postern.Agent.Attestation;
 /// <see cref="Attest"/> is called for every call on the connection and fails closed unless that same process is
 /// still running the same program and is the only one holding the connection.
 /// </summary>
-internal sealed class PeerConnection : IDisposable
+internal sealed class PeerConnection(UnixAttestor attestor, Socket socket, uint uid, uint gid, int pid, SafeFileHandle? pidfd, ProcessSnapshot accepted)
+    : IDisposable
 {
-    private readonly UnixAttestor _attestor;
-    private readonly Socket _socket;
-    private readonly SafeFileHandle? _pidfd;
-    private readonly ProcessSnapshot _accepted;
+    private readonly UnixAttestor _attestor = attestor;
+    private readonly Socket _socket = socket;
+    private readonly SafeFileHandle? _pidfd = pidfd;
+    private readonly ProcessSnapshot _accepted = accepted;
 
-    public PeerConnection(UnixAttestor attestor, Socket socket, uint uid, uint gid, int pid, SafeFileHandle? pidfd, ProcessSnapshot accepted)
-    {
-        _attestor = attestor;
-        _socket = socket;
-        Uid = uid;
-        Gid = gid;
-        Pid = pid;
-        _pidfd = pidfd;
-        _accepted = accepted;
-    }
+    public uint Uid { get; } = uid;
 
-    public uint Uid { get; }
+    public uint Gid { get; } = gid;
 
-    public uint Gid { get; }
-
-    public int Pid { get; }
+    public int Pid { get; } = pid;
 
     /// <summary>Was the peer pinned with a pidfd (SO_PEERPIDFD), rather than by pid and start time alone?</summary>
     public bool HasPidfd => _pidfd is not null;
