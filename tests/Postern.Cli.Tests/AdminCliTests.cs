@@ -177,6 +177,33 @@ public sealed partial class AdminCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_refuses_a_workload_rule_on_the_executable_alone_and_accepts_it_with_a_uid()
+    {
+        var file = _dir.File("exe.yaml");
+        const string Identity = """
+            kind: workload_identity
+            version: v1
+            metadata: {name: curl}
+            spec:
+              spiffe: {id: /svc/curl}
+              rules:
+                allow:
+                  - conditions:
+                      - {attribute: workload.unix.exe, equals: /usr/bin/curl}
+            """;
+        File.WriteAllText(file, Identity);
+
+        var (exit, _, error) = await RunAsync("create", "-f", file);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("spec.rules.allow[0].conditions: a rule on the executable (workload.unix.exe, workload.unix.exe_sha256) must also have a condition on workload.unix.uid or workload.unix.gid", error, StringComparison.Ordinal);
+
+        File.WriteAllText(file, Identity + "\n          - {attribute: workload.unix.uid, equals: \"1000\"}\n");
+        (exit, _, error) = await RunAsync("create", "-f", file);
+        Assert.True(exit == 0, error);
+    }
+
+    [Fact]
     public async Task Audit_search_prints_one_JSON_event_per_line_with_type_and_time()
     {
         await RunAsync("users", "add", "carol", "--roles", "access");

@@ -5,7 +5,7 @@ using Postern.Agent.Attestation;
 namespace Postern.Agent.Caching;
 
 /// <summary>
-/// The cache key of a Fetch: the attested attributes that policy sees (uid, gid and executable;
+/// The cache key of a Fetch: the attested attributes that policy sees (uid, gid, executable and its hash;
 /// not the pid, which changes from process to process of the same workload) and the audience set.
 /// Every part is length-prefixed, so no two different requests share a key: {"ab","cd"} and
 /// {"a","bcd"} differ, and an executable path cannot pass for an audience.
@@ -36,6 +36,8 @@ internal readonly record struct SvidCacheKey
         {
             Field(key, "exe", workload.Exe);
         }
+
+        key.Append(workload.ExeSha256 is null ? "sha256=-;" : $"sha256={workload.ExeSha256};");
 
         key.Append(CultureInfo.InvariantCulture, $"aud#{sorted.Length};");
         foreach (var audience in sorted)

@@ -31,7 +31,7 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
 
     public Task<ServerAnswer<JwtSvidResponse>> FetchSvidsAsync(string credential, UnixWorkload workload, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
     {
-        var body = new JwtSvidRequest(audiences, Workload: new WorkloadAttestation(new UnixAttestation(workload.Uid, workload.Gid, workload.Pid, workload.Exe)));
+        var body = new JwtSvidRequest(audiences, Workload: new WorkloadAttestation(new UnixAttestation(workload.Uid, workload.Gid, workload.Pid, workload.Exe, workload.ExeSha256)));
         return SendAsync(HttpMethod.Post, WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(body, Json.JwtSvidRequest), Answers.JwtSvidResponse, cancellationToken);
     }
 

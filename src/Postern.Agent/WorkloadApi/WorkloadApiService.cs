@@ -119,7 +119,8 @@ internal sealed class WorkloadApiService(
 
     private UnixWorkload Attested(ServerCallContext context)
     {
-        var attestation = context.GetHttpContext().Features.Get<WorkloadAttestationFeature>()?.Result;
+        // Attested on every call, not once per connection: the process holding the connection may have changed.
+        var attestation = context.GetHttpContext().Features.Get<WorkloadAttestationFeature>()?.Attest();
         if (attestation?.Workload is { } workload)
         {
             return workload;

@@ -311,6 +311,11 @@ internal static partial class ResourceReader
                 }
             }
 
+            if (conditions.Count == items.Count && ExecutableRuleBoundary.Check(conditions) is { } unbounded)
+            {
+                c.Error(at + ".conditions", unbounded);
+            }
+
             rules.Add(new WorkloadRule { Conditions = conditions });
         }
 

@@ -7,7 +7,11 @@ namespace Postern.WorkloadIdentity;
 /// <param name="Gid">The process's group id (SO_PEERCRED).</param>
 /// <param name="Pid">The process id (SO_PEERCRED); recorded, not a good thing to write rules on.</param>
 /// <param name="Exe">The executable's path from <c>/proc/&lt;pid&gt;/exe</c>; <c>null</c> when the agent could not read it.</param>
-public sealed record UnixAttributes(long Uid, long Gid, long? Pid, string? Exe);
+public sealed record UnixAttributes(long Uid, long Gid, long? Pid, string? Exe)
+{
+    /// <summary>The SHA-256 of the executable (lower-case hex), read by the agent through <c>/proc/&lt;pid&gt;/exe</c>; <c>null</c> when it could not.</summary>
+    public string? ExeSha256 { get; init; }
+}
 
 /// <summary>
 /// Who asks for a JWT-SVID, and the attributes policy sees: a user (name, traits) or a bot (name, the labels of
@@ -55,6 +59,8 @@ public sealed record WorkloadCaller
                 return Unix?.Pid is { } pid ? [pid.ToString(CultureInfo.InvariantCulture)] : null;
             case "workload.unix.exe":
                 return Unix?.Exe is { } exe ? [exe] : null;
+            case WorkloadAttributes.ExeSha256:
+                return Unix?.ExeSha256 is { } sha256 ? [sha256] : null;
             case "bot.name":
                 return Kind == WorkloadCallerKind.Bot ? [Name] : null;
             case "user.name":
@@ -96,9 +102,12 @@ public static class WorkloadAttributes
     /// <summary>Prefix of a join token label: <c>join.labels.env</c>.</summary>
     public const string JoinLabelsPrefix = "join.labels.";
 
+    /// <summary>The SHA-256 of the workload's executable, for rules that pin a binary.</summary>
+    public const string ExeSha256 = "workload.unix.exe_sha256";
+
     /// <summary>The attributes with fixed names.</summary>
     public static IReadOnlyList<string> Fixed { get; } =
-        ["workload.unix.uid", "workload.unix.gid", "workload.unix.pid", "workload.unix.exe", "bot.name", "user.name"];
+        ["workload.unix.uid", "workload.unix.gid", "workload.unix.pid", "workload.unix.exe", ExeSha256, "bot.name", "user.name"];
 
     /// <summary>Is <paramref name="name"/> an attribute a rule or template may name?</summary>
     public static bool IsKnown(string name) =>

@@ -134,6 +134,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
             attributes["workload.unix.gid"] = unix.Gid;
             attributes["workload.unix.pid"] = unix.Pid;
             attributes["workload.unix.exe"] = unix.Exe;
+            attributes[WorkloadAttributes.ExeSha256] = unix.ExeSha256;
         }
 
         foreach (var (key, value) in caller.JoinLabels)

@@ -21,7 +21,7 @@ public sealed class UnixAttestorTests
         var result = new UnixAttestor().Attest(accepted);
 
         Assert.Null(result.Failure);
-        Assert.Equal(new UnixWorkload(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe), result.Workload);
+        Assert.Equal(new UnixWorkload(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe) { ExeSha256 = CurrentProcess.ExeSha256 }, result.Workload);
     }
 
     [Fact]

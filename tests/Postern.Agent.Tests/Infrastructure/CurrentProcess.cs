@@ -12,6 +12,9 @@ internal static class CurrentProcess
     /// <summary>The real path of the running executable (dotnet or the test host).</summary>
     public static string Exe => new FileInfo("/proc/self/exe").LinkTarget!;
 
+    /// <summary>The SHA-256 of the running executable, in lower-case hex.</summary>
+    public static string ExeSha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Exe)));
+
     private static uint Field(string name)
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(name, StringComparison.Ordinal));

@@ -82,7 +82,7 @@ public sealed class WorkloadApiTests : IAsyncLifetime
         Assert.Equal([OwnId, $"spiffe://{FakeServer.TrustDomain}/ops/backup"], response.Svids.Select(s => s.SpiffeId));
         Assert.All(response.Svids, s => Assert.Equal("by-uid", s.Hint));
         var sent = Assert.Single(_server.SvidRequestsRead);
-        Assert.Equal(new UnixAttributes(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe), sent.Unix);
+        Assert.Equal(new UnixAttributes(CurrentProcess.Uid, CurrentProcess.Gid, Environment.ProcessId, CurrentProcess.Exe) { ExeSha256 = CurrentProcess.ExeSha256 }, sent.Unix);
         Assert.Equal(["api", "db"], sent.Audiences);
 
         var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(response.Svids[0].Svid.Split('.')[1])).RootElement;

@@ -103,7 +103,7 @@ public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl,
                 return UidGidRequired;
             }
 
-            unix = new UnixAttributes(uid, gid, u.Pid, u.Exe);
+            unix = new UnixAttributes(uid, gid, u.Pid, u.Exe) { ExeSha256 = u.ExeSha256 };
         }
 
         return null;

@@ -8,8 +8,10 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="Gid">The process's group id; required, non-negative.</param>
 /// <param name="Pid">The process id.</param>
 /// <param name="Exe">The executable's path; <c>null</c> when the agent could not read it.</param>
+/// <param name="ExeSha256">The SHA-256 of the executable (lower-case hex); <c>null</c> with <paramref name="Exe"/>.</param>
 public sealed record UnixAttestation(
     long? Uid,
     long? Gid,
     long? Pid,
-    string? Exe);
+    string? Exe,
+    string? ExeSha256 = null);

@@ -19,7 +19,7 @@ public sealed class WorkloadApiJsonTests
             """{"bot":"ci","credential":"c","expires":"2030-01-02T03:04:05+00:00","trust_domain":"td"}""",
             JsonSerializer.Serialize(new BotCredentialGrant("ci", "c", Expires, "td"), Json.BotCredentialGrant));
         Assert.Equal(
-            """{"audiences":["a"],"workload":{"unix":{"uid":1000,"gid":100,"pid":42,"exe":null}}}""",
+            """{"audiences":["a"],"workload":{"unix":{"uid":1000,"gid":100,"pid":42,"exe":null,"exe_sha256":null}}}""",
             JsonSerializer.Serialize(new JwtSvidRequest(["a"], Workload: new WorkloadAttestation(new UnixAttestation(1000, 100, 42, null))), Json.JwtSvidRequest));
         Assert.Equal(
             """{"audiences":["a"],"ttl":"5m","spiffe_id":"spiffe://td/x"}""",
