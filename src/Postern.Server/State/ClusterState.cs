@@ -15,10 +15,6 @@ namespace Postern.Server.State;
 /// any instance is enforced on this one within moments. Configuration and revisions only: what a part makes from
 /// them (an app's HTTP client, a session's decision) is the part's.
 /// </summary>
-/// <remarks>
-/// <see cref="Version"/> grows with every change applied, which is what per-session caches compare to
-/// know when an access decision must be recomputed.
-/// </remarks>
 internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumerable<IStateFollower> followers, TimeProvider time, ILogger<ClusterState> logger)
 {
     private static readonly string[] ResourcePrefixKinds = ["user", "role", "app", ResourceKinds.WorkloadIdentity, ResourceKinds.Bot, ResourceKinds.Oidc];
@@ -27,7 +23,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
     private readonly ConcurrentDictionary<string, Versioned<User>> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Versioned<Role>> _roles = new(StringComparer.Ordinal);
     private readonly WorkloadTable _workloads = new();
-    private readonly ConcurrentDictionary<string, LockRecord> _locks = new(StringComparer.Ordinal);
+    private readonly LockTable _locks = new(time);
     private readonly ConcurrentDictionary<string, OidcConnector> _connectors = new(StringComparer.Ordinal);
     private readonly IStateFollower[] _followers = [.. followers];
     private readonly AppTable _apps = new(config.Apps);
@@ -105,7 +101,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
 
     public IEnumerable<User> Users => _users.Values.Select(v => v.Value).OrderBy(u => u.Name, StringComparer.Ordinal);
 
-    public IEnumerable<LockRecord> Locks => _locks.Keys.Select(FindLock).OfType<LockRecord>().OrderBy(l => l.Target, StringComparer.Ordinal);
+    public IEnumerable<LockRecord> Locks => _locks.All;
 
     public Role? FindRole(string name) => _roles.TryGetValue(name, out var role) ? role.Value : null;
 
@@ -113,8 +109,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
     public IReadOnlyList<Role> RolesOf(User user) => RolesOf(user.Roles);
 
     /// <summary>The lock on <paramref name="target"/> (<c>user/alice</c>) that is in force now, if any.</summary>
-    public LockRecord? FindLock(string target) =>
-        _locks.TryGetValue(target, out var found) && (found.Expires is null || found.Expires > time.GetUtcNow()) ? found : null;
+    public LockRecord? FindLock(string target) => _locks.Find(target);
 
     /// <summary>The app whose public host name is <paramref name="hostName"/> (lower case, no port).</summary>
     public AppEntry? FindAppByHost(string hostName) => _apps.FindByHost(hostName);
@@ -187,16 +182,7 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
 
         if (key.StartsWith(LockRecord.Prefix, StringComparison.Ordinal))
         {
-            var target = key[LockRecord.Prefix.Length..];
-            if (change.Kind == ChangeKind.Put && StoreJson.TryDeserialize<LockRecord>(change.Value) is { } record)
-            {
-                _locks[target] = record;
-            }
-            else
-            {
-                _locks.TryRemove(target, out _);
-            }
-
+            _locks.Apply(change);
             return true;
         }
 
@@ -250,8 +236,6 @@ internal sealed class ClusterState(IBackend store, PosternConfig config, IEnumer
                 case null:
                     _apps.Remove(name);
                     AppChanged?.Invoke(name);
-                    break;
-                default:
                     break;
             }
 

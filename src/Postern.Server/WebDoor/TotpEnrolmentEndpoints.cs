@@ -169,7 +169,7 @@ internal static class TotpEnrolmentEndpoints
 
         return await enrolment.FindSessionAsync(context.Request.Cookies[EnrolmentCookie(settings)], context.RequestAborted).ConfigureAwait(false) is { } state
             && cluster.FindUser(state.Session.User) is { } user
-            && cluster.FindLock("user/" + user.Name) is null
+            && IdentityStanding.OfUser(cluster, user.Name).IsActive
             ? (user, state.Hash)
             : null;
     }
