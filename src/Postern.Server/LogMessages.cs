@@ -67,4 +67,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1080, LogLevel.Warning, "SSO sign-in through connector {Connector} refused ({Code}): {Reason}")]
     public static partial void SsoSignInRefused(this ILogger logger, string connector, string code, string reason, Exception? exception);
+
+    [LoggerMessage(1097, LogLevel.Warning, "A request to {Path} was answered 503: {Reason}")]
+    public static partial void AuditLogBusy(this ILogger logger, string path, string reason);
 }

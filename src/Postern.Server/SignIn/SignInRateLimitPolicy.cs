@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Postern.Server.Web;
 
 namespace Postern.Server.SignIn;
 
@@ -31,12 +31,8 @@ internal sealed class SignInRateLimitPolicy(SignInLimits limits) : IRateLimiterP
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : limits.AddressRefill;
         var response = context.HttpContext.Response;
         response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
         response.Headers.CacheControl = "no-store";
         return new ValueTask(response.WriteAsJsonAsync(new { error = "too many sign-in requests from this address; try again later", reason = "rate_limited" }, cancellationToken));
     }
-
-    /// <summary>A <c>Retry-After</c> value: whole seconds, rounded up, at least one.</summary>
-    public static string RetryAfterSeconds(TimeSpan after) =>
-        Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

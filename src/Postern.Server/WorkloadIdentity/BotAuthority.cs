@@ -16,7 +16,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// bot) refuses its credential on every instance as soon as their state has seen it. Only hashes of tokens
 /// and credentials are stored.
 /// </summary>
-internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time)
+internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time, JoinRefusals refusals)
 {
     /// <summary>How long a bot credential lives; the agent renews it at half of that.</summary>
     public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
@@ -33,7 +33,11 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
         return (token, expires);
     }
 
-    /// <summary>Exchanges a join token, once, for a credential. Every attempt is audited.</summary>
+    /// <summary>
+    /// Exchanges a join token, once, for a credential. Every attempt is audited: one that names a bot as a
+    /// <see cref="AuditEventTypes.BotJoin"/> event, durable before this returns; one that does not (a malformed or
+    /// unknown token) counted in <see cref="JoinRefusals"/>.
+    /// </summary>
     public async Task<(BotCredentialGrant? Grant, string? Error)> JoinAsync(string? token, string remote, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -71,6 +75,12 @@ internal sealed class BotAuthority(IBackend store, ClusterState cluster, BotCred
                     error = "the join token was already used";
                 }
             }
+        }
+
+        if (bot is null)
+        {
+            await refusals.CountAsync(remote, error!, cancellationToken).ConfigureAwait(false);
+            return (null, error);
         }
 
         await audit.AppendAsync(AuditEventTypes.BotJoin, new JsonObject
