@@ -20,24 +20,14 @@ internal sealed class JoinRateLimitPolicy(JoinLimits limits) : IRateLimiterPolic
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => RejectAsync;
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(httpContext.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.AddressBurst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = limits.AddressRefill,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        AddressBudget.Partition(httpContext, limits.AddressBurst, limits.AddressRefill);
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
         await http.RequestServices.GetRequiredService<JoinRefusals>()
             .CountAsync(http.Connection.RemoteIpAddress?.ToString(), JoinRefusals.RateLimited, cancellationToken).ConfigureAwait(false);
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : limits.AddressRefill;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
-        http.Response.Headers.CacheControl = "no-store";
+        AddressBudget.Refuse(context, limits.AddressRefill);
         await http.Response.WriteAsJsonAsync(new ApiError(JoinRefusals.RateLimited), WorkloadApiJsonContext.Default.ApiError, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }
