@@ -76,4 +76,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1097, LogLevel.Warning, "Upgraded the preset role {Role}, unchanged since an earlier version seeded it: it no longer grants every workload identity; roles that should grant one name its labels")]
     public static partial void PresetRoleUpgraded(this ILogger logger, string role);
+
+    [LoggerMessage(1098, LogLevel.Warning, "A request to {Path} was answered 503: {Reason}")]
+    public static partial void AuditLogBusy(this ILogger logger, string path, string reason);
 }

@@ -57,7 +57,7 @@ public static class AuditEventTypes
     /// <summary>Another join token was made for an existing bot (<c>labels</c>, <c>expires</c>).</summary>
     public const string BotJoinTokenCreate = "bot.join_token.create";
 
-    /// <summary>A bot presented a join token (<c>success</c>, <c>reason</c>).</summary>
+    /// <summary>A bot presented a join token that named it (<c>success</c>, <c>reason</c>); see <see cref="BotJoinRefused"/> for the rest.</summary>
     public const string BotJoin = "bot.join";
 
     /// <summary>
@@ -65,6 +65,13 @@ public static class AuditEventTypes
     /// token of the bot was revoked (<c>bot</c>, <c>generation</c> presented, <c>current_generation</c>, counts revoked).
     /// </summary>
     public const string BotCredentialReuse = "bot.credential.reuse";
+
+    /// <summary>
+    /// Join attempts refused before they named a bot (a malformed or unknown token, or an address over its join
+    /// budget), coalesced: one event per (<c>remote_addr</c>, <c>reason</c>) and interval, with <c>count</c>,
+    /// <c>first</c> and <c>last</c>.
+    /// </summary>
+    public const string BotJoinRefused = "bot.join.refused";
 
     /// <summary>An authority's rotation took a step (started, moved phase, rolled back, finished).</summary>
     public const string CaRotated = "ca.rotated";

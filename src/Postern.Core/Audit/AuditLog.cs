@@ -21,7 +21,8 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly IBackend _store;
     private readonly TimeProvider _time;
     private readonly AuditLogOptions _options;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue;
+    private readonly List<AuditTally> _tallies = [];
     private readonly Task _writer;
 
     /// <summary>Starts the log's writer over <paramref name="store"/>.</summary>
@@ -31,13 +32,16 @@ public sealed class AuditLog : IAsyncDisposable
         _time = time;
         _options = options ?? new AuditLogOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueue, 1);
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writer = Task.Run(WriteAsync);
     }
 
     /// <summary>
     /// Records an event of <paramref name="type"/> with <paramref name="fields"/> (serialized at once; the caller
     /// must not change them afterwards) and returns it once the store holds it. Throws when the store refuses the
-    /// write: an action whose record cannot be kept should not go ahead.
+    /// write, and with <see cref="AuditLogBusyException"/> when the queue stays full for
+    /// <see cref="AuditLogOptions.MaxQueueWait"/>: an action whose record cannot be kept should not go ahead.
     /// </summary>
     public async Task<AuditEvent> AppendAsync(string type, JsonObject fields, CancellationToken cancellationToken)
     {
@@ -45,11 +49,26 @@ public sealed class AuditLog : IAsyncDisposable
         var pending = new Pending(item.Key, item.Value.ToArray(), item.Expires!.Value, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(AuditLog));
+            await EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
         }
 
         await pending.Written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return recorded;
+    }
+
+    /// <summary>
+    /// A tally of <paramref name="type"/> events (<see cref="AuditTally"/>): written every
+    /// <see cref="AuditTallyOptions.Interval"/>, before every search of this log, and when the tally is disposed.
+    /// </summary>
+    public AuditTally CreateTally(string type, AuditTallyOptions? options = null)
+    {
+        var tally = new AuditTally(this, _time, type, options ?? new AuditTallyOptions());
+        lock (_tallies)
+        {
+            _tallies.Add(tally);
+        }
+
+        return tally;
     }
 
     /// <summary>
@@ -69,6 +88,12 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>The events that match <paramref name="query"/>: the newest <see cref="AuditQuery.Limit"/>, oldest first.</summary>
     public async Task<IReadOnlyList<AuditEvent>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
     {
+        // What this instance has counted so far is written first, so that a search sees it.
+        foreach (var tally in Tallies())
+        {
+            await tally.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var prefixes = new List<string>();
         if (query.Since is { } since)
         {
@@ -110,8 +135,42 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>Writes what is queued, then stops the writer.</summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var tally in Tallies())
+        {
+            await tally.DisposeAsync().ConfigureAwait(false);
+        }
+
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for room in the full queue, up to <see cref="AuditLogOptions.MaxQueueWait"/> and while the caller waits.</summary>
+    private async Task EnqueueAsync(Pending pending, CancellationToken cancellationToken)
+    {
+        using var limit = new CancellationTokenSource(_options.MaxQueueWait, _time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AuditLogBusyException(
+                string.Create(CultureInfo.InvariantCulture, $"the audit log is busy: {_options.MaxQueue} events have waited for the store for {_options.MaxQueueWait.TotalSeconds:0.#} s; the event was not recorded"),
+                _options.MaxQueueWait);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(AuditLog));
+        }
+    }
+
+    private AuditTally[] Tallies()
+    {
+        lock (_tallies)
+        {
+            return [.. _tallies];
+        }
     }
 
     private static string KeyOf(DateTimeOffset time, string id) =>

@@ -6,6 +6,16 @@ public sealed record AuditLogOptions
     /// <summary>How many events one store write carries at most.</summary>
     public int MaxBatch { get; init; } = 256;
 
+    /// <summary>
+    /// How many events may wait for the store at most. Past it <see cref="AuditLog.AppendAsync"/> waits for room, up to
+    /// <see cref="MaxQueueWait"/>, then throws <see cref="AuditLogBusyException"/>: memory stays bounded when the store is
+    /// slower than the events, and no event is dropped without its caller knowing.
+    /// </summary>
+    public int MaxQueue { get; init; } = 4096;
+
+    /// <summary>How long <see cref="AuditLog.AppendAsync"/> waits for room in a full queue before it gives up.</summary>
+    public TimeSpan MaxQueueWait { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long events are kept; the store expires them after this.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(365);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Postern.Audit;
 using Postern.Identity;
 using Postern.Server.State;
+using Postern.Server.Web;
 using Postern.Storage;
 
 namespace Postern.Server.SignIn;

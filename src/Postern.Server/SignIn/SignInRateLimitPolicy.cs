@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Postern.Server.Web;
 
 namespace Postern.Server.SignIn;
 
@@ -17,26 +17,11 @@ internal sealed class SignInRateLimitPolicy(SignInLimits limits) : IRateLimiterP
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => RejectAsync;
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(httpContext.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.AddressBurst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = limits.AddressRefill,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        AddressBudget.Partition(httpContext, limits.AddressBurst, limits.AddressRefill);
 
     private ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : limits.AddressRefill;
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
-        response.Headers.CacheControl = "no-store";
-        return new ValueTask(response.WriteAsJsonAsync(new { error = "too many sign-in requests from this address; try again later", reason = "rate_limited" }, cancellationToken));
+        AddressBudget.Refuse(context, limits.AddressRefill);
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(new { error = "too many sign-in requests from this address; try again later", reason = "rate_limited" }, cancellationToken));
     }
-
-    /// <summary>A <c>Retry-After</c> value: whole seconds, rounded up, at least one.</summary>
-    public static string RetryAfterSeconds(TimeSpan after) =>
-        Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

@@ -11,14 +11,15 @@ namespace Postern.Server.Sso;
 /// <summary>
 /// Sign-in through an identity provider: <c>GET /v1/sso/oidc/NAME/login</c> sends the browser to the provider,
 /// and the provider sends it back to <c>/v1/sso/oidc/NAME/callback</c>, where ASP.NET Core's OpenID Connect
-/// handler for that connector takes the answer.
+/// handler for that connector takes the answer. Both spend one budget per client address
+/// (<see cref="SsoRateLimitPolicy"/>): a junk callback may be audited as a refused sign-in.
 /// </summary>
 internal static class SsoEndpoints
 {
     public static void MapSso(this IEndpointRouteBuilder app)
     {
-        app.MapGet(OidcConnector.LoginPath("{name}"), StartAsync);
-        app.MapMethods(OidcConnector.CallbackPath("{name}"), [HttpMethods.Get, HttpMethods.Post], CallbackAsync).DisableAntiforgery();
+        app.MapGet(OidcConnector.LoginPath("{name}"), StartAsync).RequireRateLimiting(SsoRateLimitPolicy.Name);
+        app.MapMethods(OidcConnector.CallbackPath("{name}"), [HttpMethods.Get, HttpMethods.Post], CallbackAsync).DisableAntiforgery().RequireRateLimiting(SsoRateLimitPolicy.Name);
     }
 
     /// <summary>The redirect URL the provider sends the browser back to: as configured, or on the public address.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,8 @@ internal static class SsoServices
         services.TryAddSingleton(new ConnectorSecrets(environment));
         services.TryAddSingleton<SsoEvents>();
         services.TryAddSingleton<SsoSignIn>();
+        services.TryAddSingleton(new SsoLimits());
+        services.AddRateLimiter(options => options.AddPolicy<string, SsoRateLimitPolicy>(SsoRateLimitPolicy.Name));
         return services;
     }
 }

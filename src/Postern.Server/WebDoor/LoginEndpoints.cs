@@ -186,7 +186,7 @@ internal static class LoginEndpoints
     {
         if (outcome.RetryAfter is { } after)
         {
-            context.Response.Headers.RetryAfter = SignInRateLimitPolicy.RetryAfterSeconds(after);
+            context.Response.Headers.RetryAfter = RetryAfter.Seconds(after);
         }
     }
 

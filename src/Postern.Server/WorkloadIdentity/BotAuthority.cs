@@ -16,7 +16,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// bot) refuses its credential on every instance as soon as their state has seen it. Only hashes of tokens
 /// and credentials are stored.
 /// </summary>
-internal sealed partial class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time)
+internal sealed partial class BotAuthority(IBackend store, ClusterState cluster, BotCredentials credentials, AuditLog audit, PosternConfig config, TimeProvider time, JoinRefusals refusals)
 {
     /// <summary>How long a bot credential lives; the agent renews it at half of that.</summary>
     public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
@@ -38,7 +38,9 @@ internal sealed partial class BotAuthority(IBackend store, ClusterState cluster,
 
     /// <summary>
     /// Exchanges a join token, once, for a credential. <paramref name="asAgent"/> (an agent joining) refuses a script's
-    /// token without using it up. Every attempt is audited.
+    /// token without using it up. Every attempt is audited: one that names a bot as a
+    /// <see cref="AuditEventTypes.BotJoin"/> event, durable before this returns; one that does not (a malformed or
+    /// unknown token) counted in <see cref="JoinRefusals"/>.
     /// </summary>
     public async Task<(BotCredentialGrant? Grant, string? Error)> JoinAsync(string? token, bool asAgent, string remote, CancellationToken cancellationToken)
     {
@@ -78,6 +80,12 @@ internal sealed partial class BotAuthority(IBackend store, ClusterState cluster,
                     error = "the join token was already used";
                 }
             }
+        }
+
+        if (bot is null)
+        {
+            await refusals.CountAsync(remote, error!, cancellationToken).ConfigureAwait(false);
+            return (null, error);
         }
 
         await audit.AppendAsync(AuditEventTypes.BotJoin, new JsonObject

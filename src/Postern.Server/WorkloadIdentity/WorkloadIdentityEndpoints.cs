@@ -23,7 +23,7 @@ internal static class WorkloadIdentityEndpoints
 
     public static void MapWorkloadIdentity(this IEndpointRouteBuilder app)
     {
-        app.MapPost(WorkloadApiPaths.Join, JoinAsync);
+        app.MapPost(WorkloadApiPaths.Join, JoinAsync).RequireRateLimiting(JoinRateLimitPolicy.Name);
         app.MapPost(WorkloadApiPaths.Renew, RenewAsync);
         app.MapPost(WorkloadApiPaths.JwtSvids, IssueAsync);
         app.MapGet(WorkloadApiPaths.Policy, PolicyAsync);

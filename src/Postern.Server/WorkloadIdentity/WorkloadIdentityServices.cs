@@ -1,14 +1,22 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Postern.Server.State;
 
 namespace Postern.Server.WorkloadIdentity;
 
-/// <summary>Registers bots (credentials, join tokens, the registry) and the JWT-SVID issuer.</summary>
+/// <summary>Registers bots (credentials, join tokens, the registry, the join budget) and the JWT-SVID issuer.</summary>
 internal static class WorkloadIdentityServices
 {
-    public static IServiceCollection AddWorkloadIdentity(this IServiceCollection services)
+    /// <summary>
+    /// Adds the workload identity services with the join limits <paramref name="joinLimits"/> (or the defaults of
+    /// <see cref="JoinLimits"/>); the app must call <c>UseRateLimiter()</c> after <c>UseRouting()</c>.
+    /// </summary>
+    public static IServiceCollection AddWorkloadIdentity(this IServiceCollection services, JoinLimits? joinLimits = null)
     {
+        services.TryAddSingleton(joinLimits ?? new JoinLimits());
+        services.TryAddSingleton<JoinRefusals>();
+        services.AddRateLimiter(options => options.AddPolicy<string, JoinRateLimitPolicy>(JoinRateLimitPolicy.Name));
         services.TryAddSingleton<BotCredentials>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, BotCredentials>(sp => sp.GetRequiredService<BotCredentials>()));
         services.TryAddSingleton<BotAuthority>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Postern.Server.SignIn;
 using Postern.Server.Tests.Infrastructure;
+using Postern.Server.Web;
 using Postern.Testing;
 using Postern.Storage.Sqlite;
 

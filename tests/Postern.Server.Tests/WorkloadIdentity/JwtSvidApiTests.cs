@@ -229,7 +229,9 @@ public sealed class JwtSvidApiTests : RunningServerTests
         var joins = (await Admin.AuditAsync("bot.join")).ToList();
         Assert.Single(joins, e => e.GetProperty("bot").GetString() == "joiner" && e.GetProperty("success").GetBoolean());
         Assert.Contains(joins, e => e.GetProperty("bot").GetString() == "joiner" && !e.GetProperty("success").GetBoolean() && e.GetProperty("reason").GetString()!.Contains("already used", StringComparison.Ordinal));
-        Assert.Contains(joins, e => !e.GetProperty("success").GetBoolean() && e.GetProperty("reason").GetString() == "the join token is unknown or expired");
+        var strangers = await Admin.AuditAsync("bot.join.refused");
+        Assert.Equal(1, Assert.Single(strangers, e => e.GetProperty("reason").GetString() == "the join token is unknown or expired").GetProperty("count").GetInt64());
+        Assert.Equal(1, Assert.Single(strangers, e => e.GetProperty("reason").GetString() == "the join token is malformed").GetProperty("count").GetInt64());
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace Postern.Server.SignIn;
+namespace Postern.Server.Web;
 
 /// <summary>
-/// The client address that sign-in limits are kept for: an IPv4 address as it is, an IPv6 address by its /64
+/// The client address that per-address limits (sign-in, joins) are kept for: an IPv4 address as it is, an IPv6 address by its /64
 /// prefix (one site or host usually holds a whole /64, so single addresses would cost an attacker nothing).
 /// </summary>
 internal static class ClientAddress
