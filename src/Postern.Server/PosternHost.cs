@@ -193,6 +193,7 @@ public sealed class PosternHost : IAsyncDisposable
             await TotpSecretSealing.SealLegacySecretsAsync(app.Services.GetRequiredService<UserDirectory>(), store, keyring.Kek, cancellationToken).ConfigureAwait(false);
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
 
+            TrustedProxies.Use(app);
             app.UseAuditBackPressure();
             var proxy = app.Services.GetRequiredService<AppProxy>();
             app.Use((context, next) => proxy.InvokeAsync(context, next));

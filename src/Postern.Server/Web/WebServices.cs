@@ -12,6 +12,7 @@ internal static class WebServices
     public static IServiceCollection AddWeb(this IServiceCollection services, WebSettings settings, IBackend store, KeyEncryptionKey kek)
     {
         services.TryAddSingleton(settings);
+        services.TryAddSingleton<TrustedProxies>();
         services.AddStoreDataProtection(store, kek);
         services.AddAntiforgery(o =>
         {

@@ -92,8 +92,8 @@ public sealed class CredentialReuseTests : RunningServerTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client.IssueAsync(second, Request)).Status);
         Assert.Equal(0, Assert.Single(await Admin.AuditAsync("bot.credential.reuse")).GetProperty("generation").GetInt64());
 
-        // An admin's new join token starts a new lineage.
-        using var added = await Admin.SendAsync(HttpMethod.Post, "bots/replayed/tokens", JsonContent.Create(new { }));
+        // An admin's new join token (an agent's, as the first was) starts a new lineage.
+        using var added = await Admin.SendAsync(HttpMethod.Post, "bots/replayed/tokens", JsonContent.Create(new { agent = true }));
         Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
         var token = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         (status, body) = await Client.JoinAsync(token);
