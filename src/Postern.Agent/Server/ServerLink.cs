@@ -20,6 +20,8 @@ internal sealed class ServerLink
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CredentialGate _gate = new();
+    private readonly RefusalCache _refusals = new(capacity: 10_000);
+    private readonly SemaphoreSlim _fetches = new(MaxConcurrentFetches);
     private BotCredential? _credential;
     private string? _refusal;
     private long? _policyRevision;
@@ -36,6 +38,9 @@ internal sealed class ServerLink
         Bundles = bundles;
         _joinTokenUnused = !string.IsNullOrEmpty(options.JoinToken);
     }
+
+    /// <summary>Requests for SVIDs the agent has at the server at once; further callers wait their turn.</summary>
+    public const int MaxConcurrentFetches = 16;
 
     public SvidCache Cache { get; }
 
@@ -209,7 +214,24 @@ internal sealed class ServerLink
             return SvidFetchResult.Ok(cached.Svids, fromCache: true);
         }
 
-        var (result, entry, generation) = await IssueAsync(key, workload, cancellationToken).ConfigureAwait(false);
+        if (_refusals.TryGet(key, Cache.Generation, _time.GetUtcNow(), out var refused))
+        {
+            return SvidFetchResult.Failed(SvidFetchFailure.Denied, refused);
+        }
+
+        SvidFetchResult result;
+        CachedSvids? entry;
+        long generation;
+        await _fetches.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            (result, entry, generation) = await IssueAsync(key, workload, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _fetches.Release();
+        }
+
         if (entry is not null)
         {
             // Fetched for a caller: that is a use, so it is renewed at half its life like a cache hit would be.
@@ -220,6 +242,11 @@ internal sealed class ServerLink
         else if (result.Failure == SvidFetchFailure.Denied)
         {
             _logger.SvidsDenied(workload.Uid, workload.Gid, workload.Exe, result.Message);
+            if (Refusal is null && Credential is not null)
+            {
+                // Policy's answer for this caller, not a problem of the agent's credential: repeat it for a while.
+                _refusals.Put(key, generation, _time.GetUtcNow(), result.Message);
+            }
         }
 
         return result;

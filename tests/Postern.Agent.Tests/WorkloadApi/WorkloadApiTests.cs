@@ -124,6 +124,21 @@ public sealed class WorkloadApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_caller_that_keeps_asking_for_what_policy_refuses_costs_the_server_one_request_a_while()
+    {
+        _server.PathsByUid.Clear();
+
+        for (var i = 0; i < 20; i++)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.FetchAsync("db"));
+            Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+            Assert.Equal($"no workload identity admits uid {CurrentProcess.Uid}", error.Status.Detail);
+        }
+
+        Assert.Equal(1, _server.SvidRequests);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_with_nothing_cached_is_unavailable()
     {
         _server.Reachable = false;
