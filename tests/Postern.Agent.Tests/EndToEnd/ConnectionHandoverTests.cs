@@ -66,7 +66,7 @@ public sealed class ConnectionHandoverTests : IAsyncLifetime
                       - { attribute: workload.unix.exe_sha256, equals: "{{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(_trusted.Path)))}}" }
                       - { attribute: workload.unix.uid, equals: "0" }
             """);
-        using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" } }));
+        using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" }, agent = true }));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         _agent = await AgentHost.StartAsync(new AgentOptions

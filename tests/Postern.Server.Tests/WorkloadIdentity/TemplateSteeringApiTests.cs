@@ -114,6 +114,7 @@ public sealed class TemplateSteeringApiTests : RunningServerTests
               rules:
                 allow:
                   - conditions:
+                      - { attribute: workload.unix.uid, equals: "1000" }
                       - { attribute: workload.unix.exe, glob: "*a*a*a*a*a*a*b" }
             """);
         var credential = await Client.JoinNewBotAsync("globber", "globbed");

@@ -6,5 +6,5 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="Error">What is wrong, and what to change.</param>
 /// <param name="Details">Every reason found, when an issuance is denied (403); left out otherwise.</param>
 public sealed record ApiError(
-    string Error,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Details = null);
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("details"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Details = null);

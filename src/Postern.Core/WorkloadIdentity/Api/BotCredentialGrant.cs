@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Postern.WorkloadIdentity.Api;
 
 /// <summary>What a bot receives when it joins or renews: the credential and where it belongs.</summary>
@@ -6,7 +8,7 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="Expires">When the credential stops working unless renewed.</param>
 /// <param name="TrustDomain">The trust domain of the SPIFFE IDs the bot may be issued.</param>
 public sealed record BotCredentialGrant(
-    string Bot,
-    string Credential,
-    DateTimeOffset Expires,
-    string TrustDomain);
+    [property: JsonPropertyName("bot")] string Bot,
+    [property: JsonPropertyName("credential")] string Credential,
+    [property: JsonPropertyName("expires")] DateTimeOffset Expires,
+    [property: JsonPropertyName("trust_domain")] string TrustDomain);

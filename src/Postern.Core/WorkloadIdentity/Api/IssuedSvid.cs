@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Postern.WorkloadIdentity.Api;
 
 /// <summary>One issued JWT-SVID, as the server hands it back.</summary>
@@ -8,9 +10,9 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="WorkloadIdentity">The workload identity that granted it.</param>
 /// <param name="Hint">The workload identity's hint, if it has one, so a workload with several SVIDs can tell them apart.</param>
 public sealed record IssuedSvid(
-    string SpiffeId,
-    string JwtSvid,
-    DateTimeOffset Expires,
-    string Jti,
-    string WorkloadIdentity,
-    string? Hint);
+    [property: JsonPropertyName("spiffe_id")] string SpiffeId,
+    [property: JsonPropertyName("jwt_svid")] string JwtSvid,
+    [property: JsonPropertyName("expires")] DateTimeOffset Expires,
+    [property: JsonPropertyName("jti")] string Jti,
+    [property: JsonPropertyName("workload_identity")] string WorkloadIdentity,
+    [property: JsonPropertyName("hint")] string? Hint);

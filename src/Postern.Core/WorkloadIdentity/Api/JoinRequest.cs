@@ -9,7 +9,9 @@ namespace Postern.WorkloadIdentity.Api;
 /// Sent by <c>postern agent</c>: join only if the token is an agent's (<c>--agent</c>); a script's token is refused and
 /// left unused, so the operator can make the right one without losing it.
 /// </param>
-public sealed record JoinRequest(string Token, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Agent = false)
+public sealed record JoinRequest(
+    [property: JsonPropertyName("token")] string Token,
+    [property: JsonPropertyName("agent"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Agent = false)
 {
     /// <summary>Reads a join request from a request body; on failure <paramref name="error"/> says what to change.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out JoinRequest? request, [NotNullWhen(false)] out string? error)

@@ -11,7 +11,7 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="SpiffeId">Only this SPIFFE ID, of those the caller may have.</param>
 /// <param name="Workload">The attested workload, sent only by an agent with its bot credential.</param>
 public sealed record JwtSvidRequest(
-    IReadOnlyList<string> Audiences,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Ttl = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SpiffeId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WorkloadAttestation? Workload = null);
+    [property: JsonPropertyName("audiences")] IReadOnlyList<string> Audiences,
+    [property: JsonPropertyName("ttl"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Ttl = null,
+    [property: JsonPropertyName("spiffe_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SpiffeId = null,
+    [property: JsonPropertyName("workload"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WorkloadAttestation? Workload = null);

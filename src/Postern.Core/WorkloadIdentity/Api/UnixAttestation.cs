@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Postern.WorkloadIdentity.Api;
 
 /// <summary>
@@ -10,8 +12,8 @@ namespace Postern.WorkloadIdentity.Api;
 /// <param name="Exe">The executable's path; <c>null</c> when the agent could not read it.</param>
 /// <param name="ExeSha256">The SHA-256 of the executable (lower-case hex); <c>null</c> with <paramref name="Exe"/>.</param>
 public sealed record UnixAttestation(
-    long? Uid,
-    long? Gid,
-    long? Pid,
-    string? Exe,
-    string? ExeSha256 = null);
+    [property: JsonPropertyName("uid")] long? Uid,
+    [property: JsonPropertyName("gid")] long? Gid,
+    [property: JsonPropertyName("pid")] long? Pid,
+    [property: JsonPropertyName("exe")] string? Exe,
+    [property: JsonPropertyName("exe_sha256")] string? ExeSha256 = null);

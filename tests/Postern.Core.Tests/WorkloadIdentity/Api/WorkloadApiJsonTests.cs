@@ -33,6 +33,17 @@ public sealed class WorkloadApiJsonTests
     }
 
     [Fact]
+    public void A_record_keeps_its_wire_names_with_any_serializer()
+    {
+        var request = new JwtSvidRequest(["a"], Workload: new WorkloadAttestation(new UnixAttestation(1000, 100, 42, "/bin/x", "ab")));
+
+        Assert.Equal(JsonSerializer.Serialize(request, Json.JwtSvidRequest), JsonSerializer.Serialize(request, JsonSerializerOptions.Web));
+        Assert.Equal(
+            JsonSerializer.Serialize(new BotCredentialGrant("ci", "c", Expires, "td"), Json.BotCredentialGrant),
+            JsonSerializer.Serialize(new BotCredentialGrant("ci", "c", Expires, "td"), JsonSerializerOptions.Web));
+    }
+
+    [Fact]
     public void A_body_with_a_member_no_record_has_is_refused_by_name()
     {
         var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"revision":1,"extra":true}""", Json.PolicyRevision));
