@@ -8,7 +8,8 @@ namespace Postern.Verification;
 /// <summary>
 /// Turns one <see cref="JsonWebKey"/> of a key set into a <see cref="VerificationKey"/>, or
 /// says why it is skipped. Accepted: <c>use</c> absent, <c>sig</c> or <c>jwt-svid</c> (the
-/// SPIFFE bundle use); RSA keys of at least 2048 bits for RS256; EC P-256 keys for ES256.
+/// SPIFFE bundle use); RSA keys of at least 2048 bits, with an odd exponent of at least 3 and
+/// without the ROCA fingerprint, for RS256; EC P-256 keys for ES256.
 /// </summary>
 internal static class JsonWebKeyReader
 {
@@ -73,6 +74,17 @@ internal static class JsonWebKeyReader
         if (size < MinimumRsaKeySizeInBits)
         {
             return Unsupported($"the RSA key has {size} bits; at least {MinimumRsaKeySizeInBits} are required.", out reason);
+        }
+
+        // e = 1 makes the signature the padded digest itself; an even e is not a valid RSA exponent.
+        if (parameters.Exponent.Length == 0 || (parameters.Exponent[^1] & 1) == 0 || SignificantBits(parameters.Exponent) < 2)
+        {
+            return Unsupported("the RSA public exponent is not an odd number of at least 3.", out reason);
+        }
+
+        if (RocaFingerprint.Matches(parameters.Modulus))
+        {
+            return Unsupported("the RSA modulus has the ROCA fingerprint (CVE-2017-15361): its private key can be recovered.", out reason);
         }
 
         var rsa = RSA.Create(parameters);

@@ -5,20 +5,15 @@ namespace Postern.Verification;
 
 /// <summary>
 /// A public key from the key set, ready to verify: its <c>kid</c>, the one algorithm it
-/// verifies (RS256 for RSA, ES256 for EC P-256) and a signature provider created once.
+/// verifies (RS256 for RSA PKCS#1 v1.5 SHA-256, ES256 for EC P-256 SHA-256 with IEEE P1363 signatures).
 /// </summary>
 internal sealed class VerificationKey
 {
-    private readonly SignatureProvider _signatureProvider;
-
     public VerificationKey(string keyId, string algorithm, AsymmetricSecurityKey securityKey)
     {
         KeyId = keyId;
         Algorithm = algorithm;
         SecurityKey = securityKey;
-        // Not cached in the factory: the snapshot holds the provider for the key's lifetime,
-        // and a rotated-out key is then collected along with it.
-        _signatureProvider = securityKey.CryptoProviderFactory.CreateForVerifying(securityKey, algorithm, cacheProvider: false);
     }
 
     public string KeyId { get; }
@@ -36,9 +31,20 @@ internal sealed class VerificationKey
             return false;
         }
 
+        // The .NET primitives IdentityModel's signature provider calls, called directly: the provider
+        // throws on an empty input, which Wycheproof's vectors sign (rsa_signature_2048_sha256 #1,
+        // ecdsa_secp256r1_sha256_p1363 #225).
         try
         {
-            return _signatureProvider.Verify(signed, 0, signedLength, signature, 0, signature.Length);
+            var data = signed.AsSpan(0, signedLength);
+            return SecurityKey switch
+            {
+                RsaSecurityKey { Rsa: { } rsa } when Algorithm == SecurityAlgorithms.RsaSha256 =>
+                    rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                ECDsaSecurityKey { ECDsa: { } ecdsa } when Algorithm == SecurityAlgorithms.EcdsaSha256 =>
+                    ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                _ => false,
+            };
         }
         catch (CryptographicException)
         {

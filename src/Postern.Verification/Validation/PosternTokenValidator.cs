@@ -89,22 +89,51 @@ public sealed class PosternTokenValidator
     public async ValueTask<PosternTokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (!TryReadStructure(token, out var jws, out var header, out var rejected))
+        var (rejected, jws, keyId) = await VerifyUpToSignatureAsync(token, cancellationToken).ConfigureAwait(false);
+        if (rejected is not null)
         {
             return rejected;
         }
 
+        if (!TokenClaims.TryRead(jws.Payload, out var claims, out var error))
+        {
+            return Reject(TokenRejection.Malformed, error, keyId);
+        }
+
+        return CheckClaims(claims, keyId!);
+    }
+
+    /// <summary>
+    /// Every check up to and including the signature, none of the claims: null when the signature
+    /// verifies. The first half of <see cref="ValidateAsync"/>; the Wycheproof JWS vectors, whose
+    /// payloads are not claim sets, are run through it.
+    /// </summary>
+    internal async ValueTask<PosternTokenValidationResult?> VerifySignatureAsync(string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return (await VerifyUpToSignatureAsync(token, cancellationToken).ConfigureAwait(false)).Rejected;
+    }
+
+    private async ValueTask<(PosternTokenValidationResult? Rejected, CompactJws Jws, string? KeyId)> VerifyUpToSignatureAsync(
+        string token, CancellationToken cancellationToken)
+    {
+        if (!TryReadStructure(token, out var jws, out var header, out var rejected))
+        {
+            return (rejected, jws, null);
+        }
+
         var keyId = header.KeyId!;
         var lookup = await _keySet.FindAsync(keyId, cancellationToken).ConfigureAwait(false);
-        return lookup.Status switch
+        var problem = lookup.Status switch
         {
             KeyLookupStatus.KeySetUnavailable => Reject(TokenRejection.KeySetUnavailable,
                 $"Could not fetch {_keySet.Description}, so no token can be verified: {lookup.Detail ?? "the log says why"}.", keyId),
             KeyLookupStatus.KeySetStale => Reject(TokenRejection.KeySetStale, lookup.Detail!, keyId),
             KeyLookupStatus.UnknownKeyId => Reject(TokenRejection.UnknownKeyId,
                 $"No key with kid {UntrustedText.Quote(keyId)} in {_keySet.Description}.", keyId),
-            _ => VerifyAndRead(jws, header, lookup.Key!),
+            _ => CheckSignature(jws, header, lookup.Key!),
         };
+        return (problem, jws, keyId);
     }
 
     /// <summary>Everything that can be checked before a key is looked up.</summary>
@@ -138,7 +167,9 @@ public sealed class PosternTokenValidator
             return false;
         }
 
-        if (jws.Payload.IsEmpty || !Base64UrlSegment.IsValid(jws.Payload) || !Base64UrlSegment.IsValid(jws.Signature))
+        // An empty payload is checked as a signature like any other (RFC 7515 allows it; Wycheproof
+        // json_web_signature #259 is one) and then refused as Malformed: it holds no claims.
+        if (!Base64UrlSegment.IsValid(jws.Payload) || !Base64UrlSegment.IsValid(jws.Signature))
         {
             rejected = Reject(TokenRejection.Malformed, "The token's payload or signature segment is not base64url (A-Z, a-z, 0-9, '-', '_'; no padding).", header.KeyId);
             return false;
@@ -147,7 +178,7 @@ public sealed class PosternTokenValidator
         return true;
     }
 
-    private PosternTokenValidationResult VerifyAndRead(CompactJws jws, JoseHeader header, VerificationKey key)
+    private PosternTokenValidationResult? CheckSignature(CompactJws jws, JoseHeader header, VerificationKey key)
     {
         if (key.Algorithm != header.Algorithm)
         {
@@ -155,17 +186,9 @@ public sealed class PosternTokenValidator
                 $"The key {UntrustedText.Quote(key.KeyId)} verifies {key.Algorithm}, but the token says {header.Algorithm}.", key.KeyId);
         }
 
-        if (!VerifySignature(jws, key))
-        {
-            return Reject(TokenRejection.InvalidSignature, $"The token's signature does not verify with the key {UntrustedText.Quote(key.KeyId)}.", key.KeyId);
-        }
-
-        if (!TokenClaims.TryRead(jws.Payload, out var claims, out var error))
-        {
-            return Reject(TokenRejection.Malformed, error, key.KeyId);
-        }
-
-        return CheckClaims(claims, key.KeyId);
+        return VerifySignature(jws, key)
+            ? null
+            : Reject(TokenRejection.InvalidSignature, $"The token's signature does not verify with the key {UntrustedText.Quote(key.KeyId)}.", key.KeyId);
     }
 
     private static bool VerifySignature(CompactJws jws, VerificationKey key)
