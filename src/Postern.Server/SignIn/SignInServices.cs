@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+
+using Postern.Server.Web;
 
 namespace Postern.Server.SignIn;
 
@@ -20,7 +21,7 @@ internal static class SignInServices
         services.TryAddSingleton<SecondFactor>();
         services.TryAddSingleton<TotpEnrolment>();
         services.TryAddSingleton<LoginService>();
-        services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimitPolicy.Name));
+        services.AddAddressBudget<SignInLimits>(SignInRateLimitPolicy.Name, l => (l.AddressBurst, l.AddressRefill), SignInRateLimitPolicy.WriteRefusalAsync);
         return services;
     }
 }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+
+using Postern.Server.Web;
 
 namespace Postern.Server.Sso;
 
@@ -25,7 +26,7 @@ internal static class SsoServices
         services.TryAddSingleton<SsoEvents>();
         services.TryAddSingleton<SsoSignIn>();
         services.TryAddSingleton(new SsoLimits());
-        services.AddRateLimiter(options => options.AddPolicy<string, SsoRateLimitPolicy>(SsoRateLimitPolicy.Name));
+        services.AddAddressBudget<SsoLimits>(SsoRateLimitPolicy.Name, l => (l.AddressBurst, l.AddressRefill), SsoRateLimitPolicy.WriteRefusalAsync);
         return services;
     }
 }

@@ -1,32 +1,57 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Postern.Server.Web;
 
 /// <summary>
-/// A request budget per client address (<see cref="ClientAddress"/>) for a rate limiter policy: a token bucket of
-/// <c>burst</c> requests, one more every <c>refill</c>, with no queue (a request over it is refused at once).
+/// A request budget per client address (<see cref="ClientAddress"/>) as a named rate limiter policy: a token bucket of
+/// <c>burst</c> requests, one more every <c>refill</c>, with no queue. A request over it is answered 429 with
+/// <c>Retry-After</c> and <c>Cache-Control: no-store</c> before its body is read, and the door writes the body.
 /// </summary>
 internal static class AddressBudget
 {
-    public static RateLimitPartition<string> Partition(HttpContext context, int burst, TimeSpan refill) =>
-        RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = refill,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-
-    /// <summary>Sets the 429 status, <c>Retry-After</c> (from the refused lease, else <paramref name="refill"/>) and <c>Cache-Control: no-store</c>.</summary>
-    public static void Refuse(OnRejectedContext context, TimeSpan refill)
+    /// <summary>
+    /// Adds the policy <paramref name="name"/>, sized from the <typeparamref name="TLimits"/> registered in the
+    /// container; <paramref name="writeRefusal"/> writes the 429's body (and may count the refusal).
+    /// </summary>
+    public static IServiceCollection AddAddressBudget<TLimits>(
+        this IServiceCollection services, string name, Func<TLimits, (int Burst, TimeSpan Refill)> budget, Func<HttpContext, CancellationToken, Task> writeRefusal)
+        where TLimits : class
     {
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : refill;
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
-        response.Headers.CacheControl = "no-store";
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<TLimits>((options, limits) =>
+        {
+            var (burst, refill) = budget(limits);
+            options.AddPolicy(name, new Policy(burst, refill, writeRefusal));
+        });
+        return services;
+    }
+
+    private sealed class Policy(int burst, TimeSpan refill, Func<HttpContext, CancellationToken, Task> writeRefusal) : IRateLimiterPolicy<string>
+    {
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => RejectAsync;
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+            RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Key(httpContext.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = refill,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+
+        private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+        {
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : refill;
+            var response = context.HttpContext.Response;
+            response.StatusCode = StatusCodes.Status429TooManyRequests;
+            response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
+            response.Headers.CacheControl = "no-store";
+            await writeRefusal(context.HttpContext, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -1,7 +1,8 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Postern.Server.State;
+
+using Postern.Server.Web;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -16,7 +17,7 @@ internal static class WorkloadIdentityServices
     {
         services.TryAddSingleton(joinLimits ?? new JoinLimits());
         services.TryAddSingleton<JoinRefusals>();
-        services.AddRateLimiter(options => options.AddPolicy<string, JoinRateLimitPolicy>(JoinRateLimitPolicy.Name));
+        services.AddAddressBudget<JoinLimits>(JoinRateLimitPolicy.Name, l => (l.AddressBurst, l.AddressRefill), JoinRateLimitPolicy.WriteRefusalAsync);
         services.TryAddSingleton<BotCredentials>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, BotCredentials>(sp => sp.GetRequiredService<BotCredentials>()));
         services.TryAddSingleton<BotAuthority>();
