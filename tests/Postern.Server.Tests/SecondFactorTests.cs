@@ -13,29 +13,16 @@ namespace Postern.Server.Tests;
 /// oathtool, replay and recovery codes at sign-in, <c>--require-totp</c> and <c>reset-totp</c> through the CLI,
 /// and what the store holds.
 /// </summary>
-public sealed partial class SecondFactorTests : IAsyncLifetime
+public sealed partial class SecondFactorTests : RunningServerTests
 {
     private const string Password = "a long enough password";
-    private readonly TempDir _dir = new();
-    private TestPostern _server = null!;
-    private AdminApi _admin = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestPostern.StartAsync(_dir.Path);
-        _admin = new AdminApi(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _dir.Dispose();
-    }
+    private AdminApi Admin => new(Server);
 
     [Fact]
     public async Task A_user_enrols_in_Chromium_then_signs_in_only_with_an_independent_code_once_and_a_recovery_code_once()
     {
-        await _admin.AddUserAsync("alice", Password, ["access"]);
+        await Admin.AddUserAsync("alice", Password, ["access"]);
 
         var answer = await EnrolInChromiumAsync("alice");
         Assert.False(answer.GetProperty("sentToEnrol").GetBoolean());
@@ -48,7 +35,7 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
         var recoveryCodes = answer.GetProperty("recoveryCodes").EnumerateArray().Select(c => c.GetString()!).ToArray();
         Assert.Equal(10, recoveryCodes.Length);
 
-        using var browser = new Browser(_server);
+        using var browser = new Browser(Server);
         await AssertRefusedAsync(await browser.LoginAsync("alice", Password), "otp_required");
 
         // The code typed on the enrolment page used its step; the next step's code (accepted for clock drift) is new.
@@ -77,15 +64,15 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
         Assert.All(recoveryCodes, c => Assert.DoesNotContain(c.Replace("-", "", StringComparison.Ordinal), stored, StringComparison.OrdinalIgnoreCase));
         Assert.False(StoreFilesContain(secret), "the SQLite files hold the plain TOTP secret");
 
-        var enrolled = Assert.Single(await _admin.AuditAsync("user.totp.enrol"));
+        var enrolled = Assert.Single(await Admin.AuditAsync("user.totp.enrol"));
         Assert.Equal("alice", enrolled.GetProperty("user").GetString());
     }
 
     [Fact]
     public async Task The_enrolment_page_keeps_its_secret_until_a_right_code_confirms_it()
     {
-        await _admin.AddUserAsync("carol", Password, ["access"]);
-        using var browser = new Browser(_server);
+        await Admin.AddUserAsync("carol", Password, ["access"]);
+        using var browser = new Browser(Server);
         using (var login = await browser.LoginAsync("carol", Password))
         {
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
@@ -119,7 +106,7 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
     [Fact]
     public async Task Require_totp_from_the_cli_sends_the_user_to_enrol_and_reset_totp_removes_the_factor_audited()
     {
-        await _admin.AddUserAsync("bob", Password, ["access"]);
+        await Admin.AddUserAsync("bob", Password, ["access"]);
         var (exit, _, error) = await RunCliAsync("users", "update", "bob", "--require-totp");
         Assert.True(exit == 0, error);
         var (_, list, _) = await RunCliAsync("users", "ls", "--format", "json");
@@ -128,16 +115,16 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
         Assert.False(bob.GetProperty("has_totp").GetBoolean());
 
         // A script is refused with a message saying how; it gets no session.
-        using (var script = new Browser(_server))
+        using (var script = new Browser(Server))
         {
             using var refused = await script.LoginAsync("bob", Password);
             var body = await AssertRefusedAsync(refused, "totp_enrolment_required");
             Assert.Contains("/web/login", body.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.Null(script.Cookie(_server.BaseUrl, "__Host-postern_session"));
+            Assert.Null(script.Cookie(Server.BaseUrl, "__Host-postern_session"));
         }
 
         // The form's answer is the enrol-only state: it opens the enrolment page, and not the launcher.
-        using (var form = new Browser(_server, followRedirects: false))
+        using (var form = new Browser(Server, followRedirects: false))
         {
             var login = await form.Http.GetStringAsync(form.WebAddress + "/web/login");
             using var posted = await form.Http.PostAsync(form.WebAddress + "/web/login", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -148,8 +135,8 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
             }));
             Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
             Assert.Equal("/web/account/totp", posted.Headers.Location?.OriginalString);
-            Assert.Null(form.Cookie(_server.BaseUrl, "__Host-postern_session"));
-            Assert.NotNull(form.Cookie(_server.BaseUrl, "__Host-postern_enrol"));
+            Assert.Null(form.Cookie(Server.BaseUrl, "__Host-postern_session"));
+            Assert.NotNull(form.Cookie(Server.BaseUrl, "__Host-postern_enrol"));
             using var launcher = await form.GetAsync(form.WebAddress + "/web/");
             Assert.Equal(HttpStatusCode.Redirect, launcher.StatusCode);
             using var enrolPage = await form.GetAsync(form.WebAddress + "/web/account/totp");
@@ -166,12 +153,12 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
         Assert.True(exit == 0, error);
         Assert.Contains("second factor and recovery codes removed", output, StringComparison.Ordinal);
         Assert.Contains("set one up again at their next sign-in", output, StringComparison.Ordinal);
-        var reset = Assert.Single(await _admin.AuditAsync("user.totp.reset"));
+        var reset = Assert.Single(await Admin.AuditAsync("user.totp.reset"));
         Assert.Equal("bob", reset.GetProperty("user").GetString());
         Assert.True(reset.GetProperty("had_totp").GetBoolean());
         Assert.DoesNotContain("totp_secret_sealed\":\"", await StoredUserAsync("bob"), StringComparison.Ordinal);
 
-        using (var again = new Browser(_server))
+        using (var again = new Browser(Server))
         {
             await AssertRefusedAsync(await again.LoginAsync("bob", Password, await Oathtool.CodeAsync(secret, DateTimeOffset.UtcNow.AddSeconds(30))), "totp_enrolment_required");
         }
@@ -184,12 +171,12 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
     [Fact]
     public async Task Users_add_with_require_totp_through_the_admin_api_and_lifted_with_false()
     {
-        using (var added = await _admin.SendAsync(HttpMethod.Post, "users", JsonContent.Create(new { name = "dave", password = Password, roles = new[] { "access" }, require_totp = true })))
+        using (var added = await Admin.SendAsync(HttpMethod.Post, "users", JsonContent.Create(new { name = "dave", password = Password, roles = new[] { "access" }, require_totp = true })))
         {
             Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
         }
 
-        using var browser = new Browser(_server);
+        using var browser = new Browser(Server);
         await AssertRefusedAsync(await browser.LoginAsync("dave", Password), "totp_enrolment_required");
 
         var (exit, _, error) = await RunCliAsync("users", "update", "dave", "--require-totp", "false");
@@ -201,21 +188,19 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
     [Fact]
     public async Task A_plain_secret_left_by_an_older_store_is_sealed_at_start_and_still_signs_in()
     {
-        await _admin.AddUserAsync("erin", Password, ["access"]);
+        await Admin.AddUserAsync("erin", Password, ["access"]);
         const string Secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
         var record = JsonNodeOf(await StoredUserAsync("erin"));
         record["spec"]!["totp_secret"] = Secret;
-        await _server.Host.Store.PutAsync("/users/erin", Encoding.UTF8.GetBytes(record.ToJsonString()), null, CancellationToken.None);
+        await Server.Host.Store.PutAsync("/users/erin", Encoding.UTF8.GetBytes(record.ToJsonString()), null, CancellationToken.None);
 
-        await _server.DisposeAsync();
-        _server = await TestPostern.StartAsync(_dir.Path);
-        _admin = new AdminApi(_server);
+        await RestartAsync();
 
         var stored = await StoredUserAsync("erin");
         Assert.DoesNotContain(Secret, stored, StringComparison.Ordinal);
         Assert.Contains("totp_secret_sealed\":\"", stored, StringComparison.Ordinal);
 
-        using var browser = new Browser(_server);
+        using var browser = new Browser(Server);
         await AssertRefusedAsync(await browser.LoginAsync("erin", Password), "otp_required");
         using var signedIn = await browser.LoginAsync("erin", Password, await Oathtool.CodeAsync(Secret));
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
@@ -223,7 +208,7 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
 
     private async Task<JsonElement> EnrolInChromiumAsync(string user)
     {
-        var request = JsonSerializer.Serialize(new { loginUrl = _server.BaseUrl + "/web/login", username = user, password = Password });
+        var request = JsonSerializer.Serialize(new { loginUrl = Server.BaseUrl + "/web/login", username = user, password = Password });
         var (exit, answer) = await NodeScript.RunAsync("totp-enrol.mjs", null, request);
         Assert.True(exit == 0, answer.ToString());
         return answer;
@@ -250,7 +235,7 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
 
     private async Task<string> StoredUserAsync(string name)
     {
-        var item = await _server.Host.Store.GetAsync("/users/" + name, CancellationToken.None);
+        var item = await Server.Host.Store.GetAsync("/users/" + name, CancellationToken.None);
         Assert.NotNull(item);
         return Encoding.UTF8.GetString(item.Value.Span);
     }
@@ -261,7 +246,7 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
     private bool StoreFilesContain(string text)
     {
         var needle = Encoding.ASCII.GetBytes(text);
-        foreach (var file in Directory.EnumerateFiles(_dir.Path, "postern.db*"))
+        foreach (var file in Directory.EnumerateFiles(DataDir.Path, "postern.db*"))
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var copy = new MemoryStream();
@@ -277,8 +262,8 @@ public sealed partial class SecondFactorTests : IAsyncLifetime
 
     private async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
     {
-        var config = _dir.File("postern-cli.yaml");
-        File.WriteAllText(config, $"data_dir: {_dir.Path}\n");
+        var config = DataDir.File("postern-cli.yaml");
+        File.WriteAllText(config, $"data_dir: {DataDir.Path}\n");
         return await PosternProcess.RunCliAsync(null, [.. args, "--config", config]);
     }
 

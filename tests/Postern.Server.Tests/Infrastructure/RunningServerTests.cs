@@ -9,7 +9,17 @@ public abstract class RunningServerTests : IAsyncLifetime
 
     internal TestPostern Server { get; private set; } = null!;
 
+    /// <summary>The server's data folder.</summary>
+    internal TempDir DataDir => _dir;
+
     public async Task InitializeAsync() => Server = await TestPostern.StartAsync(_dir.Path);
+
+    /// <summary>Stops the server and starts it again on the same data folder, as a restart of the process would.</summary>
+    internal async Task RestartAsync()
+    {
+        await Server.DisposeAsync();
+        Server = await TestPostern.StartAsync(_dir.Path);
+    }
 
     public async Task DisposeAsync()
     {

@@ -2,29 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Postern.Server.Tests.Infrastructure;
 using Postern.Testing;
 
 namespace Postern.Server.Tests.Web;
 
 /// <summary>A sign-up link is bound to the user it was made for and dies with it: removing the user, or removing and adding them again, leaves it dead.</summary>
-public sealed partial class SignupLinkTests : IAsyncLifetime
+public sealed partial class SignupLinkTests : RunningServerTests
 {
     private const string Password = "a long enough password";
-    private readonly TempDir _dir = new();
-    private TestPostern _server = null!;
-    private AdminApi _admin = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestPostern.StartAsync(_dir.Path);
-        _admin = new AdminApi(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _dir.Dispose();
-    }
+    private AdminApi Admin => new(Server);
 
     [Fact]
     public async Task A_Signup_link_for_a_user_who_was_removed_is_not_valid()
@@ -32,18 +20,18 @@ public sealed partial class SignupLinkTests : IAsyncLifetime
         var link = await AddAsync("rita");
         await RemoveAsync("rita");
 
-        using var browser = new Browser(_server, followRedirects: false);
+        using var browser = new Browser(Server, followRedirects: false);
         using var page = await browser.GetAsync(browser.WebAddress + link.PathAndQuery);
 
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
-        Assert.Empty(await _server.Host.Store.RangeAsync("/sessions/signup/", CancellationToken.None));
+        Assert.Empty(await Server.Host.Store.RangeAsync("/sessions/signup/", CancellationToken.None));
     }
 
     [Fact]
     public async Task A_Signup_link_for_a_user_who_was_removed_and_added_again_does_not_set_the_new_users_password()
     {
         var old = await AddAsync("sam");
-        using var browser = new Browser(_server, followRedirects: false);
+        using var browser = new Browser(Server, followRedirects: false);
         var form = await browser.Http.GetStringAsync(browser.WebAddress + old.PathAndQuery);
         await RemoveAsync("sam");
         var fresh = await AddAsync("sam");
@@ -70,7 +58,7 @@ public sealed partial class SignupLinkTests : IAsyncLifetime
 
     private async Task<Uri> AddAsync(string name)
     {
-        using var response = await _admin.SendAsync(HttpMethod.Post, "users", JsonContent.Create(new { name, roles = new[] { "access" } }));
+        using var response = await Admin.SendAsync(HttpMethod.Post, "users", JsonContent.Create(new { name, roles = new[] { "access" } }));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return new Uri(JsonDocument.Parse(body).RootElement.GetProperty("signup_url").GetString()!);
@@ -78,7 +66,7 @@ public sealed partial class SignupLinkTests : IAsyncLifetime
 
     private async Task RemoveAsync(string name)
     {
-        using var response = await _admin.SendAsync(HttpMethod.Delete, "users/" + name);
+        using var response = await Admin.SendAsync(HttpMethod.Delete, "users/" + name);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
