@@ -69,3 +69,15 @@ start_postern() {
 bot_token() {
   "${cli[@]}" bots add "$2" --roles workload --agent --format json --config "$1" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
 }
+
+# app_session_cookie SERVER APP_HOST USER PASSWORD JAR [curl options]: signs USER in at SERVER (POST /v1/login),
+# follows the app's sign-in redirects at APP_HOST (on SERVER's port, resolved to 127.0.0.1) as a browser does,
+# and prints the app session cookie as name=value (nothing when there is none).
+app_session_cookie() {
+  local server="$1" host="$2" user="$3" password="$4" jar="$5"
+  shift 5
+  local port="${server##*:}"
+  curl -fs "$@" -c "$jar" -H 'Content-Type: application/json' -d "{\"username\":\"$user\",\"password\":\"$password\"}" "$server/v1/login" >/dev/null
+  curl -fsL "$@" -b "$jar" -c "$jar" --resolve "$host:$port:127.0.0.1" "${server%%://*}://$host:$port/" >/dev/null
+  awk -F'\t' -v h="$host" 'index($1, h) && $6 ~ /postern_app/ { print $6 "=" $7 }' "$jar"
+}
