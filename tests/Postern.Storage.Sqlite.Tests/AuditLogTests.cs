@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Postern.Audit;
+using Postern.Authority;
 
 namespace Postern.Storage.Sqlite.Tests;
 
@@ -109,6 +110,31 @@ public sealed class AuditLogTests : IDisposable
         Assert.Equal("j17", Assert.Single(await log.SearchAsync(new AuditQuery { FieldEquals = new Dictionary<string, string> { ["jti"] = "j17" } }, CancellationToken.None)).Fields["jti"]!.GetValue<string>());
         var alice = await log.SearchAsync(new AuditQuery { FieldEquals = new Dictionary<string, string> { ["actor"] = "alice" } }, CancellationToken.None);
         Assert.Equal(["j0", "j5", "j10", "j15", "j20"], alice.Select(e => e.Fields["jti"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Disposing_the_log_seals_a_signed_checkpoint_of_the_head_and_logs_it_as_a_witness()
+    {
+        await using var store = await OpenAsync();
+        var tables = (IAuditStore)store;
+        var kek = KeyEncryptionKey.Generate();
+        var key = AuthorityKeys.Generate(CertAuthorityType.Audit, SigningAlgorithm.ES256, kek, _time.GetUtcNow());
+        var authority = CertAuthority.Open(CertAuthorityType.Audit, new CertAuthorityDocument { Type = "audit", SigningKid = key.Kid, Keys = [key] }, 1, new AuthorityKeyring(kek, "the test"));
+        var logger = new CollectingLogger();
+        var log = new AuditLog(store, _time, new AuditLogOptions { CheckpointInterval = TimeSpan.FromMinutes(1) }, new AuditCheckpointSigner(authority), logger);
+        for (var i = 0; i < 3; i++)
+            await log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["n"] = i }, CancellationToken.None);
+        Assert.Empty(await tables.AuditCheckpointsAsync(CancellationToken.None));
+
+        await log.DisposeAsync();
+
+        var checkpoint = Assert.Single(await tables.AuditCheckpointsAsync(CancellationToken.None));
+        Assert.Equal((tables.ChainId, 3L), (checkpoint.Chain, checkpoint.Sequence));
+        Assert.Equal(tables.Head!.Hash, checkpoint.Head);
+        Assert.True(AuditCheckpoints.IsSignedBy(checkpoint, [key]));
+        var witness = Assert.Single(logger.Messages, m => m.EventId == 3000).Message;
+        Assert.Contains($"chain {tables.ChainId} event 3 head {Convert.ToHexStringLower(checkpoint.Head)}", witness, StringComparison.Ordinal);
+        Assert.True((await AuditVerifier.VerifyAsync(tables, [key], null, CancellationToken.None)).Verified);
     }
 
     [Fact]
