@@ -64,8 +64,10 @@ public abstract partial class BackendConformanceTests
         Assert.False(refused.Succeeded);
         Assert.Empty(await tables.SearchAuditAsync(new AuditSearch { Jti = "j2" }, None));
 
-        // The refused write's event took no position: the next one follows the first without a gap.
-        await store.PutBatchAsync([new BatchPut("/audit/2031-05-17/e3", Event("e3", "j3"), null)], None);
+        // The refused write's event took no position: the next one follows the first without a gap. A batch of an item
+        // and its event writes both in one transaction; the item takes the revision.
+        var batch = await store.PutBatchAsync([new BatchPut("/audit/2031-05-17/e3", Event("e3", "j3"), null), new BatchPut("/users/bob", Bytes("b"), null)], None);
+        Assert.Equal(batch, (await store.GetAsync("/users/bob", None))!.Revision);
         var chain = await tables.ReadChainAsync(tables.ChainId, 0, 10, None);
         Assert.Equal([1L, 2L], chain.Select(e => e.Sequence));
         Assert.Equal("e1", AuditEvent.Parse(chain[0].Line)!.Id);
