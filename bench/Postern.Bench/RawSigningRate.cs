@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 namespace Postern.Bench;
 
 /// <summary>
-/// The machine's raw RSA-2048 (PKCS#1 v1.5, SHA-256) signing rate with every core busy: one thread per core,
-/// each signing a token-sized input in a loop for a fixed time. The baseline of the issuance load test.
+/// The machine's raw signing rate (RS256 by default, or ES256) with every core busy: one thread per core, each
+/// signing a token-sized input in a loop for a fixed time. The baseline of the issuance load test.
 /// </summary>
 internal static class RawSigningRate
 {
@@ -14,6 +14,7 @@ internal static class RawSigningRate
     {
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+        var alg = args.Length > 3 ? args[3] : "RS256";
         var input = new byte[420];
         RandomNumberGenerator.Fill(input);
         var counts = new long[threads];
@@ -21,10 +22,10 @@ internal static class RawSigningRate
         var until = TimeSpan.FromSeconds(seconds);
         var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
         {
-            using var rsa = RSA.Create(2048);
+            using var signer = new BenchSigner(alg);
             while (clock.Elapsed < until)
             {
-                rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                signer.Sign(input);
                 counts[i]++;
             }
         })).ToList();

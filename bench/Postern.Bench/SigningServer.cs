@@ -9,7 +9,7 @@ namespace Postern.Bench;
 
 /// <summary>
 /// The floor under the issuance benchmark: a bare Kestrel endpoint that reads the request body and answers with one
-/// RSA-2048 signature, with no authentication, policy or audit. What it loses against the raw signing rate is the
+/// signature (RS256, or the algorithm given after the port), with no authentication, policy or audit. What it loses against the raw signing rate is the
 /// cost of HTTP and of the load generator on the same cores.
 /// </summary>
 internal static class SigningServer
@@ -21,14 +21,14 @@ internal static class SigningServer
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
-        using var rsa = RSA.Create(2048);
+        using var signer = new BenchSigner(args.Length > 2 ? args[2] : "RS256");
         var input = new byte[420];
         RandomNumberGenerator.Fill(input);
         app.MapPost("/v1/workload-identity/jwt-svids", async context =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            var signature = rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            var signature = signer.Sign(input);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("{\"jwt_svid\":\"" + Convert.ToBase64String(signature) + "\"}");
         });

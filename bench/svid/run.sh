@@ -6,13 +6,15 @@
 # signature and nothing else (what HTTP and the load generator leave of the raw rate).
 #
 # usage: bench/svid/run.sh [--quick]     (--quick: 3 s runs)
-# env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1
+# env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1 ALG=RS256 (or ES256: the workload authority's key,
+#        the raw rate's and the floor's signatures)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
+ALG="${ALG:-RS256}"
 for arg in "$@"; do
   case "$arg" in
     --quick) DURATION=3s ;;
@@ -39,6 +41,7 @@ listen_addr: 127.0.0.1:$port
 public_addr: http://127.0.0.1:$port
 data_dir: $TMP/data
 tls: { disabled: true }
+authorities: { workload: { keys: { algorithm: $ALG } } }
 YAML
 write_policy "$TMP/policy.yaml"
 start_postern "$TMP/postern.yaml" "$TMP/postern.log" "http://127.0.0.1:$port"
@@ -58,8 +61,8 @@ load "$url" 10s >/dev/null 2>&1
 
 # The machine's speed drifts (shared, noisy): the baseline is measured before and after the issuance run
 # and averaged.
-log "raw RSA-2048 signing, every core busy ($DURATION)"
-raw_before="$("${bench[@]}" raw-sign-rate "$seconds")"
+log "raw $ALG signing, every core busy ($DURATION)"
+raw_before="$("${bench[@]}" raw-sign-rate "$seconds" "$(nproc)" "$ALG")"
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ split($0, a, ") "); split(a[2], f, " "); printf "%.2f", (f[12] + f[13]) / hz }' "/proc/$1/stat"; }
 log "issuance over HTTP ($DURATION, $CONNECTIONS connections)"
@@ -72,7 +75,7 @@ wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
 # The floor: the same requests, answered by a bare Kestrel endpoint with one signature each.
 floor_port="$(free_port)"
 floor_url="http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids"
-"${bench[@]}" signing-server "$floor_port" >"$TMP/floor.log" 2>&1 &
+"${bench[@]}" signing-server "$floor_port" "$ALG" >"$TMP/floor.log" 2>&1 &
 floor_pid=$!
 pids+=("$floor_pid")
 floor_up=""
@@ -90,8 +93,8 @@ else
 fi
 kill "$floor_pid" 2>/dev/null || true
 
-log "raw RSA-2048 signing again ($DURATION)"
-raw_after="$("${bench[@]}" raw-sign-rate "$seconds")"
+log "raw $ALG signing again ($DURATION)"
+raw_after="$("${bench[@]}" raw-sign-rate "$seconds" "$(nproc)" "$ALG")"
 raw="$(awk -v a="$raw_before" -v b="$raw_after" 'BEGIN { printf "%.0f", (a + b) / 2 }')"
 issued="$(awk '/Requests\/sec/ { print $2 }' "$TMP/wrk.txt")"
 p99="$(awk '$1 == "99%" { print $2 }' "$TMP/wrk.txt")"
@@ -107,7 +110,7 @@ floor_ratio="$(awk -v a="$floor" -v b="$raw" 'BEGIN { if (a == "") print "–"; 
 echo
 echo "| measure (${DURATION}, ${cpus} CPUs, load generator on the same machine) | per second | ratio |"
 echo "|---|---:|---:|"
-echo "| raw RSA-2048 signatures, ${cpus} threads (baseline: mean of $raw_before before and $raw_after after) | $raw | 1.00 |"
+echo "| raw $ALG signatures, ${cpus} threads (baseline: mean of $raw_before before and $raw_after after) | $raw | 1.00 |"
 echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx non-2xx}) | $issued | $ratio |"
 echo "| floor: bare Kestrel, one signature per request, nothing else | ${floor:-–} | $floor_ratio |"
 echo
@@ -115,5 +118,8 @@ echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of
 # CPU time per request moves less with the machine's load than rates do: one signature with every core busy
 # takes cpus / raw seconds of CPU; what a server spends beyond that is its own per-request work.
 per_request() { awk -v cpu="$1" -v rate="$2" -v d="$seconds" 'BEGIN { if (cpu == "" || rate == "") print "–"; else printf "%.0f", cpu * 1e6 / (rate * d) }'; }
-echo "CPU µs per request: one raw signature $(awk -v c="$cpus" -v r="$raw" 'BEGIN { printf "%.0f", c * 1e6 / r }'), Postern $(per_request "$server_cpu" "$issued"), floor server $(per_request "${floor_cpu:-}" "$floor")"
+postern_us="$(per_request "$server_cpu" "$issued")"
+floor_us="$(per_request "${floor_cpu:-}" "$floor")"
+echo "CPU µs per request: one raw signature $(awk -v c="$cpus" -v r="$raw" 'BEGIN { printf "%.0f", c * 1e6 / r }'), Postern $postern_us, floor server $floor_us, Postern beyond the floor $(awk -v p="$postern_us" -v f="$floor_us" 'BEGIN { if (f == "–") print "–"; else printf "%.0f", p - f }')"
+echo "issuance / floor: $(awk -v a="$issued" -v b="$floor" 'BEGIN { if (b == "") print "–"; else printf "%.2f", a / b }')"
 echo "audit events jwt_svid.issued in the store: $events"

@@ -12,6 +12,7 @@ using Postern.Configuration;
 using Postern.Audit;
 using Postern.Server.Admin;
 using Postern.Server.AppAccess;
+using Postern.Server.Audit;
 using Postern.Server.Authority;
 using Postern.Server.Locks;
 using Postern.Server.Resources;
@@ -163,7 +164,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton(options.Time);
             services.AddSingleton(config);
             services.AddSingleton(store);
-            services.AddSingleton(new AuditLog(store, options.Time));
+            services.AddAudit(store, config.Audit, await AuditServices.EnsureAuthorityAsync(store, keyring, options.Time, cancellationToken).ConfigureAwait(false), options.Time);
             services.AddWeb(settings, store, keyring.Kek);
             services.AddClusterState();
             services.AddAuthorities(store, authorities, keyring, options.Time);

@@ -23,6 +23,7 @@ public sealed class PostgresBackend : ChangeLogBackend
     private readonly NpgsqlDataSource _listenSource;
     private readonly WatchPageReader _pages;
     private readonly ChangeListener _listener;
+    private readonly AuditReader _audit;
 
     private PostgresBackend(PostgresBackendOptions options, NpgsqlDataSource dataSource, NpgsqlDataSource listenSource)
         : base(options.Time, options.WatchPollInterval)
@@ -32,6 +33,7 @@ public sealed class PostgresBackend : ChangeLogBackend
         _listenSource = listenSource;
         _pages = new WatchPageReader(dataSource, options.Logger, Disposing);
         _listener = new ChangeListener(listenSource, Changed, options.Logger);
+        _audit = new AuditReader(dataSource);
     }
 
     /// <summary>The options this backend was opened with.</summary>
@@ -132,9 +134,27 @@ public sealed class PostgresBackend : ChangeLogBackend
             return result; // nothing written: disposing the transaction rolls it back and releases the lock
 
         await transaction.CommitAsync(CancellationToken.None); // past this point the write is done; do not half-cancel it
-        Changed.Notify(); // this backend's watches need not wait for the notification's round trip
+        if (scope.ChangedItems)
+            Changed.Notify(); // this backend's watches need not wait for the notification's round trip
         return result;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Takes no lock: audit group commits and the store's writers never wait for each other.</remarks>
+    private protected override async Task<T> WriteAuditAsync<T>(Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var scope = WriteScope.BeginAudit(connection, Now());
+        var result = await write(scope);
+        if (scope.Wrote)
+            await transaction.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    /// <inheritdoc />
+    private protected override IAuditReader AuditReader => _audit;
 
     /// <inheritdoc />
     private protected override ValueTask StopWakersAsync() => _listener.DisposeAsync();

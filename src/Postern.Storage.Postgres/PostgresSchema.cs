@@ -14,7 +14,7 @@ namespace Postern.Storage.Postgres;
 internal static class PostgresSchema
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The advisory lock that serialises migrations: "postern" in ASCII, so no other application picks it by chance.</summary>
     private const long MigrationLock = 0x706F737465726E;
@@ -53,6 +53,47 @@ internal static class PostgresSchema
             revision bigint  NOT NULL
         );
         INSERT INTO postern_revision (id, revision) VALUES (1, 0);
+        """;
+
+    // The audit log's tables (IAuditStore), apart from the items and the change log: an event is written once, here,
+    // with no change-log row and no NOTIFY. Ids start with the event's time in ticks, so the id index serves time
+    // ranges and paging; the others serve searches by type, actor and jti. postern_audit_chains holds each chain's
+    // head, so that followers find new events without scanning the events.
+    private const string Version2 =
+        """
+        CREATE TABLE postern_audit_events (
+            chain    text COLLATE "C" NOT NULL,
+            sequence bigint NOT NULL,
+            time     bigint NOT NULL,
+            type     text COLLATE "C" NOT NULL,
+            actor    text COLLATE "C" NULL,
+            jti      text COLLATE "C" NULL,
+            id       text COLLATE "C" NOT NULL,
+            previous bytea  NOT NULL,
+            hash     bytea  NOT NULL,
+            line     bytea  NOT NULL,
+            PRIMARY KEY (chain, sequence)
+        );
+        CREATE INDEX postern_audit_events_by_id ON postern_audit_events (id);
+        CREATE INDEX postern_audit_events_by_type ON postern_audit_events (type, id);
+        CREATE INDEX postern_audit_events_by_actor ON postern_audit_events (actor, id) WHERE actor IS NOT NULL;
+        CREATE INDEX postern_audit_events_by_jti ON postern_audit_events (jti) WHERE jti IS NOT NULL;
+
+        CREATE TABLE postern_audit_chains (
+            chain    text COLLATE "C" NOT NULL PRIMARY KEY,
+            sequence bigint NOT NULL,
+            hash     bytea  NOT NULL
+        );
+
+        CREATE TABLE postern_audit_checkpoints (
+            chain     text COLLATE "C" NOT NULL,
+            sequence  bigint NOT NULL,
+            head      bytea  NOT NULL,
+            time      bigint NOT NULL,
+            kid       text   NOT NULL,
+            signature bytea  NOT NULL,
+            PRIMARY KEY (chain, sequence)
+        );
         """;
 
     /// <summary>Creates the schema in an empty database or brings an older one up to <see cref="Version"/>.</summary>
@@ -101,6 +142,7 @@ internal static class PostgresSchema
     private static string Migration(int fromVersion) => fromVersion switch
     {
         0 => Version1,
+        1 => Version2,
         _ => throw new InvalidOperationException($"no migration from schema version {fromVersion}"),
     };
 }

@@ -25,6 +25,7 @@ internal sealed class WriteScope : IWriteScope
     private readonly long _now;
     private readonly int _changeLogRetention;
     private readonly long? _liveRevision;
+    private bool _auditOnly;
 
     private WriteScope(NpgsqlConnection connection, long now, int changeLogRetention, long revision, long? liveRevision)
     {
@@ -40,6 +41,9 @@ internal sealed class WriteScope : IWriteScope
 
     /// <summary>Whether anything was written, i.e. whether the transaction is worth committing.</summary>
     public bool Wrote { get; private set; }
+
+    /// <inheritdoc />
+    public bool ChangedItems { get; private set; }
 
     /// <summary>
     /// Locks the revision row inside the open transaction on <paramref name="connection"/> and, in the same
@@ -61,6 +65,12 @@ internal sealed class WriteScope : IWriteScope
             live = reader.GetInt64(0);
         return new WriteScope(connection, now, changeLogRetention, revision, live);
     }
+
+    /// <summary>
+    /// A scope for a write to the audit tables only, inside the open transaction on <paramref name="connection"/>: it
+    /// takes no lock, so group commits of audit events never wait for the store's writers, nor they for them.
+    /// </summary>
+    public static WriteScope BeginAudit(NpgsqlConnection connection, long now) => new(connection, now, 0, 0, null) { _auditOnly = true };
 
     /// <inheritdoc />
     /// <remarks>Read when the lock was taken, in <see cref="BeginAsync"/>.</remarks>
@@ -156,6 +166,72 @@ internal sealed class WriteScope : IWriteScope
         await batch.ExecuteNonQueryAsync(cancellationToken);
         Revision = last;
         Wrote = true;
+        ChangedItems = true;
         return last;
     }
+
+    /// <inheritdoc />
+    /// <remarks>One multi-row insert (arrays unnested) for the whole group commit; no change-log row, no NOTIFY.</remarks>
+    public async Task AppendAuditAsync(IReadOnlyList<AuditRow> rows, CancellationToken cancellationToken)
+    {
+        await using var command = Sql.Command(
+            _connection,
+            """
+            INSERT INTO postern_audit_events (chain, sequence, time, type, actor, jti, id, previous, hash, line)
+            SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::bytea[])
+            """,
+            rows[0].Chain,
+            rows.Select(r => r.Sequence).ToArray(),
+            rows.Select(r => r.Time).ToArray(),
+            rows.Select(r => r.Type).ToArray(),
+            rows.Select(r => r.Actor).ToArray(),
+            rows.Select(r => r.Jti).ToArray(),
+            rows.Select(r => r.Id).ToArray(),
+            rows.Select(r => r.Previous).ToArray(),
+            rows.Select(r => r.Hash).ToArray(),
+            rows.Select(r => r.Line).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        var head = rows[^1];
+        await using var moved = Sql.Command(_connection, Dialect(AuditSql.MoveHead, "chain", "sequence", "hash"), head.Chain, head.Sequence, head.Hash);
+        await moved.ExecuteNonQueryAsync(cancellationToken);
+        Wrote = true;
+    }
+
+    /// <inheritdoc />
+    public async Task WriteCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        await using var command = Sql.Command(
+            _connection,
+            "INSERT INTO postern_audit_checkpoints (chain, sequence, head, time, kid, signature) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (chain, sequence) DO NOTHING",
+            checkpoint.Chain,
+            checkpoint.Sequence,
+            checkpoint.Head,
+            checkpoint.Time.ToUnixTimeMilliseconds(),
+            checkpoint.Kid,
+            checkpoint.Signature);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        Wrote = true;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteAuditBeforeAsync(long before, CancellationToken cancellationToken)
+    {
+        Wrote = true;
+        await using var events = Sql.Command(_connection, Dialect(AuditSql.DeleteEvents, "before"), before);
+        var deleted = await events.ExecuteNonQueryAsync(cancellationToken);
+        await using var checkpoints = Sql.Command(_connection, Dialect(AuditSql.DeleteCheckpoints, "before"), before);
+        await checkpoints.ExecuteNonQueryAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> StoreRevisionAsync(CancellationToken cancellationToken)
+    {
+        if (!_auditOnly)
+            return Revision;
+        await using var command = Sql.Command(_connection, "SELECT revision FROM postern_revision WHERE id = 1");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string Dialect(string sql, params string[] names) => AuditSql.For(sql, "postern_", (position, _) => "$" + position, names);
 }

@@ -20,6 +20,7 @@ public sealed class SqliteBackend : ChangeLogBackend
     private readonly SqliteConnectionSource _connections;
     private readonly SqliteConnection? _writer;
     private readonly WriteThread? _writeThread;
+    private readonly AuditReader _audit;
 
     private SqliteBackend(SqliteBackendOptions options, SqliteConnectionSource connections, SqliteConnection? writer)
         : base(options.Time, options.WatchPollInterval)
@@ -28,6 +29,7 @@ public sealed class SqliteBackend : ChangeLogBackend
         _connections = connections;
         _writer = writer;
         _writeThread = writer is null ? null : new WriteThread($"sqlite writer {Path.GetFileName(options.Path)}");
+        _audit = new AuditReader(connections);
     }
 
     /// <summary>Whether a store file exists at <paramref name="path"/>, i.e. whether a read-only open can succeed.</summary>
@@ -130,10 +132,19 @@ public sealed class SqliteBackend : ChangeLogBackend
                 return result; // nothing written: disposing the transaction rolls it back
 
             await transaction.CommitAsync(CancellationToken.None); // past this point the write is done; do not half-cancel it
-            Changed.Notify();
+            if (scope.ChangedItems)
+                Changed.Notify(); // audit events alone wake no watch
             return result;
         });
     }
+
+    /// <inheritdoc />
+    /// <remarks>On SQLite every write holds the file's lock: the same as <see cref="WriteAsync"/>.</remarks>
+    private protected override Task<T> WriteAuditAsync<T>(Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(null, write, cancellationToken);
+
+    /// <inheritdoc />
+    private protected override IAuditReader AuditReader => _audit;
 
     /// <inheritdoc />
     private protected override async ValueTask CloseAsync()

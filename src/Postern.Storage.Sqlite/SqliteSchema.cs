@@ -9,7 +9,7 @@ namespace Postern.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Keys are TEXT with the BINARY collation: they compare as UTF-8 bytes, which PrefixRange relies on.
     // Times are Unix milliseconds. Revisions count from 1; 0 means "no write yet".
@@ -36,6 +36,47 @@ internal static class SqliteSchema
             revision INTEGER NOT NULL
         );
         INSERT INTO store (id, revision) VALUES (1, 0);
+        """;
+
+    // The audit log's tables (IAuditStore), apart from the items and the change log: an event is written once, here,
+    // and never copied to the change log. Ids start with the event's time in ticks, so the id index serves time
+    // ranges and paging; the others serve searches by type, actor and jti. audit_chains holds each chain's head,
+    // so that followers find new events without scanning the events.
+    private const string Version2 =
+        """
+        CREATE TABLE audit_events (
+            chain    TEXT    NOT NULL,
+            sequence INTEGER NOT NULL,
+            time     INTEGER NOT NULL,
+            type     TEXT    NOT NULL,
+            actor    TEXT    NULL,
+            jti      TEXT    NULL,
+            id       TEXT    NOT NULL,
+            previous BLOB    NOT NULL,
+            hash     BLOB    NOT NULL,
+            line     BLOB    NOT NULL,
+            PRIMARY KEY (chain, sequence)
+        ) WITHOUT ROWID;
+        CREATE INDEX audit_events_by_id ON audit_events (id);
+        CREATE INDEX audit_events_by_type ON audit_events (type, id);
+        CREATE INDEX audit_events_by_actor ON audit_events (actor, id) WHERE actor IS NOT NULL;
+        CREATE INDEX audit_events_by_jti ON audit_events (jti) WHERE jti IS NOT NULL;
+
+        CREATE TABLE audit_chains (
+            chain    TEXT    NOT NULL PRIMARY KEY,
+            sequence INTEGER NOT NULL,
+            hash     BLOB    NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE audit_checkpoints (
+            chain     TEXT    NOT NULL,
+            sequence  INTEGER NOT NULL,
+            head      BLOB    NOT NULL,
+            time      INTEGER NOT NULL,
+            kid       TEXT    NOT NULL,
+            signature BLOB    NOT NULL,
+            PRIMARY KEY (chain, sequence)
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>Reads the file's schema version.</summary>
@@ -77,6 +118,7 @@ internal static class SqliteSchema
     private static string Migration(int fromVersion) => fromVersion switch
     {
         0 => Version1,
+        1 => Version2,
         _ => throw new InvalidOperationException($"no migration from schema version {fromVersion}"),
     };
 }

@@ -15,6 +15,9 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
     public bool Wrote { get; private set; }
 
     /// <inheritdoc />
+    public bool ChangedItems { get; private set; }
+
+    /// <inheritdoc />
     public async Task<long> LiveRevisionAsync(CancellationToken cancellationToken) =>
         await Statement.ScalarAsync(
             connection,
@@ -70,6 +73,7 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
     private async Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
     {
         Wrote = true;
+        ChangedItems = true;
         var last = await Statement.ScalarAsync(
             connection,
             transaction,
@@ -130,6 +134,86 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
     }
 
     /// <inheritdoc />
+    /// <remarks>One prepared statement for the whole group commit.</remarks>
+    public async Task AppendAuditAsync(IReadOnlyList<AuditRow> rows, CancellationToken cancellationToken)
+    {
+        Wrote = true;
+        await using var insert = Statement.Create(
+            connection,
+            transaction,
+            "INSERT INTO audit_events (chain, sequence, time, type, actor, jti, id, previous, hash, line) "
+            + "VALUES ($chain, $sequence, $time, $type, $actor, $jti, $id, $previous, $hash, $line)",
+            ("$chain", ""),
+            ("$sequence", 0L),
+            ("$time", 0L),
+            ("$type", ""),
+            ("$actor", null),
+            ("$jti", null),
+            ("$id", ""),
+            ("$previous", Array.Empty<byte>()),
+            ("$hash", Array.Empty<byte>()),
+            ("$line", Array.Empty<byte>()));
+        var p = insert.Parameters;
+        foreach (var row in rows)
+        {
+            p["$chain"].Value = row.Chain;
+            p["$sequence"].Value = row.Sequence;
+            p["$time"].Value = row.Time;
+            p["$type"].Value = row.Type;
+            p["$actor"].Value = (object?)row.Actor ?? DBNull.Value;
+            p["$jti"].Value = (object?)row.Jti ?? DBNull.Value;
+            p["$id"].Value = row.Id;
+            p["$previous"].Value = row.Previous;
+            p["$hash"].Value = row.Hash;
+            p["$line"].Value = row.Line;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var head = rows[^1];
+        await Statement.ExecuteAsync(
+            connection,
+            transaction,
+            Dialect(AuditSql.MoveHead, "chain", "sequence", "hash"),
+            cancellationToken,
+            ("$chain", head.Chain),
+            ("$sequence", head.Sequence),
+            ("$hash", head.Hash));
+    }
+
+    private static string Dialect(string sql, params string[] names) => AuditSql.For(sql, "", (_, name) => "$" + name, names);
+
+    /// <inheritdoc />
+    public async Task WriteCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        Wrote = true;
+        await Statement.ExecuteAsync(
+            connection,
+            transaction,
+            "INSERT INTO audit_checkpoints (chain, sequence, head, time, kid, signature) VALUES ($chain, $sequence, $head, $time, $kid, $signature) "
+            + "ON CONFLICT (chain, sequence) DO NOTHING",
+            cancellationToken,
+            ("$chain", checkpoint.Chain),
+            ("$sequence", checkpoint.Sequence),
+            ("$head", checkpoint.Head),
+            ("$time", checkpoint.Time.ToUnixTimeMilliseconds()),
+            ("$kid", checkpoint.Kid),
+            ("$signature", checkpoint.Signature));
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteAuditBeforeAsync(long before, CancellationToken cancellationToken)
+    {
+        Wrote = true;
+        var deleted = await Statement.ExecuteAsync(connection, transaction, Dialect(AuditSql.DeleteEvents, "before"), cancellationToken, ("$before", before));
+        await Statement.ExecuteAsync(connection, transaction, Dialect(AuditSql.DeleteCheckpoints, "before"), cancellationToken, ("$before", before));
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> StoreRevisionAsync(CancellationToken cancellationToken) =>
+        await Statement.ScalarAsync(connection, transaction, "SELECT revision FROM store WHERE id = 1", cancellationToken) ?? 0;
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ExpiredKeysAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = Statement.Create(
@@ -148,6 +232,7 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
     private async Task<long> NextRevisionAsync(CancellationToken cancellationToken)
     {
         Wrote = true;
+        ChangedItems = true;
         return await Statement.ScalarAsync(
             connection,
             transaction,

@@ -11,13 +11,14 @@ namespace Postern.Storage;
 /// <see cref="ObjectDisposedException"/> when the backend is disposed under them. Only the backends of this
 /// repository derive from it.
 /// </remarks>
-public abstract class ChangeLogBackend : IBackend
+public abstract class ChangeLogBackend : IBackend, IAuditStore
 {
     private const int SweepBatchSize = 256;
 
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _disposing = new();
     private readonly ChangeFeed _feed;
+    private readonly AuditChain _chain = new();
     private ExpirySweeper? _sweeper;
     private int _disposed;
 
@@ -58,48 +59,111 @@ public abstract class ChangeLogBackend : IBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>A key under <c>/audit/</c> is an audit event: see <see cref="PutBatchAsync"/>.</remarks>
     public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
-        return WriteAsync(null, scope => scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken), cancellationToken);
+        return PutBatchAsync([new BatchPut(key, value, expires)], cancellationToken);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Items under <c>/audit/</c> are audit events (lines of JSON with <c>type</c>, <c>time</c> and <c>id</c>): they go
+    /// to this store's audit chain in the same transaction, take no revision, add no change-log row and wake no watch
+    /// (<see cref="IAuditStore"/>). A batch of only audit events returns the current revision.
+    /// </remarks>
     public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
     {
         BatchPuts.ThrowIfInvalid(items, nameof(items));
         if (items.Count == 0)
             return CurrentRevisionAsync(cancellationToken);
 
-        var copy = items.ToArray(); // the caller may change its list while the write waits for its turn
-        return WriteAsync(null, scope => scope.PutAsync(copy, cancellationToken), cancellationToken);
+        var (state, events) = AuditItems.Split(items); // copies: the caller may change its list while the write waits for its turn
+        return WriteRecordedAsync(
+            null,
+            state.Length > 0,
+            events,
+            nameof(items),
+            async scope => (state.Length == 0 ? await scope.StoreRevisionAsync(cancellationToken) : await scope.PutAsync(state, cancellationToken), true),
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
+    public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) =>
+        CompareAndSwapWithAsync(key, expectedRevision, value, expires, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Audit events in <paramref name="alongside"/> (keys under <c>/audit/</c>) join this store's audit chain in the
+    /// same transaction when the swap succeeds, and not at all when it does not; they take no revision, so the
+    /// other items take the revisions after <paramref name="key"/>'s.
+    /// </remarks>
+    public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
-        return WriteAsync(
+        AuditItems.ThrowIfEvent(key, nameof(key));
+        BatchPut[] items = [new BatchPut(key, value, expires), .. alongside];
+        BatchPuts.ThrowIfInvalid(items, nameof(alongside));
+        var (state, events) = AuditItems.Split(items);
+        return WriteRecordedAsync(
             key,
+            true,
+            events,
+            nameof(alongside),
             async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
-                ? WriteResult.At(await scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken))
-                : WriteResult.Conflict,
+                ? (WriteResult.At(await scope.PutAsync(state, cancellationToken) - (state.Length - 1)), true)
+                : (WriteResult.Conflict, false),
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken)
+    public string ChainId => _chain.Id;
+
+    /// <inheritdoc />
+    public AuditChainHead? Head => _chain.Head;
+
+    /// <inheritdoc />
+    public Task WriteCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
-        BatchPut[] items = [new BatchPut(key, value, expires), .. alongside];
-        BatchPuts.ThrowIfInvalid(items, nameof(alongside));
-        return WriteAsync(
-            key,
-            async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
-                ? WriteResult.At(await scope.PutAsync(items, cancellationToken) - alongside.Count)
-                : WriteResult.Conflict,
-            cancellationToken);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return WriteAuditAsync(async scope => { await scope.WriteCheckpointAsync(checkpoint, cancellationToken); return true; }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> DeleteAuditBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        WriteAuditAsync(scope => scope.DeleteAuditBeforeAsync(before.ToUnixTimeMilliseconds(), cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredAuditEvent>> SearchAuditAsync(AuditSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentOutOfRangeException.ThrowIfLessThan(search.Limit, 1);
+        ThrowIfDisposed();
+        return AuditReader.SearchAsync(search, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditChainHead>> AuditHeadsAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return AuditReader.HeadsAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredAuditEvent>> ReadChainAsync(string chain, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chain);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ThrowIfDisposed();
+        return AuditReader.ReadChainAsync(chain, afterSequence, limit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditCheckpoint>> AuditCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return AuditReader.CheckpointsAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -189,6 +253,48 @@ public abstract class ChangeLogBackend : IBackend
         await CloseAsync();
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/>, and when it says so (<c>Record</c>), appends <paramref name="events"/> to this
+    /// store's audit chain in the same transaction: positions are handed out under the chain's turn, and the head
+    /// moves once the transaction has committed. A write that may have reached the store and failed ends the chain.
+    /// </summary>
+    private async Task<T> WriteRecordedAsync<T>(string? key, bool changesItems, BatchPut[] events, string parameterName, Func<IWriteScope, Task<(T Result, bool Record)>> write, CancellationToken cancellationToken)
+    {
+        if (events.Length == 0)
+            return (await WriteAsync(key, write, cancellationToken)).Result;
+
+        ThrowIfDisposed();
+        using var turn = await _chain.TakeTurnAsync(cancellationToken);
+        var rows = _chain.Link(events, parameterName);
+        var recorded = false;
+        try
+        {
+            async Task<(T, bool)> WithEvents(IWriteScope scope)
+            {
+                var (result, record) = await write(scope);
+                if (record)
+                {
+                    recorded = true;
+                    await scope.AppendAuditAsync(rows, cancellationToken);
+                }
+
+                return (result, record);
+            }
+
+            var (result, _) = changesItems || key is not null
+                ? await WriteAsync(key, WithEvents, cancellationToken)
+                : await WriteAuditAsync(WithEvents, cancellationToken);
+            if (recorded)
+                _chain.Advance(rows);
+            return result;
+        }
+        catch when (recorded)
+        {
+            _chain.Restart(); // the rows may or may not be stored: never hand their positions out again
+            throw;
+        }
+    }
+
     /// <summary>Starts the background sweeper, unless <paramref name="interval"/> is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
     private protected void StartSweeper(TimeSpan interval)
     {
@@ -221,6 +327,15 @@ public abstract class ChangeLogBackend : IBackend
     /// <paramref name="key"/> (when given) read under it; commits when it wrote and notifies <see cref="Changed"/>.
     /// </summary>
     private protected abstract Task<T> WriteAsync<T>(string? key, Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/>, which touches only the audit tables, in a transaction that need not hold the
+    /// store's write lock (the items and their revision are not touched); commits when it wrote and wakes no watch.
+    /// </summary>
+    private protected abstract Task<T> WriteAuditAsync<T>(Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken);
+
+    /// <summary>Reads the audit tables.</summary>
+    private protected abstract IAuditReader AuditReader { get; }
 
     /// <summary>Whether a sweep may find anything, checked before it takes the write lock; by default, always.</summary>
     private protected virtual Task<bool> AnyExpiredAsync(CancellationToken cancellationToken) => Task.FromResult(true);

@@ -15,6 +15,27 @@ public sealed class PostgresBackendConformanceTests(PostgresServer server) : Bac
     protected override async Task<IBackend> OpenSecondClientAsync(IBackend first, TimeProvider time) =>
         await PostgresBackend.OpenAsync(Options(((PostgresBackend)first).Options.ConnectionString, time), CancellationToken.None);
 
+    protected override async Task<long> CountChangeLogRowsAsync(IBackend backend)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(((PostgresBackend)backend).Options.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM postern_changes", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected override async Task<int> TamperAsync(IBackend backend, string sql, params object[] values)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(((PostgresBackend)backend).Options.ConnectionString);
+        await connection.OpenAsync();
+        var text = sql.Replace("audit_", "postern_audit_", StringComparison.Ordinal);
+        for (var i = values.Length - 1; i >= 0; i--)
+            text = text.Replace($"@p{i}", $"${i + 1}", StringComparison.Ordinal);
+        await using var command = new Npgsql.NpgsqlCommand(text, connection);
+        foreach (var value in values)
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        return await command.ExecuteNonQueryAsync();
+    }
+
     protected override Task SweepAsync(IBackend backend) =>
         ((PostgresBackend)backend).SweepExpiredAsync(CancellationToken.None);
 

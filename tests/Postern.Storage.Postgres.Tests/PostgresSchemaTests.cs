@@ -13,7 +13,7 @@ public sealed class PostgresSchemaTests(PostgresServer server) : PostgresTests(s
         var instances = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Backends.OpenAsync(database))));
         var revision = await instances[0].PutAsync("/shared", Bytes("v"), null, CancellationToken.None);
 
-        Assert.Equal(1, await ScalarAsync(database, "SELECT version FROM postern_schema"));
+        Assert.Equal(PostgresSchema.Version, await ScalarAsync(database, "SELECT version FROM postern_schema"));
         Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM postern_revision"));
         foreach (var instance in instances)
             Assert.Equal(revision, (await instance.GetAsync("/shared", CancellationToken.None))?.Revision);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Postern.Audit;
+using Postern.Authority;
 
 namespace Postern.Storage.Sqlite.Tests;
 
@@ -22,12 +23,13 @@ public sealed class AuditLogTests : IDisposable
             var recorded = await log.AppendAsync(AuditEventTypes.AppAssertionIssued, new JsonObject { ["jti"] = "abc", ["app"] = "whoami" }, CancellationToken.None);
             jti = recorded.Fields["jti"]!.GetValue<string>();
 
-            // Read straight from another connection to the same file: nothing is left in a buffer.
+            // Read straight from another connection to the same file: nothing is left in a buffer. The event is in the
+            // audit table, not among the items.
             await using var other = await OpenAsync();
-            var items = await other.RangeAsync(AuditLog.Prefix, CancellationToken.None);
-            var line = Assert.Single(items);
-            Assert.Equal("/audit/2026-11-23/" + recorded.Id, line.Key);
-            var parsed = AuditEvent.Parse(line.Value.Span);
+            Assert.Empty(await other.RangeAsync(AuditLog.Prefix, CancellationToken.None));
+            var line = Assert.Single(await ((IAuditStore)other).SearchAuditAsync(new AuditSearch(), CancellationToken.None));
+            Assert.Equal(1, line.Sequence);
+            var parsed = AuditEvent.Parse(line.Line);
             Assert.NotNull(parsed);
             Assert.Equal(AuditEventTypes.AppAssertionIssued, parsed.Type);
             Assert.Equal(_time.GetUtcNow(), parsed.Time);
@@ -83,6 +85,59 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_pages_from_the_newest_back_with_the_cursor_and_finds_one_jti_among_many()
+    {
+        await using var store = await OpenAsync();
+        await using var log = new AuditLog(store, _time);
+        for (var i = 0; i < 25; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await log.AppendAsync(AuditEventTypes.AppAssertionIssued, new JsonObject { ["jti"] = $"j{i}", ["actor"] = i % 5 == 0 ? "alice" : "bob" }, CancellationToken.None);
+        }
+
+        var pages = new List<int>();
+        string? before = null;
+        while (true)
+        {
+            var page = await log.SearchAsync(new AuditQuery { Limit = 10, Before = before }, CancellationToken.None);
+            if (page.Count == 0)
+                break;
+            pages.AddRange(page.Select(e => int.Parse(e.Fields["jti"]!.GetValue<string>()[1..], System.Globalization.CultureInfo.InvariantCulture)).Reverse());
+            before = page[0].Id; // the oldest of this page
+        }
+
+        Assert.Equal(Enumerable.Range(0, 25).Reverse(), pages);
+        Assert.Equal("j17", Assert.Single(await log.SearchAsync(new AuditQuery { FieldEquals = new Dictionary<string, string> { ["jti"] = "j17" } }, CancellationToken.None)).Fields["jti"]!.GetValue<string>());
+        var alice = await log.SearchAsync(new AuditQuery { FieldEquals = new Dictionary<string, string> { ["actor"] = "alice" } }, CancellationToken.None);
+        Assert.Equal(["j0", "j5", "j10", "j15", "j20"], alice.Select(e => e.Fields["jti"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Disposing_the_log_seals_a_signed_checkpoint_of_the_head_and_logs_it_as_a_witness()
+    {
+        await using var store = await OpenAsync();
+        var tables = (IAuditStore)store;
+        var kek = KeyEncryptionKey.Generate();
+        var key = AuthorityKeys.Generate(CertAuthorityType.Audit, SigningAlgorithm.ES256, kek, _time.GetUtcNow());
+        var authority = CertAuthority.Open(CertAuthorityType.Audit, new CertAuthorityDocument { Type = "audit", SigningKid = key.Kid, Keys = [key] }, 1, new AuthorityKeyring(kek, "the test"));
+        var logger = new CollectingLogger();
+        var log = new AuditLog(store, _time, new AuditLogOptions { CheckpointInterval = TimeSpan.FromMinutes(1) }, new AuditCheckpointSigner(authority), logger);
+        for (var i = 0; i < 3; i++)
+            await log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["n"] = i }, CancellationToken.None);
+        Assert.Empty(await tables.AuditCheckpointsAsync(CancellationToken.None));
+
+        await log.DisposeAsync();
+
+        var checkpoint = Assert.Single(await tables.AuditCheckpointsAsync(CancellationToken.None));
+        Assert.Equal((tables.ChainId, 3L), (checkpoint.Chain, checkpoint.Sequence));
+        Assert.Equal(tables.Head!.Hash, checkpoint.Head);
+        Assert.True(AuditCheckpoints.IsSignedBy(checkpoint, [key]));
+        var witness = Assert.Single(logger.Messages, m => m.EventId == 3000).Message;
+        Assert.Contains($"chain {tables.ChainId} event 3 head {Convert.ToHexStringLower(checkpoint.Head)}", witness, StringComparison.Ordinal);
+        Assert.True((await AuditVerifier.VerifyAsync(tables, [key], null, CancellationToken.None)).Verified);
+    }
+
+    [Fact]
     public async Task A_failed_store_write_fails_the_append()
     {
         var store = await OpenAsync();
@@ -102,36 +157,14 @@ public sealed class AuditLogTests : IDisposable
     private async Task<IBackend> OpenAsync() =>
         await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = _folder.Database, Time = _time, SweepInterval = Timeout.InfiniteTimeSpan }, CancellationToken.None);
 
-    private sealed class CountingBackend(IBackend inner) : IBackend
+    private sealed class CountingBackend(IBackend inner) : ForwardingBackend(inner)
     {
         public int Batches;
 
-        public Task<Item?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken) => inner.RangeAsync(prefix, cancellationToken);
-
-        public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) => inner.PutAsync(key, value, expires, cancellationToken);
-
-        public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
+        public override Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Batches);
-            return inner.PutBatchAsync(items, cancellationToken);
+            return base.PutBatchAsync(items, cancellationToken);
         }
-
-        public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) =>
-            inner.CompareAndSwapAsync(key, expectedRevision, value, expires, cancellationToken);
-
-        public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken) =>
-            inner.CompareAndSwapWithAsync(key, expectedRevision, value, expires, alongside, cancellationToken);
-
-        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
-        public Task<WriteResult> CompareAndDeleteAsync(string key, long expectedRevision, CancellationToken cancellationToken) => inner.CompareAndDeleteAsync(key, expectedRevision, cancellationToken);
-
-        public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) => inner.CurrentRevisionAsync(cancellationToken);
-
-        public IAsyncEnumerable<Change> WatchAsync(string prefix, long afterRevision, CancellationToken cancellationToken) => inner.WatchAsync(prefix, afterRevision, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -40,7 +40,7 @@ public sealed class AuditTallyTests : IDisposable
         await using var log = new AuditLog(store, _time);
         var tally = log.CreateTally(Type, Options);
         await tally.CountAsync("192.0.2.1", "unknown", CancellationToken.None);
-        Assert.Empty(await store.RangeAsync(AuditLog.Prefix, CancellationToken.None));
+        Assert.Empty(await Events(store));
 
         _time.Advance(Options.Interval);
         await WaitForEventsAsync(store, 1);
@@ -90,9 +90,8 @@ public sealed class AuditTallyTests : IDisposable
     }
 
     private static async Task<List<AuditEvent>> Events(IBackend store) =>
-        [.. (await store.RangeAsync(AuditLog.Prefix, CancellationToken.None))
-            .SelectMany(item => System.Text.Encoding.UTF8.GetString(item.Value.Span).Split('\n'))
-            .Select(line => AuditEvent.Parse(System.Text.Encoding.UTF8.GetBytes(line)))
+        [.. (await ((IAuditStore)store).SearchAuditAsync(new AuditSearch(), CancellationToken.None))
+            .Select(stored => AuditEvent.Parse(stored.Line))
             .OfType<AuditEvent>()
             .OrderBy(e => e.Id, StringComparer.Ordinal)];
 

@@ -21,8 +21,34 @@ public sealed class SqliteBackendConformanceTests : BackendConformanceTests
     protected override async Task<IBackend> OpenSecondClientAsync(IBackend first, TimeProvider time) =>
         await SqliteBackend.OpenAsync(Options(time), CancellationToken.None);
 
+    protected override async Task<long> CountChangeLogRowsAsync(IBackend backend)
+    {
+        await using var connection = await OpenFileAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM changes";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected override async Task<int> TamperAsync(IBackend backend, string sql, params object[] values)
+    {
+        await using var connection = await OpenFileAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql.Replace("@p", "$p", StringComparison.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+            command.Parameters.AddWithValue($"$p{i}", values[i]);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     protected override Task SweepAsync(IBackend backend) =>
         ((SqliteBackend)backend).SweepExpiredAsync(CancellationToken.None);
+
+    /// <summary>The store's file on a connection of its own, outside any backend.</summary>
+    private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenFileAsync()
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_folder.Database};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
 
     // No background sweeper: the suite moves a fake clock, which would tick it, and a sweep racing the test
     // would hide a read that fails to treat an expired item as absent. SqliteExpiryTests covers the sweeper.

@@ -6,7 +6,11 @@ using Postern.Audit;
 
 namespace Postern.Cli.Commands;
 
-/// <summary><c>postern audit search</c>: read the audit log.</summary>
+/// <summary>
+/// <c>postern audit search</c> (through the admin API), <c>postern audit verify</c> and <c>postern audit tail</c>
+/// (straight from the store that <c>postern.yaml</c> names: a verification must not depend on the server whose log
+/// it checks, and it works on a stopped server or a copy of its store).
+/// </summary>
 internal static class AuditCommand
 {
     public static Command Create()
@@ -45,14 +49,17 @@ internal static class AuditCommand
                     throw new AdminClient.AdminException($"the server's answer holds a line that is not an audit event: {line}", ExitCodes.Failed);
                 }
 
-                var fields = e.Fields.Select(p => $"{p.Key}={Field(p.Value)}");
-                await output.WriteLineAsync($"{e.Time.UtcDateTime:O} {e.Type,-22} {string.Join(' ', fields)}").ConfigureAwait(false);
+                await output.WriteLineAsync(Describe(e)).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
         }));
-        return new Command("audit", "The audit log.") { search };
+        return new Command("audit", "The audit log.") { search, AuditStoreCommands.Verify(), AuditStoreCommands.Tail() };
     }
+
+    /// <summary>An event as one line of text: time, type, then its fields as name=value.</summary>
+    internal static string Describe(AuditEvent e) =>
+        $"{e.Time.UtcDateTime:O} {e.Type,-22} {string.Join(' ', e.Fields.Select(p => $"{p.Key}={Field(p.Value)}"))}";
 
     /// <summary>A field's value as printed: a string as it is, null as nothing, anything else as JSON.</summary>
     private static string Field(JsonNode? value) =>

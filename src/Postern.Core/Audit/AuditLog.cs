@@ -3,15 +3,19 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Postern.Storage;
 
 namespace Postern.Audit;
 
 /// <summary>
-/// The audit log, kept in the store under <c>/audit/&lt;day&gt;/&lt;id&gt;</c>. <see cref="AppendAsync"/> returns
-/// once the event is durable; events appended at the same moment share one store write and one store item,
-/// a line each (group commit), so that recording every assertion and issuance costs one write per burst
-/// rather than one per event.
+/// The audit log, kept in the store's audit tables (<see cref="IAuditStore"/>), apart from its items and change log.
+/// <see cref="AppendAsync"/> returns once the event is durable; the writer takes whatever events are queued when it
+/// is free and writes them in one transaction (group commit sized by the load, with no delay), so that recording
+/// every assertion and issuance costs one commit per burst rather than one per event. The store links the events
+/// into its hash chain; the log seals signed checkpoints of the chain's head every
+/// <see cref="AuditLogOptions.CheckpointInterval"/> and when disposed, and logs each as a witness.
 /// </summary>
 public sealed class AuditLog : IAsyncDisposable
 {
@@ -24,18 +28,37 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly Channel<Pending> _queue;
     private readonly List<AuditTally> _tallies = [];
     private readonly Task _writer;
+    private readonly IAuditCheckpointSigner? _signer;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _sealing = new(1, 1);
+    private readonly ITimer? _checkpointTimer;
+    private readonly ITimer? _retentionTimer;
+    private AuditChainHead? _sealed;
 
-    /// <summary>Starts the log's writer over <paramref name="store"/>.</summary>
-    public AuditLog(IBackend store, TimeProvider time, AuditLogOptions? options = null)
+    /// <summary>
+    /// Starts the log's writer over <paramref name="store"/>. With <paramref name="signer"/>, seals checkpoints of the
+    /// store's chain and logs each to <paramref name="logger"/>.
+    /// </summary>
+    public AuditLog(IBackend store, TimeProvider time, AuditLogOptions? options = null, IAuditCheckpointSigner? signer = null, ILogger? logger = null)
     {
         _store = store;
         _time = time;
         _options = options ?? new AuditLogOptions();
+        _signer = signer;
+        _logger = logger ?? NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueue, 1);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writer = Task.Run(WriteAsync);
+        if (signer is not null && store is IAuditStore)
+            _checkpointTimer = time.CreateTimer(_ => _ = SealOnScheduleAsync(), null, _options.CheckpointInterval, _options.CheckpointInterval);
+        if (store is IAuditStore && _options.RetentionInterval != Timeout.InfiniteTimeSpan)
+            _retentionTimer = time.CreateTimer(_ => _ = ApplyRetentionOnScheduleAsync(), null, _options.RetentionInterval, _options.RetentionInterval);
     }
+
+    /// <summary>The store's audit tables, or an error naming the store that has none.</summary>
+    private IAuditStore Tables => _store as IAuditStore
+        ?? throw new InvalidOperationException($"the store {_store.GetType().Name} keeps no audit tables");
 
     /// <summary>
     /// Records an event of <paramref name="type"/> with <paramref name="fields"/> (serialized at once; the caller
@@ -46,7 +69,7 @@ public sealed class AuditLog : IAsyncDisposable
     public async Task<AuditEvent> AppendAsync(string type, JsonObject fields, CancellationToken cancellationToken)
     {
         var (item, recorded) = Prepare(type, fields);
-        var pending = new Pending(item.Key, item.Value.ToArray(), item.Expires!.Value, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             await EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -72,9 +95,10 @@ public sealed class AuditLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// An event of <paramref name="type"/> as a store item of its own, not yet written: for a caller that writes it
-    /// in the same transaction as the change it records (<see cref="IBackend.CompareAndSwapWithAsync"/>), so that
-    /// the change and its record exist together or not at all, whenever the process dies.
+    /// An event of <paramref name="type"/> as a store item under <see cref="Prefix"/>, not yet written: for a caller
+    /// that writes it in the same transaction as the change it records (<see cref="IBackend.CompareAndSwapWithAsync"/>
+    /// or <see cref="IBackend.PutBatchAsync"/>), so that the change and its record exist together or not at all,
+    /// whenever the process dies. The store puts it in its audit chain, not among its items.
     /// </summary>
     public (BatchPut Item, AuditEvent Event) Prepare(string type, JsonObject fields)
     {
@@ -85,51 +109,102 @@ public sealed class AuditLog : IAsyncDisposable
         return (new BatchPut(KeyOf(now, id), recorded.ToUtf8(), now + _options.Retention), recorded);
     }
 
-    /// <summary>The events that match <paramref name="query"/>: the newest <see cref="AuditQuery.Limit"/>, oldest first.</summary>
+    /// <summary>
+    /// The events that match <paramref name="query"/>: the newest <see cref="AuditQuery.Limit"/> (before
+    /// <see cref="AuditQuery.Before"/>, the id where the previous page began), oldest first. Type, time, <c>actor</c>
+    /// and <c>jti</c> are looked up in the store's indexes; other fields are matched on the events read, page by page.
+    /// </summary>
     public async Task<IReadOnlyList<AuditEvent>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+
         // What this instance has counted so far is written first, so that a search sees it.
         foreach (var tally in Tallies())
         {
             await tally.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var prefixes = new List<string>();
-        if (query.Since is { } since)
+        var fields = new Dictionary<string, string>(query.FieldEquals);
+        fields.Remove("jti", out var jti);
+        fields.Remove("actor", out var actor);
+        var search = new AuditSearch
         {
-            var last = (query.Until ?? _time.GetUtcNow()).UtcDateTime.Date;
-            for (var day = since.UtcDateTime.Date; day <= last && prefixes.Count <= 3660; day = day.AddDays(1))
-            {
-                prefixes.Add(Prefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/");
-            }
-        }
-        else
-        {
-            prefixes.Add(Prefix);
-        }
-
+            Type = query.Type,
+            Jti = jti,
+            Actor = actor,
+            FromId = query.Since is { } since ? IdBound(since) : null,
+            BeforeId = Earlier(query.Before, query.Until is { } until ? IdBound(until) : null),
+            Limit = fields.Count == 0 ? query.Limit : Math.Max(query.Limit, 256),
+        };
         var found = new List<AuditEvent>();
-        foreach (var prefix in prefixes)
+        while (found.Count < query.Limit)
         {
-            foreach (var item in await _store.RangeAsync(prefix, cancellationToken).ConfigureAwait(false))
+            var page = await Tables.SearchAuditAsync(search, cancellationToken).ConfigureAwait(false);
+            foreach (var stored in page)
             {
-                // One item holds the events of one group commit, a line each.
-                var rest = item.Value.Span;
-                while (rest.Length > 0)
+                if (AuditEvent.Parse(stored.Line) is { } e && fields.All(f => e.Fields[f.Key] is JsonValue value && value.TryGetValue<string>(out var text) && text == f.Value) && found.Count < query.Limit)
                 {
-                    var end = rest.IndexOf((byte)'\n');
-                    var line = end < 0 ? rest : rest[..end];
-                    rest = end < 0 ? default : rest[(end + 1)..];
-                    if (AuditEvent.Parse(line) is { } e && Matches(e, query))
-                    {
-                        found.Add(e);
-                    }
+                    found.Add(e);
                 }
             }
+
+            if (page.Count < search.Limit || fields.Count == 0)
+            {
+                break;
+            }
+
+            search = search with { BeforeId = AuditEvent.Parse(page[^1].Line)?.Id ?? throw new InvalidDataException("the audit table holds a line that is not an audit event") };
         }
 
-        found.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-        return found.Count <= query.Limit ? found : found.GetRange(found.Count - query.Limit, query.Limit);
+        found.Reverse();
+        return found;
+    }
+
+    /// <summary>
+    /// Seals a checkpoint of the store's chain now, when it moved since the last one and a signer is set: stores it and
+    /// logs its head as a witness. Returns the checkpoint, or <c>null</c> when there was nothing to seal.
+    /// </summary>
+    public async Task<AuditCheckpoint?> SealCheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (_signer is null || _store is not IAuditStore tables)
+        {
+            return null;
+        }
+
+        await _sealing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (tables.Head is not { } head || (_sealed is { } last && last.Chain == head.Chain && last.Sequence == head.Sequence))
+            {
+                return null;
+            }
+
+            var checkpoint = AuditCheckpoints.Seal(head, _time.GetUtcNow(), _signer);
+            await tables.WriteCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            _sealed = head;
+            _logger.AuditCheckpointSealed(checkpoint.Chain, checkpoint.Sequence, Convert.ToHexStringLower(checkpoint.Head), checkpoint.Time, checkpoint.Kid);
+            return checkpoint;
+        }
+        finally
+        {
+            _sealing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Deletes the chain segments sealed by a checkpoint older than <see cref="AuditLogOptions.Retention"/>, keeping that
+    /// checkpoint as the anchor the rest of each chain is verified from; returns how many events it deleted.
+    /// </summary>
+    public async Task<int> ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        var before = _time.GetUtcNow() - _options.Retention;
+        var deleted = await Tables.DeleteAuditBeforeAsync(before, cancellationToken).ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            _logger.AuditRetentionApplied(deleted, before);
+        }
+
+        return deleted;
     }
 
     /// <summary>Writes what is queued, then stops the writer.</summary>
@@ -142,6 +217,24 @@ public sealed class AuditLog : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        if (_checkpointTimer is not null)
+        {
+            await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_retentionTimer is not null)
+        {
+            await _retentionTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await SealCheckpointAsync(CancellationToken.None).ConfigureAwait(false); // the chain's last head, at shutdown
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.AuditCheckpointFailed(e);
+        }
     }
 
     /// <summary>Waits for room in the full queue, up to <see cref="AuditLogOptions.MaxQueueWait"/> and while the caller waits.</summary>
@@ -176,11 +269,34 @@ public sealed class AuditLog : IAsyncDisposable
     private static string KeyOf(DateTimeOffset time, string id) =>
         Prefix + time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/" + id;
 
-    private static bool Matches(AuditEvent e, AuditQuery query) =>
-        (query.Type is null || e.Type == query.Type)
-        && (query.Since is null || e.Time >= query.Since)
-        && (query.Until is null || e.Time < query.Until)
-        && query.FieldEquals.All(f => e.Fields[f.Key] is JsonValue value && value.TryGetValue<string>(out var text) && text == f.Value);
+    /// <summary>The ids of events at <paramref name="time"/> start with this; those before it sort below it.</summary>
+    private static string IdBound(DateTimeOffset time) => time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string? Earlier(string? a, string? b) => a is null ? b : b is null ? a : string.CompareOrdinal(a, b) <= 0 ? a : b;
+
+    private async Task ApplyRetentionOnScheduleAsync()
+    {
+        try
+        {
+            await ApplyRetentionAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.AuditRetentionFailed(e);
+        }
+    }
+
+    private async Task SealOnScheduleAsync()
+    {
+        try
+        {
+            await SealCheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.AuditCheckpointFailed(e); // the next interval tries again
+        }
+    }
 
     private async Task WriteAsync()
     {
@@ -195,7 +311,7 @@ public sealed class AuditLog : IAsyncDisposable
 
             try
             {
-                await _store.PutBatchAsync(Group(batch), CancellationToken.None).ConfigureAwait(false);
+                await _store.PutBatchAsync(batch.ConvertAll(p => p.Item), CancellationToken.None).ConfigureAwait(false);
                 batch.ForEach(p => p.Written.TrySetResult());
             }
             catch (Exception e)
@@ -207,42 +323,5 @@ public sealed class AuditLog : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The store items of one group commit: the events of each day in one item, a line each, at the key of the day's
-    /// first event. One item per commit rather than per event keeps the store's work (rows, change log, watches) flat
-    /// as the rate of events grows.
-    /// </summary>
-    private static List<BatchPut> Group(List<Pending> batch)
-    {
-        var items = new List<BatchPut>();
-        for (var start = 0; start < batch.Count;)
-        {
-            var day = batch[start].Key[..(Prefix.Length + "yyyy-MM-dd/".Length)];
-            var end = start + 1;
-            while (end < batch.Count && batch[end].Key.StartsWith(day, StringComparison.Ordinal))
-            {
-                end++;
-            }
-
-            var value = new byte[batch.Skip(start).Take(end - start).Sum(p => p.Line.Length + 1) - 1];
-            var at = 0;
-            for (var i = start; i < end; i++)
-            {
-                if (i > start)
-                {
-                    value[at++] = (byte)'\n';
-                }
-
-                batch[i].Line.CopyTo(value, at);
-                at += batch[i].Line.Length;
-            }
-
-            items.Add(new BatchPut(batch[start].Key, value, batch.Skip(start).Take(end - start).Max(p => p.Expires)));
-            start = end;
-        }
-
-        return items;
-    }
-
-    private sealed record Pending(string Key, byte[] Line, DateTimeOffset Expires, TaskCompletionSource Written);
+    private sealed record Pending(BatchPut Item, TaskCompletionSource Written);
 }

@@ -12,8 +12,11 @@ public sealed record AuditQuery
     /// <summary>Only events before this time, when set.</summary>
     public DateTimeOffset? Until { get; init; }
 
-    /// <summary>Only events whose field of this name holds this string, when set (e.g. <c>jti</c>).</summary>
+    /// <summary>Only events whose field of this name holds this string, when set (<c>jti</c> and <c>actor</c> are indexed).</summary>
     public IReadOnlyDictionary<string, string> FieldEquals { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Only events whose id is before this: the id of the oldest event of the previous page, to read the next.</summary>
+    public string? Before { get; init; }
 
     /// <summary>At most this many events: the newest ones, returned oldest first.</summary>
     public int Limit { get; init; } = 1000;

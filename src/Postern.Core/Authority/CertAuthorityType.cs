@@ -1,6 +1,6 @@
 namespace Postern.Authority;
 
-/// <summary>Postern's two certificate authorities, each with its own keys.</summary>
+/// <summary>Postern's authorities, each with its own keys.</summary>
 public enum CertAuthorityType
 {
     /// <summary>Signs application access assertions (<c>Teleport-Jwt-Assertion</c>).</summary>
@@ -8,4 +8,10 @@ public enum CertAuthorityType
 
     /// <summary>Signs workload JWT-SVIDs.</summary>
     Workload,
+
+    /// <summary>
+    /// Signs the audit log's checkpoints. Not among <see cref="CertAuthorityTypes.All"/>: it issues no tokens, publishes
+    /// no key set and is not rotated by <c>postern ca rotate</c>; its keys are held as the others' are.
+    /// </summary>
+    Audit,
 }

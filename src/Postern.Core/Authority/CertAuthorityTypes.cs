@@ -9,11 +9,12 @@ public static class CertAuthorityTypes
     /// <summary>The store folder that holds the authorities.</summary>
     public const string StorePrefix = "/authorities/";
 
-    /// <summary>The name used in files, the store and the command line: <c>jwt</c> or <c>workload</c>.</summary>
+    /// <summary>The name used in files, the store and the command line: <c>jwt</c>, <c>workload</c> or <c>audit</c>.</summary>
     public static string Name(this CertAuthorityType type) => type switch
     {
         CertAuthorityType.Jwt => "jwt",
         CertAuthorityType.Workload => "workload",
+        CertAuthorityType.Audit => "audit",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

@@ -13,7 +13,7 @@ namespace Postern.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] RootFields =
-        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps", "trusted_proxies"];
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps", "trusted_proxies", "audit"];
 
     /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
@@ -73,6 +73,7 @@ public static partial class ConfigLoader
 
         var tls = ReadTls(c, map, baseDir);
         var storage = ReadStorage(c, map);
+        var audit = ReadAudit(c, map);
 
         ListenAddr? listen = null;
         var listenText = c.String(map, "listen_addr", "") ?? $"127.0.0.1:{PosternConfig.DefaultPort}";
@@ -113,6 +114,7 @@ public static partial class ConfigLoader
             DataDir = System.IO.Path.GetFullPath(dataDir, baseDir),
             Tls = tls,
             Storage = storage,
+            Audit = audit,
             AppAccess = appAccess,
             WorkloadIdentity = workloadIdentity,
             Authorities = authorities,
@@ -212,6 +214,43 @@ public static partial class ConfigLoader
         {
             return "is not a list of key=value pairs separated by ';' (e.g. 'Host=db.example.com;Database=postern')";
         }
+    }
+
+    private static AuditConfig ReadAudit(YamlCursor c, Dictionary<string, YamlNode>? root)
+    {
+        var map = root is not null && root.TryGetValue("audit", out var node) ? c.Mapping(node, "audit", "retention", "checkpoint_interval", "file_sink") : null;
+        var defaults = new AuditConfig();
+        var sink = map is not null && map.TryGetValue("file_sink", out var sinkNode) ? c.Mapping(sinkNode, "audit.file_sink", "path", "max_size_mb", "keep") : null;
+        var path = c.String(sink, "path", "audit.file_sink");
+        if (sink is not null && path is null)
+        {
+            c.Error("audit.file_sink.path", "required: the JSON-lines file to write, e.g. /var/log/postern/audit.jsonl");
+        }
+        else if (path is not null && !Path.IsPathFullyQualified(path))
+        {
+            c.Error("audit.file_sink.path", $"'{path}' must be an absolute path");
+        }
+
+        var megabytes = c.Integer(sink, "max_size_mb", "audit.file_sink") ?? (int)(defaults.FileSinkMaxBytes / (1024 * 1024));
+        if (megabytes is < 1 or > 100_000)
+        {
+            c.Error("audit.file_sink.max_size_mb", $"'{megabytes}' is out of range (1 to 100000)");
+        }
+
+        var keep = c.Integer(sink, "keep", "audit.file_sink") ?? defaults.FileSinkKeep;
+        if (keep is < 1 or > 1000)
+        {
+            c.Error("audit.file_sink.keep", $"'{keep}' is out of range (1 to 1000)");
+        }
+
+        return new AuditConfig
+        {
+            Retention = Duration(c, map, "audit", "retention", defaults.Retention, TimeSpan.FromDays(1), TimeSpan.FromDays(36500)),
+            CheckpointInterval = Duration(c, map, "audit", "checkpoint_interval", defaults.CheckpointInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            FileSink = path,
+            FileSinkMaxBytes = megabytes * 1024L * 1024,
+            FileSinkKeep = keep,
+        };
     }
 
     private static AppAccessConfig ReadAppAccess(YamlCursor c, Dictionary<string, YamlNode>? root)

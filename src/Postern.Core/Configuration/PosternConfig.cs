@@ -24,6 +24,9 @@ public sealed record PosternConfig
     /// <summary>Store settings.</summary>
     public StorageConfig Storage { get; init; } = new();
 
+    /// <summary>The <c>audit</c> section.</summary>
+    public AuditConfig Audit { get; init; } = new();
+
     /// <summary>Session and assertion lifetimes.</summary>
     public AppAccessConfig AppAccess { get; init; } = new();
 

@@ -87,12 +87,27 @@ public sealed class ConfigLoaderTests
                 colour: blue
             """);
 
-        Assert.Contains("cluster_nam: unknown field (expected one of: version, cluster_name, public_addr, listen_addr, data_dir, tls, storage, app_access, workload_identity, authorities, apps, trusted_proxies)", errors);
+        Assert.Contains("cluster_nam: unknown field (expected one of: version, cluster_name, public_addr, listen_addr, data_dir, tls, storage, app_access, workload_identity, authorities, apps, trusted_proxies, audit)", errors);
         Assert.Contains("listen_addr: expected a string, found a list", errors);
         Assert.Contains("tls.disabled: expected true or false, found 'yes'", errors);
         Assert.Contains("apps[2].uri: 'not a uri' is not an absolute http:// or https:// URI", errors);
         Assert.Contains(errors, e => e.StartsWith("apps[2].colour: unknown field", StringComparison.Ordinal));
         Assert.Equal(5, errors.Count);
+    }
+
+    [Fact]
+    public void The_audit_section_sets_retention_checkpoints_and_the_file_sink_and_refuses_what_it_cannot_use()
+    {
+        var config = ConfigLoader.Parse("audit:\n  retention: 30d\n  checkpoint_interval: 10s\n  file_sink: { path: /var/log/postern/audit.jsonl, max_size_mb: 10, keep: 3 }\n", "/data");
+        Assert.Equal(TimeSpan.FromDays(30), config.Audit.Retention);
+        Assert.Equal(TimeSpan.FromSeconds(10), config.Audit.CheckpointInterval);
+        Assert.Equal(("/var/log/postern/audit.jsonl", 10L * 1024 * 1024, 3), (config.Audit.FileSink, config.Audit.FileSinkMaxBytes, config.Audit.FileSinkKeep));
+
+        var errors = Errors("audit:\n  retention: 1h\n  file_sink: { path: audit.jsonl, keep: 0 }\n");
+        Assert.Contains("audit.retention: '1h' is out of range (1d to 36500d)", errors);
+        Assert.Contains("audit.file_sink.path: 'audit.jsonl' must be an absolute path", errors);
+        Assert.Contains("audit.file_sink.keep: '0' is out of range (1 to 1000)", errors);
+        Assert.Equal(3, errors.Count);
     }
 
     [Theory]
