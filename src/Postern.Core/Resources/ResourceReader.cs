@@ -120,7 +120,13 @@ internal static partial class ResourceReader
         for (var i = 0; i < items.Count; i++)
         {
             var rule = c.Mapping(items[i], $"{path}.rules[{i}]", RuleFields);
-            rules.Add(new ResourceRule { Resources = c.Strings(rule, "resources", $"{path}.rules[{i}]"), Verbs = c.Strings(rule, "verbs", $"{path}.rules[{i}]") });
+            var read = new ResourceRule { Resources = c.Strings(rule, "resources", $"{path}.rules[{i}]"), Verbs = c.Strings(rule, "verbs", $"{path}.rules[{i}]") };
+            foreach (var problem in AdminRules.Problems(read))
+            {
+                c.Error($"{path}.rules[{i}]", problem);
+            }
+
+            rules.Add(read);
         }
 
         return new RoleConditions
