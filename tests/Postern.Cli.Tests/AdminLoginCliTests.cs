@@ -58,6 +58,10 @@ public sealed class AdminLoginCliTests : IAsyncLifetime
         Assert.True(exit == 0, error);
         Assert.Equal("dev\napp\n", await JqAsync(".metadata.name, .spec.allow.rules[0].resources[0]", output));
 
+        (exit, output, error) = await CliAsync(home, "users", "ls", "--format", "yaml");
+        Assert.True(exit == 0, error);
+        Assert.Contains("- name: \"frank\"\n  roles:\n  - \"access\"\n", output, StringComparison.Ordinal);
+
         (exit, output, _) = await CliAsync(home, "status");
         Assert.Equal(0, exit);
         Assert.Contains("User:    ed", output, StringComparison.Ordinal);
