@@ -72,5 +72,5 @@ internal sealed class AuditedWrites(IBackend store, AuditLog audit)
     }
 
     /// <summary>A delete promised by an audit event: the key, at the revision it had when the event was written.</summary>
-    private sealed record DeleteIntent(string Key, long Revision);
+    internal sealed record DeleteIntent(string Key, long Revision);
 }
