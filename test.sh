@@ -29,6 +29,7 @@ bash tests/setup/postgres.sh
 bash tests/setup/browser.sh
 bash tests/setup/softhsm.sh
 bash tests/setup/oathtool.sh
+bash tests/setup/jq.sh
 
 results=.test-results
 rm -rf "$results"

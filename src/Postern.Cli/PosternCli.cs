@@ -19,7 +19,7 @@ internal static class PosternCli
             SvidCommand.Create(),
             AgentCommand.Create(),
         };
-        foreach (var command in ResourceCommands.Create().Concat(LockCommand.Create()))
+        foreach (var command in ResourceCommands.Create().Concat(LockCommand.Create()).Concat(LoginCommand.Create()))
         {
             root.Subcommands.Add(command);
         }

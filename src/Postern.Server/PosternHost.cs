@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Postern.Authority;
 using Postern.Authority.Pkcs11;
 using Postern.Configuration;
+using Postern.Resources;
 using Postern.Audit;
 using Postern.Server.Admin;
 using Postern.Server.AppAccess;
@@ -190,6 +191,16 @@ public sealed class PosternHost : IAsyncDisposable
                 bootLoggers.CreateLogger("Postern.Server.Startup").PresetRoleUpgraded(upgraded);
             }
 
+            // Deletes that a crash interrupted after their audit event was written are done now, before anything reads the store.
+            var userPrefix = ResourceJson.Prefix(ResourceKinds.User);
+            foreach (var deleted in await app.Services.GetRequiredService<AuditedWrites>().FinishInterruptedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (deleted.StartsWith(userPrefix, StringComparison.Ordinal))
+                {
+                    await app.Services.GetRequiredService<SessionStore>().EndSessionsOfAsync(deleted[userPrefix.Length..], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var cluster = app.Services.GetRequiredService<ClusterState>();
             await TotpSecretSealing.SealLegacySecretsAsync(app.Services.GetRequiredService<UserDirectory>(), store, keyring.Kek, cancellationToken).ConfigureAwait(false);
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -209,6 +220,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.MapSso();
             app.MapWorkloadIdentity();
             app.MapAdmin();
+            app.MapClientLogin();
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             host.OnStarted();

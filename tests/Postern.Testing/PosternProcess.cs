@@ -112,9 +112,26 @@ public sealed class PosternProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>postern</c> as its own process, as the README does, with <paramref name="input"/> (if any) as its standard input.</summary>
-    public static async Task<(int Exit, string Output, string Error)> RunCliAsync(string? input, params string[] args)
+    public static Task<(int Exit, string Output, string Error)> RunCliAsync(string? input, params string[] args) =>
+        RunCliInAsync(null, null, input, args);
+
+    /// <summary>
+    /// As <see cref="RunCliAsync"/>, in <paramref name="folder"/> (the current one when <c>null</c>) with <c>POSTERN_HOME</c> set to
+    /// <paramref name="home"/> (when not <c>null</c>): a person's laptop, away from the server's data folder.
+    /// </summary>
+    public static async Task<(int Exit, string Output, string Error)> RunCliInAsync(string? folder, string? home, string? input, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
+        if (folder is not null)
+        {
+            start.WorkingDirectory = folder;
+        }
+
+        if (home is not null)
+        {
+            start.Environment["POSTERN_HOME"] = home;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "postern.dll"));
         foreach (var arg in args)
         {

@@ -26,8 +26,18 @@ internal sealed class AdminClient : IDisposable
         public int ExitCode { get; } = exitCode;
     }
 
+    /// <summary>
+    /// The client for an admin command. Which credential: an explicit <c>--config</c> selects that server's
+    /// <c>data_dir/admin.json</c> (<c>local-admin</c>, the break-glass identity on the server host); otherwise the profile of
+    /// <c>postern login</c> when there is one; otherwise <c>./postern.yaml</c>'s admin.json.
+    /// </summary>
     public static AdminClient Open(string? configPath)
     {
+        if (configPath is null && ClientProfile.Load() is { } profile)
+        {
+            return ForProfile(profile);
+        }
+
         PosternConfig config;
         try
         {
@@ -63,10 +73,36 @@ internal sealed class AdminClient : IDisposable
         return new AdminClient(http);
     }
 
-    /// <summary>Sends a request and returns the body of a success; an error answer becomes an <see cref="AdminException"/> with the server's words.</summary>
-    public async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>A client of the server of <paramref name="profile"/>, sending its client credential.</summary>
+    public static AdminClient ForProfile(ClientProfile profile)
     {
-        using var request = new HttpRequestMessage(method, "v1/admin/" + path) { Content = content };
+        var client = ForServer(profile.Proxy, profile.CaPem);
+        client._http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", profile.Token);
+        return client;
+    }
+
+    /// <summary>A client of <paramref name="proxy"/> without a credential; it trusts only <paramref name="caPem"/> when one is given.</summary>
+    public static AdminClient ForServer(string proxy, string? caPem)
+    {
+        var handler = new SocketsHttpHandler { UseProxy = false };
+        if (caPem is not null)
+        {
+            var trusted = X509Certificate2.CreateFromPem(caPem);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(trusted.RawData);
+        }
+
+        return new AdminClient(new HttpClient(handler) { BaseAddress = new Uri(proxy.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) });
+    }
+
+    /// <summary>Sends a request and returns the body of a success; an error answer becomes an <see cref="AdminException"/> with the server's words.</summary>
+    public Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        SendRawAsync(method, "v1/admin/" + path, content, cancellationToken);
+
+    /// <summary>As <see cref="SendAsync"/>, to a path from the server's root (<c>v1/client/login</c>).</summary>
+    public async Task<string> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         HttpResponseMessage response;
         try
         {
@@ -85,7 +121,13 @@ internal sealed class AdminClient : IDisposable
                 return body;
             }
 
-            throw new AdminException(DescribeError(body, (int)response.StatusCode), (int)response.StatusCode == 400 ? ExitCodes.Usage : ExitCodes.Failed);
+            throw new AdminException(DescribeError(body, (int)response.StatusCode), (int)response.StatusCode switch
+            {
+                400 => ExitCodes.Usage,
+                401 => ExitCodes.NotSignedIn,
+                403 => ExitCodes.Forbidden,
+                _ => ExitCodes.Failed,
+            });
         }
     }
 

@@ -20,7 +20,7 @@ internal static class AuditCommand
         var type = new Option<string?>("--type") { Description = "Only events of this type, e.g. app.assertion.issued." };
         var since = new Option<string?>("--since") { Description = "Only events of the last DURATION, e.g. 1h or 7d." };
         var limit = new Option<int>("--limit") { Description = "At most this many events, newest last.", DefaultValueFactory = _ => 1000 };
-        var search = new Command("search", "Print audit events (--format json: one event per line).") { config, format, type, since, limit };
+        var search = new Command("search", "Print audit events (--format json: one event per line; yaml: one document per event).") { config, format, type, since, limit };
         search.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             var query = $"audit?limit={parse.GetValue(limit)}";
@@ -41,6 +41,12 @@ internal static class AuditCommand
                 if (parse.GetValue(format) == OutputFormat.Json)
                 {
                     await output.WriteLineAsync(line).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (parse.GetValue(format) == OutputFormat.Yaml)
+                {
+                    await output.WriteAsync("---\n" + Listing.ToYaml(JsonNode.Parse(line))).ConfigureAwait(false);
                     continue;
                 }
 

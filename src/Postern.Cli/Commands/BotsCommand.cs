@@ -91,9 +91,9 @@ internal static class BotsCommand
     private static async Task PrintTokenAsync(string body, OutputFormat format, TextWriter output, string headline, bool agent)
     {
         var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.JoinTokenIssued);
-        if (format == OutputFormat.Json)
+        if (format != OutputFormat.Text)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(answer, AdminApiJsonContext.Default.JoinTokenIssued)).ConfigureAwait(false);
+            await Listing.WriteAsync(output, format, JsonSerializer.Serialize(answer, AdminApiJsonContext.Default.JoinTokenIssued), () => Task.CompletedTask).ConfigureAwait(false);
             return;
         }
 
@@ -113,9 +113,9 @@ internal static class BotsCommand
         {
             var body = await client.SendAsync(HttpMethod.Get, "bots", null, cancellationToken).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(format) == OutputFormat.Json)
+            if (parse.GetValue(format) != OutputFormat.Text)
             {
-                await output.WriteLineAsync(body).ConfigureAwait(false);
+                await Listing.WriteAsync(output, parse.GetValue(format), body, () => Task.CompletedTask).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

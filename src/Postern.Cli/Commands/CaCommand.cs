@@ -17,9 +17,9 @@ internal static class CaCommand
         {
             var body = await client.SendAsync(HttpMethod.Get, "authorities", null, cancellationToken).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(format) == OutputFormat.Json)
+            if (parse.GetValue(format) != OutputFormat.Text)
             {
-                await output.WriteLineAsync(body).ConfigureAwait(false);
+                await Listing.WriteAsync(output, parse.GetValue(format), body, () => Task.CompletedTask).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
@@ -58,9 +58,9 @@ internal static class CaCommand
                     await error.WriteLineAsync($"postern: warning: {warning}").ConfigureAwait(false);
                 }
 
-                if (parse.GetValue(format) == OutputFormat.Json)
+                if (parse.GetValue(format) != OutputFormat.Text)
                 {
-                    await output.WriteLineAsync(body).ConfigureAwait(false);
+                    await Listing.WriteAsync(output, parse.GetValue(format), body, () => Task.CompletedTask).ConfigureAwait(false);
                     return ExitCodes.Ok;
                 }
 

@@ -9,12 +9,12 @@ internal static class CommonOptions
 
     public static Option<string?> Config() => new("--config", "-c")
     {
-        Description = $"The configuration file (default ./{DefaultConfigPath}; optional, every field has a default).",
+        Description = $"The server's configuration file (default ./{DefaultConfigPath}); given, admin commands use its data_dir/admin.json (local-admin) even when `postern login` is in force.",
     };
 
     public static Option<OutputFormat> Format() => new("--format")
     {
-        Description = "Output format: text or json.",
+        Description = "Output format: text, json or yaml.",
         DefaultValueFactory = _ => OutputFormat.Text,
     };
 }

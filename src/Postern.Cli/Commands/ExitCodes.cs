@@ -10,4 +10,10 @@ internal static class ExitCodes
 
     /// <summary>The command line or the configuration is wrong.</summary>
     public const int Usage = 2;
+
+    /// <summary>The server refused the credential: not logged in, the login ended, or the admin.json token is wrong.</summary>
+    public const int NotSignedIn = 3;
+
+    /// <summary>The server refused the request: the caller's role rules do not allow it (403).</summary>
+    public const int Forbidden = 4;
 }

@@ -3,10 +3,10 @@ using Postern.Admin.Api;
 
 namespace Postern.Cli.Commands;
 
-/// <summary><c>postern lock</c> and <c>postern unlock</c>: stop an identity everywhere at once.</summary>
+/// <summary><c>postern lock</c>, <c>unlock</c> and <c>locks</c>: stop an identity everywhere at once, and see what is locked.</summary>
 internal static class LockCommand
 {
-    public static IEnumerable<Command> Create() => [Lock(), Unlock()];
+    public static IEnumerable<Command> Create() => [Lock(), Unlock(), List()];
 
     private static Command Lock()
     {
@@ -34,6 +34,27 @@ internal static class LockCommand
         {
             await client.SendAsync(HttpMethod.Delete, "locks/" + parse.GetValue(target), null, cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{parse.GetValue(target)} unlocked.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var config = CommonOptions.Config();
+        var format = CommonOptions.Format();
+        var command = new Command("locks", "List the locks in force.") { config, format };
+        command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
+        {
+            var body = await client.SendAsync(HttpMethod.Get, "locks", null, cancellationToken).ConfigureAwait(false);
+            var output = parse.InvocationConfiguration.Output;
+            await Listing.WriteAsync(output, parse.GetValue(format), body, async () =>
+            {
+                foreach (var held in AdminClient.Read(body, AdminApiJsonContext.Answers.IReadOnlyListLockSummary))
+                {
+                    await output.WriteLineAsync($"{held.Target,-32} since {held.Created:u}  {(held.Expires is { } until ? $"until {until:u}" : "until unlocked")}  {held.Message}").ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;

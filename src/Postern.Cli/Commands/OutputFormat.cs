@@ -6,6 +6,9 @@ internal enum OutputFormat
     /// <summary>For people.</summary>
     Text,
 
-    /// <summary>For scripts.</summary>
+    /// <summary>For scripts: the admin API's JSON, field names as in docs/cli.md.</summary>
     Json,
+
+    /// <summary>For scripts and people: the same fields as JSON, as YAML.</summary>
+    Yaml,
 }

@@ -47,11 +47,23 @@ internal static class ResourceCommands
         var config = CommonOptions.Config();
         var kind = new Argument<string>("kind") { Description = "role, app or user." };
         var name = new Argument<string?>("name") { Description = "One resource's name; all of the kind when omitted.", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("get", "Print resources as YAML.") { config, kind, name };
+        var format = CommonOptions.Format();
+        var command = new Command("get", "Print resources: as YAML (text, yaml), or as JSON (json: one object for NAME, an array for a kind).") { config, format, kind, name };
         command.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
-            var path = "resources/" + Uri.EscapeDataString(parse.GetValue(kind)!) + (parse.GetValue(name) is { } one ? "/" + Uri.EscapeDataString(one) : "");
-            await parse.InvocationConfiguration.Output.WriteAsync(await client.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            var one = parse.GetValue(name);
+            var path = "resources/" + Uri.EscapeDataString(parse.GetValue(kind)!) + (one is not null ? "/" + Uri.EscapeDataString(one) : "");
+            var yaml = await client.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                await output.WriteLineAsync(Listing.FromYaml(yaml, many: one is null)?.ToJsonString() ?? "null").ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteAsync(yaml).ConfigureAwait(false);
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

@@ -44,9 +44,9 @@ internal static class UsersCommand
                 var request = new AddUserRequest(parse.GetValue(name), SplitList(parse.GetValue(roles)), parsedTraits, password, parse.GetValue(requireTotp) ?? false);
                 var body = await client.SendAsync(HttpMethod.Post, "users", AdminClient.Body(request, AdminApiJsonContext.Default.AddUserRequest), cancellationToken).ConfigureAwait(false);
                 var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.UserAdded);
-                if (parse.GetValue(format) == OutputFormat.Json)
+                if (parse.GetValue(format) != OutputFormat.Text)
                 {
-                    await output.WriteLineAsync(body).ConfigureAwait(false);
+                    await Listing.WriteAsync(output, parse.GetValue(format), body, () => Task.CompletedTask).ConfigureAwait(false);
                 }
                 else if (answer.SignupUrl is { } url)
                 {
@@ -73,9 +73,9 @@ internal static class UsersCommand
         {
             var body = await client.SendAsync(HttpMethod.Get, "users", null, cancellationToken).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(format) == OutputFormat.Json)
+            if (parse.GetValue(format) != OutputFormat.Text)
             {
-                await output.WriteLineAsync(body).ConfigureAwait(false);
+                await Listing.WriteAsync(output, parse.GetValue(format), body, () => Task.CompletedTask).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

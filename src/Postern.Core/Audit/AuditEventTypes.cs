@@ -6,6 +6,12 @@ public static class AuditEventTypes
     /// <summary>A sign-in attempt, successful or not (<c>success</c>, <c>reason</c>).</summary>
     public const string UserLogin = "user.login";
 
+    /// <summary>A user signed out: a web session or a client credential of <c>postern login</c> ended (<c>method</c>).</summary>
+    public const string UserLogout = "user.logout";
+
+    /// <summary>The admin API refused a caller: no role rule allowed the request (<c>rule</c>, <c>reason</c>, <c>method</c>, <c>path</c>).</summary>
+    public const string AdminAccessDenied = "admin.access.denied";
+
     /// <summary>A user was created.</summary>
     public const string UserCreate = "user.create";
 
@@ -39,8 +45,11 @@ public static class AuditEventTypes
     /// <summary>A lock was lifted.</summary>
     public const string LockDelete = "lock.delete";
 
-    /// <summary>A resource (role, app, user) was created or replaced.</summary>
+    /// <summary>A resource (role, app, user, …) was created from YAML (<c>kind</c>, <c>name</c>).</summary>
     public const string ResourceCreate = "resource.create";
+
+    /// <summary>A resource that existed was replaced from YAML (<c>kind</c>, <c>name</c>).</summary>
+    public const string ResourceUpdate = "resource.update";
 
     /// <summary>A resource was removed.</summary>
     public const string ResourceDelete = "resource.delete";

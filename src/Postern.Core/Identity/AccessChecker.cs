@@ -42,14 +42,26 @@ public sealed class AccessChecker
     public AccessDecision CheckWorkloadIdentity(string name, IReadOnlyDictionary<string, string> labels) =>
         Check(_workloadSelectors, "workload_identity_labels", $"workload identity '{name}'", labels);
 
-    /// <summary>May the user do <paramref name="verb"/> on resources of kind <paramref name="resource"/>?</summary>
-    public bool Can(string resource, string verb)
+    /// <summary>May the caller do <paramref name="verb"/> on resources of kind <paramref name="resource"/>?</summary>
+    public bool Can(string resource, string verb) => CheckRule(resource, verb).Allowed;
+
+    /// <summary>
+    /// May the caller do <paramref name="verb"/> on <paramref name="resource"/> (a name of <see cref="AdminRules"/>)? A deny rule
+    /// of any role wins over every allow; the reason names the rule that refused or was missing.
+    /// </summary>
+    public AccessDecision CheckRule(string resource, string verb)
     {
         static bool Covers(ResourceRule rule, string resource, string verb) =>
-            (rule.Resources.Contains("*") || rule.Resources.Contains(resource)) && (rule.Verbs.Contains("*") || rule.Verbs.Contains(verb));
+            (rule.Resources.Contains(AdminRules.Any) || rule.Resources.Contains(resource)) && (rule.Verbs.Contains(AdminRules.Any) || rule.Verbs.Contains(verb));
 
-        return !_roles.Any(r => r.Role.Deny.Rules.Any(rule => Covers(rule, resource, verb)))
-            && _roles.Any(r => r.Role.Allow.Rules.Any(rule => Covers(rule, resource, verb)));
+        if (_roles.FirstOrDefault(r => r.Role.Deny.Rules.Any(rule => Covers(rule, resource, verb))).Role is { } denying)
+        {
+            return new AccessDecision(false, $"role '{denying.Name}' denies `{verb}` on `{resource}`");
+        }
+
+        return _roles.FirstOrDefault(r => r.Role.Allow.Rules.Any(rule => Covers(rule, resource, verb))).Role is { } allowing
+            ? new AccessDecision(true, $"allowed by role '{allowing.Name}'")
+            : new AccessDecision(false, $"role rules allow no `{verb}` on `{resource}`");
     }
 
     private AccessDecision Check(

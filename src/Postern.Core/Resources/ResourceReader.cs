@@ -52,7 +52,7 @@ internal static partial class ResourceReader
         Resource? resource = kind switch
         {
             null => Missing(c, "kind"),
-            ResourceKinds.Role => ReadRole(c, metadata, spec),
+            ResourceKinds.Role => ReadRole(c, metadata, spec, stored),
             ResourceKinds.App => ReadApp(c, metadata, spec),
             ResourceKinds.User => ReadUser(c, metadata, spec, stored),
             ResourceKinds.WorkloadIdentity => ReadWorkloadIdentity(c, metadata, spec),
@@ -88,7 +88,7 @@ internal static partial class ResourceReader
         return new ResourceMetadata { Name = name, Labels = c.StringMap(map, "labels", "metadata"), Description = c.String(map, "description", "metadata") };
     }
 
-    private static RoleResource? ReadRole(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode)
+    private static RoleResource? ReadRole(YamlCursor c, ResourceMetadata? metadata, YamlNode? specNode, bool stored)
     {
         if (metadata is not null && !RoleNamePattern().IsMatch(metadata.Name))
         {
@@ -96,8 +96,8 @@ internal static partial class ResourceReader
         }
 
         var spec = c.Mapping(specNode, "spec", RoleSpecFields);
-        var allow = ReadConditions(c, spec, "allow");
-        var deny = ReadConditions(c, spec, "deny");
+        var allow = ReadConditions(c, spec, "allow", stored);
+        var deny = ReadConditions(c, spec, "deny", stored);
         return metadata is null ? null : new RoleResource
         {
             Metadata = metadata,
@@ -105,7 +105,7 @@ internal static partial class ResourceReader
         };
     }
 
-    private static RoleConditions ReadConditions(YamlCursor c, Dictionary<string, YamlNode>? spec, string side)
+    private static RoleConditions ReadConditions(YamlCursor c, Dictionary<string, YamlNode>? spec, string side, bool stored)
     {
         var path = "spec." + side;
         var map = spec is not null && spec.TryGetValue(side, out var node) ? c.Mapping(node, path, ConditionFields) : null;
@@ -120,7 +120,15 @@ internal static partial class ResourceReader
         for (var i = 0; i < items.Count; i++)
         {
             var rule = c.Mapping(items[i], $"{path}.rules[{i}]", RuleFields);
-            rules.Add(new ResourceRule { Resources = c.Strings(rule, "resources", $"{path}.rules[{i}]"), Verbs = c.Strings(rule, "verbs", $"{path}.rules[{i}]") });
+            var read = new ResourceRule { Resources = c.Strings(rule, "resources", $"{path}.rules[{i}]"), Verbs = c.Strings(rule, "verbs", $"{path}.rules[{i}]") };
+            // A stored role is read as written, also one an earlier version stored with rules that name no admin resource
+            // (they match nothing); only a role being created is held to the names of AdminRules.
+            foreach (var problem in stored ? [] : AdminRules.Problems(read))
+            {
+                c.Error($"{path}.rules[{i}]", problem);
+            }
+
+            rules.Add(read);
         }
 
         return new RoleConditions

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Postern.Admin.Api;
+using Postern.Audit;
 using Postern.Authority;
 using Postern.Server.Authority;
 
@@ -18,10 +19,10 @@ internal static partial class AdminEndpoints
             return Error(StatusCodes.Status404NotFound, $"unknown authority '{type}' (expected jwt or workload)");
         }
 
-        return await WithBodyAsync<RotateAuthorityRequest>(context, RotateAuthorityRequest.TryParse, body => StartRotationAsync(authority, body, rotator, config, cancellationToken)).ConfigureAwait(false);
+        return await WithBodyAsync<RotateAuthorityRequest>(context, RotateAuthorityRequest.TryParse, body => StartRotationAsync(authority, body, ActorOf(context), rotator, config, cancellationToken)).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> StartRotationAsync(CertAuthorityType authority, RotateAuthorityRequest body, AuthorityRotator rotator, Configuration.PosternConfig config, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRotationAsync(CertAuthorityType authority, RotateAuthorityRequest body, AuditActor actor, AuthorityRotator rotator, Configuration.PosternConfig config, CancellationToken cancellationToken)
     {
         TimeSpan? grace = null;
         if (body.Grace is not null)
@@ -36,7 +37,7 @@ internal static partial class AdminEndpoints
 
         try
         {
-            var outcome = await rotator.RotateAsync(authority, new RotateRequest(grace, body.Manual, body.Phase, body.Rollback), cancellationToken).ConfigureAwait(false);
+            var outcome = await rotator.RotateAsync(authority, new RotateRequest(grace, body.Manual, body.Phase, body.Rollback, actor), cancellationToken).ConfigureAwait(false);
             return Results.Json(new RotationAnswer(outcome.From.Name(), Describe(authority, outcome.Document, rotator, config), outcome.Warning), Json.RotationAnswer);
         }
         catch (RotationException e)

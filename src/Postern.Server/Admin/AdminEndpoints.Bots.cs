@@ -10,12 +10,12 @@ internal static partial class AdminEndpoints
 {
     private static Task<IResult> AddBotAsync(HttpContext context, BotRegistry bots, CancellationToken cancellationToken) =>
         WithBodyAsync<AddBotRequest>(context, AddBotRequest.TryParse, async request =>
-            Answer(await bots.AddAsync(request.Name, request.Roles, request.Labels, request.Agent is true, request.Ttl, cancellationToken).ConfigureAwait(false),
+            Answer(await bots.AddAsync(request.Name, request.Roles, request.Labels, request.Agent is true, request.Ttl, ActorOf(context), cancellationToken).ConfigureAwait(false),
                 made => Issued(made.Bot, made)));
 
     private static Task<IResult> AddJoinTokenAsync(string name, HttpContext context, BotRegistry bots, CancellationToken cancellationToken) =>
         WithBodyAsync<JoinTokenRequest>(context, JoinTokenRequest.TryParse, async request =>
-            Answer(await bots.AddJoinTokenAsync(name, request.Labels, request.Agent is true, request.Ttl, cancellationToken).ConfigureAwait(false),
+            Answer(await bots.AddJoinTokenAsync(name, request.Labels, request.Agent is true, request.Ttl, ActorOf(context), cancellationToken).ConfigureAwait(false),
                 made => Issued(name, made)));
 
     private static IResult ListBots(ClusterState cluster) =>

@@ -10,11 +10,11 @@ internal static partial class AdminEndpoints
 {
     private static Task<IResult> LockAsync(HttpContext context, LockService locks, CancellationToken cancellationToken) =>
         WithBodyAsync<LockRequest>(context, LockRequest.TryParse, async request =>
-            Answer(await locks.LockAsync(request.Target, request.Ttl, request.Message, cancellationToken).ConfigureAwait(false),
+            Answer(await locks.LockAsync(request.Target, request.Ttl, request.Message, ActorOf(context), cancellationToken).ConfigureAwait(false),
                 locked => Results.Json(new LockPlaced(locked.Target, locked.Expires, locked.SessionsEnded), Json.LockPlaced, statusCode: StatusCodes.Status201Created)));
 
-    private static async Task<IResult> UnlockAsync(string kind, string name, LockService locks, CancellationToken cancellationToken) =>
-        Answer(await locks.UnlockAsync(kind, name, cancellationToken).ConfigureAwait(false), _ => Results.NoContent());
+    private static async Task<IResult> UnlockAsync(string kind, string name, HttpContext context, LockService locks, CancellationToken cancellationToken) =>
+        Answer(await locks.UnlockAsync(kind, name, ActorOf(context), cancellationToken).ConfigureAwait(false), _ => Results.NoContent());
 
     private static IResult ListLocks(ClusterState cluster) =>
         Results.Json([.. cluster.Locks.Select(l => new LockSummary(l.Target, l.Created, l.Expires, l.Message))], Json.IReadOnlyListLockSummary);

@@ -20,7 +20,7 @@ internal static partial class AdminEndpoints
         }
 
         var source = context.Request.Query["source"].ToString() is { Length: > 0 } named ? named : "request";
-        return Answer(await resources.CreateAsync(text, source, cancellationToken).ConfigureAwait(false), written => Results.Json(new ResourcesWritten(written), Json.ResourcesWritten));
+        return Answer(await resources.CreateAsync(text, source, AdminCallers.Of(context).Check, ActorOf(context), cancellationToken).ConfigureAwait(false), written => Results.Json(new ResourcesWritten(written), Json.ResourcesWritten));
     }
 
     private static async Task<IResult> GetResources(string kind, IBackend store, CancellationToken cancellationToken)
@@ -48,10 +48,10 @@ internal static partial class AdminEndpoints
             : Error(StatusCodes.Status404NotFound, $"{kind} '{name}' not found");
     }
 
-    private static async Task<IResult> RemoveResourceAsync(string kind, string name, ResourceService resources, UserService users, CancellationToken cancellationToken) =>
+    private static async Task<IResult> RemoveResourceAsync(string kind, string name, HttpContext context, ResourceService resources, UserService users, CancellationToken cancellationToken) =>
         kind == "user"
-            ? await RemoveUserAsync(name, users, cancellationToken).ConfigureAwait(false)
-            : Answer(await resources.RemoveAsync(kind, name, cancellationToken).ConfigureAwait(false), _ => Results.NoContent());
+            ? await RemoveUserAsync(name, context, users, cancellationToken).ConfigureAwait(false)
+            : Answer(await resources.RemoveAsync(kind, name, ActorOf(context), cancellationToken).ConfigureAwait(false), _ => Results.NoContent());
 
     private static IResult UnknownKind(string kind) =>
         Error(StatusCodes.Status400BadRequest, $"unknown kind '{kind}' (expected one of: {string.Join(", ", ResourceKinds.All)})");

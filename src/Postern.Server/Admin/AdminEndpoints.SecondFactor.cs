@@ -16,7 +16,7 @@ internal static partial class AdminEndpoints
     /// Removes the user's TOTP secret, recovery codes and any secret offered on the enrolment page, and records
     /// <c>user.totp.reset</c>. A user who must have a second factor sets one up again at the next sign-in.
     /// </summary>
-    private static async Task<IResult> ResetTotpAsync(string name, UserDirectory users, TotpEnrolment enrolment, ClusterState cluster, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> ResetTotpAsync(string name, HttpContext context, UserDirectory users, TotpEnrolment enrolment, ClusterState cluster, AuditedWrites writes, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -27,11 +27,11 @@ internal static partial class AdminEndpoints
 
             var hadTotp = found.User.HasTotp;
             var reset = found.User with { TotpSecret = null, LegacyTotpSecret = null, RecoveryCodeHashes = [] };
-            var write = await users.WriteAsync(reset, found.Revision, cancellationToken).ConfigureAwait(false);
+            var fields = new JsonObject { ["user"] = name, ["had_totp"] = hadTotp };
+            var write = await users.WriteAsync(reset, found.Revision, writes, AuditEventTypes.UserTotpReset, fields, ActorOf(context), cancellationToken).ConfigureAwait(false);
             if (write.Succeeded)
             {
                 await enrolment.ForgetPendingAsync(name, cancellationToken).ConfigureAwait(false);
-                await audit.AppendAsync(AuditEventTypes.UserTotpReset, new JsonObject { ["user"] = name, ["had_totp"] = hadTotp }, cancellationToken).ConfigureAwait(false);
                 await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
                 return Results.Json(new TotpReset(name, hadTotp, reset.RequireTotp), Json.TotpReset);
             }

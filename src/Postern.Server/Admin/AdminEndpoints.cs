@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Postern.Admin.Api;
 using Postern.Audit;
+using System.Text.Json.Nodes;
+using Postern.Identity;
 using Postern.Server.State;
 
 namespace Postern.Server.Admin;
@@ -20,34 +22,90 @@ internal static partial class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var credential = app.ServiceProvider.GetRequiredService<AdminCredential>();
+        var callers = app.ServiceProvider.GetRequiredService<AdminCallers>();
+        var audit = app.ServiceProvider.GetRequiredService<AuditLog>();
         var admin = app.MapGroup("/v1/admin").AddEndpointFilter(async (context, next) =>
         {
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            return header.StartsWith("Bearer ", StringComparison.Ordinal) && credential.Matches(header["Bearer ".Length..])
-                ? await next(context).ConfigureAwait(false)
-                : Error(StatusCodes.Status401Unauthorized, "the admin credential is missing or wrong (it is in data_dir/admin.json)");
+            var http = context.HttpContext;
+            if (await callers.FindAsync(http).ConfigureAwait(false) is not { } caller)
+            {
+                return Error(StatusCodes.Status401Unauthorized, "the admin credential is missing, wrong or ended: run `postern login`, or on the server host use data_dir/admin.json");
+            }
+
+            if (Refusal(http, caller) is { } refused)
+            {
+                await audit.AppendAsync(AuditEventTypes.AdminAccessDenied, caller.Actor.Stamp(new JsonObject
+                {
+                    ["method"] = http.Request.Method,
+                    ["path"] = http.Request.Path.Value,
+                    ["reason"] = refused,
+                }), http.RequestAborted).ConfigureAwait(false);
+                return Error(StatusCodes.Status403Forbidden, refused);
+            }
+
+            AdminCallers.Remember(http, caller);
+            return await next(context).ConfigureAwait(false);
         });
 
-        admin.MapGet("/users", ListUsers);
-        admin.MapPost("/users", AddUserAsync);
-        admin.MapPut("/users/{name}", UpdateUserAsync);
-        admin.MapDelete("/users/{name}", RemoveUserAsync);
-        admin.MapPost("/users/{name}/totp/reset", ResetTotpAsync);
-        admin.MapPost("/resources", CreateResourcesAsync);
-        admin.MapGet("/resources/{kind}", GetResources);
-        admin.MapGet("/resources/{kind}/{name}", GetResource);
-        admin.MapDelete("/resources/{kind}/{name}", RemoveResourceAsync);
-        admin.MapPost("/locks", LockAsync);
-        admin.MapDelete("/locks/{kind}/{name}", UnlockAsync);
-        admin.MapGet("/locks", ListLocks);
-        admin.MapGet("/audit", SearchAuditAsync);
-        admin.MapPost("/bots", AddBotAsync);
-        admin.MapPost("/bots/{name}/tokens", AddJoinTokenAsync);
-        admin.MapGet("/bots", ListBots);
-        admin.MapGet("/authorities", ListAuthorities);
-        admin.MapPost("/authorities/{type}/rotate", RotateAsync);
+        admin.MapGet("/whoami", WhoAmI).WithMetadata(AdminRule.AnyCaller);
+        admin.MapGet("/users", ListUsers).WithMetadata(new AdminRule(AdminRules.User, AdminRules.List));
+        admin.MapPost("/users", AddUserAsync).WithMetadata(new AdminRule(AdminRules.User, AdminRules.Create));
+        admin.MapPut("/users/{name}", UpdateUserAsync).WithMetadata(new AdminRule(AdminRules.User, AdminRules.Update));
+        admin.MapDelete("/users/{name}", RemoveUserAsync).WithMetadata(new AdminRule(AdminRules.User, AdminRules.Delete));
+        admin.MapPost("/users/{name}/totp/reset", ResetTotpAsync).WithMetadata(new AdminRule(AdminRules.User, AdminRules.Update));
+        admin.MapPost("/resources", CreateResourcesAsync).WithMetadata(new AdminRule(AdminRule.PerResourceInBody, AdminRules.Create));
+        admin.MapGet("/resources/{kind}", GetResources).WithMetadata(new AdminRule(AdminRule.KindFromRoute, AdminRules.List));
+        admin.MapGet("/resources/{kind}/{name}", GetResource).WithMetadata(new AdminRule(AdminRule.KindFromRoute, AdminRules.Read));
+        admin.MapDelete("/resources/{kind}/{name}", RemoveResourceAsync).WithMetadata(new AdminRule(AdminRule.KindFromRoute, AdminRules.Delete));
+        admin.MapPost("/locks", LockAsync).WithMetadata(new AdminRule(AdminRules.Lock, AdminRules.Create));
+        admin.MapDelete("/locks/{kind}/{name}", UnlockAsync).WithMetadata(new AdminRule(AdminRules.Lock, AdminRules.Delete));
+        admin.MapGet("/locks", ListLocks).WithMetadata(new AdminRule(AdminRules.Lock, AdminRules.List));
+        admin.MapGet("/audit", SearchAuditAsync).WithMetadata(new AdminRule(AdminRules.Audit, AdminRules.Read));
+        admin.MapPost("/bots", AddBotAsync).WithMetadata(new AdminRule(AdminRules.Bot, AdminRules.Create));
+        admin.MapPost("/bots/{name}/tokens", AddJoinTokenAsync).WithMetadata(new AdminRule(AdminRules.Bot, AdminRules.Update));
+        admin.MapGet("/bots", ListBots).WithMetadata(new AdminRule(AdminRules.Bot, AdminRules.List));
+        admin.MapGet("/authorities", ListAuthorities).WithMetadata(new AdminRule(AdminRules.Authority, AdminRules.List));
+        admin.MapPost("/authorities/{type}/rotate", RotateAsync).WithMetadata(new AdminRule(AdminRules.Authority, AdminRules.Update));
         return app;
+    }
+
+    /// <summary>
+    /// Why <paramref name="caller"/> may not use the route of <paramref name="context"/>, naming the missing rule; <c>null</c>
+    /// when it may. A route without an <see cref="AdminRule"/> is refused to every caller but <c>local-admin</c>.
+    /// </summary>
+    private static string? Refusal(HttpContext context, AdminCaller caller)
+    {
+        var rule = context.GetEndpoint()?.Metadata.GetMetadata<AdminRule>();
+        if (caller.Checker is null || ReferenceEquals(rule, AdminRule.AnyCaller))
+        {
+            return null;
+        }
+
+        if (rule is null)
+        {
+            return "this admin route has no role rule; only local-admin may call it";
+        }
+
+        if (rule.Resource == AdminRule.PerResourceInBody)
+        {
+            // Each resource of the body is checked by the endpoint; the caller must at least be allowed to write some.
+            return AdminRules.Resources.Any(r => caller.Check(r, AdminRules.Create).Allowed || caller.Check(r, AdminRules.Update).Allowed)
+                ? null
+                : $"role rules allow no `{AdminRules.Create}` or `{AdminRules.Update}` on any resource";
+        }
+
+        var resource = rule.Resource == AdminRule.KindFromRoute ? AdminRules.OfKind(context.GetRouteValue("kind") as string ?? "") : rule.Resource;
+        var decision = caller.Check(resource, rule.Verb);
+        return decision.Allowed ? null : decision.Reason;
+    }
+
+    /// <summary>The actor of the admin request being answered, for its audit events.</summary>
+    private static AuditActor ActorOf(HttpContext context) => AdminCallers.Of(context).Actor;
+
+    private static IResult WhoAmI(HttpContext context)
+    {
+        var caller = AdminCallers.Of(context);
+        return Results.Json(new Caller(caller.Actor.Kind, caller.Actor.Name, caller.Roles, caller.Expires), Json.Caller);
     }
 
     /// <summary>Reads a request body with its contract's parser (<c>TryParse</c>); <paramref name="parse"/> is called once.</summary>

@@ -9,6 +9,7 @@ internal static class AdminServices
     public static IServiceCollection AddAdmin(this IServiceCollection services, string dataDir)
     {
         services.TryAddSingleton(AdminCredential.Open(dataDir));
+        services.TryAddSingleton<AdminCallers>();
         return services;
     }
 }

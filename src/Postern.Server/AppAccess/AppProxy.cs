@@ -169,13 +169,13 @@ internal sealed class AppProxy(
         }
 
         var (token, session) = created;
-        await audit.AppendAsync(AuditEventTypes.AppSessionStart, new JsonObject
+        await audit.AppendAsync(AuditEventTypes.AppSessionStart, AuditActor.User(code.User, context.Connection.RemoteIpAddress?.ToString()).Stamp(new JsonObject
         {
             ["user"] = code.User,
             ["app"] = app.Name,
             ["session"] = SessionKeys.Reference(session.Hash),
             ["expires"] = code.SessionExpires.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        }, context.RequestAborted).ConfigureAwait(false);
+        }), context.RequestAborted).ConfigureAwait(false);
 
         context.Response.Cookies.Delete(settings.StateCookie, settings.CookieOptions(null));
         context.Response.Cookies.Append(settings.AppCookie, token, settings.CookieOptions(code.SessionExpires));

@@ -53,13 +53,13 @@ internal sealed class AppSessionAccess(ClusterState cluster, AuditLog audit, ILo
     {
         try
         {
-            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, new JsonObject
+            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, AuditActor.User(user, null).Stamp(new JsonObject
             {
                 ["user"] = user,
                 ["app"] = app,
                 ["reason"] = reason,
                 ["session"] = session,
-            }, CancellationToken.None).ConfigureAwait(false);
+            }), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -101,7 +101,7 @@ internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities author
         claims["jti"] = jti;
         var token = signer.Sign(CertAuthorityType.Jwt, claims);
 
-        await audit.AppendAsync(AuditEventTypes.AppAssertionIssued, new JsonObject
+        await audit.AppendAsync(AuditEventTypes.AppAssertionIssued, AuditActor.User(user.Name, null).Stamp(new JsonObject
         {
             ["user"] = user.Name,
             ["app"] = app.Name,
@@ -109,7 +109,7 @@ internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities author
             ["jti"] = jti,
             ["kid"] = token.KeyId,
             ["exp"] = expires.ToUnixTimeSeconds(),
-        }, cancellationToken).ConfigureAwait(false);
+        }), cancellationToken).ConfigureAwait(false);
 
         return new MintedAssertion(token.Value, jti, token.KeyId, issuedAt, issuedAt + (lifetime / 2), expires, userRevision, app.Revision);
     }

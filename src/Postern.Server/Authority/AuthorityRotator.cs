@@ -13,7 +13,7 @@ namespace Postern.Server.Authority;
 /// <param name="Manual">Each step is taken by hand.</param>
 /// <param name="Phase">With <paramref name="Manual"/>: the phase to move to now.</param>
 /// <param name="Rollback">Undo the rotation under way.</param>
-internal sealed record RotateRequest(TimeSpan? Grace, bool Manual, string? Phase, bool Rollback);
+internal sealed record RotateRequest(TimeSpan? Grace, bool Manual, string? Phase, bool Rollback, AuditActor? Actor = null);
 
 /// <summary>The authority after a step, the phase it left, and advice when the step came early.</summary>
 internal sealed record RotationOutcome(CertAuthorityDocument Document, RotationPhase From, string? Warning);
@@ -104,7 +104,7 @@ internal sealed class AuthorityRotator(
                 }
             }
 
-            await CommitAsync(type, document, revision, next, request.Rollback ? "rollback" : request.Manual ? "manual" : "operator", cancellationToken).ConfigureAwait(false);
+            await CommitAsync(type, document, revision, next, request.Rollback ? "rollback" : request.Manual ? "manual" : "operator", request.Actor, cancellationToken).ConfigureAwait(false);
             return new RotationOutcome(next, document.Phase, warning);
         }
         finally
@@ -163,13 +163,13 @@ internal sealed class AuthorityRotator(
             if (document.Rotation is { Mode: RotationMode.Auto } rotation && now >= rotation.GraceEnds)
             {
                 var next = AuthorityRotation.Step(document, document.NextPhase()!.Value, now);
-                await CommitAsync(type, document, revision, next, "grace period passed", cancellationToken).ConfigureAwait(false);
+                await CommitAsync(type, document, revision, next, "grace period passed", null, cancellationToken).ConfigureAwait(false);
             }
             else if (document.Phase == RotationPhase.Standby && config.Authorities.For(type).Rotation is { } schedule && now >= SigningKeyCreated(document) + schedule.Every)
             {
                 var key = keyring.Generate(type, config.Authorities.For(type).Algorithm, now);
                 var next = AuthorityRotation.Start(document, key, RotationMode.Auto, DefaultGraceFor(type), now);
-                await CommitAsync(type, document, revision, next, "schedule", cancellationToken).ConfigureAwait(false);
+                await CommitAsync(type, document, revision, next, "schedule", null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RotationConflictException)
@@ -186,12 +186,12 @@ internal sealed class AuthorityRotator(
         await _authorityStore.ReadAsync(type, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException($"the {type.Name()} authority is missing from the store");
 
-    private async Task CommitAsync(CertAuthorityType type, CertAuthorityDocument before, long revision, CertAuthorityDocument after, string cause, CancellationToken cancellationToken)
+    private async Task CommitAsync(CertAuthorityType type, CertAuthorityDocument before, long revision, CertAuthorityDocument after, string cause, AuditActor? actor, CancellationToken cancellationToken)
     {
         // Opened first, so that a document whose keys cannot be opened is never written.
         var opened = CertAuthority.Open(type, after, revision, keyring);
         var rotation = after.Rotation ?? before.Rotation!;
-        var (record, _) = audit.Prepare(AuditEventTypes.CaRotated, new JsonObject
+        var (record, _) = audit.Prepare(AuditEventTypes.CaRotated, (actor ?? AuditActor.System).Stamp(new JsonObject
         {
             ["authority"] = type.Name(),
             ["from"] = before.Phase.Name(),
@@ -203,7 +203,7 @@ internal sealed class AuthorityRotator(
             ["old_kid"] = rotation.OldKid,
             ["new_kid"] = rotation.NewKid,
             ["published_kids"] = new JsonArray([.. after.Keys.Select(k => (JsonNode?)JsonValue.Create(k.Kid))]),
-        });
+        }));
 
         // The step and its audit event in one transaction: a crash leaves both or neither.
         var result = await store.CompareAndSwapWithAsync(type.StoreKey(), revision, AuthorityJson.Serialize(after), null, [record], cancellationToken).ConfigureAwait(false);

@@ -12,10 +12,10 @@ namespace Postern.Server.Locks;
 /// Locking and unlocking users and bots. A lock on a user ends its sessions at once; a lock refuses every session and
 /// credential of its target on every instance as soon as their state has seen it (see <see cref="IdentityStanding"/>).
 /// </summary>
-internal sealed class LockService(IBackend store, ClusterState cluster, SessionStore sessions, AppSessions appSessions, AuditLog audit, TimeProvider time)
+internal sealed class LockService(IBackend store, ClusterState cluster, SessionStore sessions, AppSessions appSessions, AuditedWrites writes, TimeProvider time)
 {
     /// <summary>Locks <paramref name="target"/> (<c>user/NAME</c> or <c>bot/NAME</c>), for <paramref name="ttl"/> or until unlocked.</summary>
-    public async Task<ChangeResult<Locked>> LockAsync(string? target, string? ttl, string? message, CancellationToken cancellationToken)
+    public async Task<ChangeResult<Locked>> LockAsync(string? target, string? ttl, string? message, AuditActor actor, CancellationToken cancellationToken)
     {
         target ??= "";
         var slash = target.IndexOf('/', StringComparison.Ordinal);
@@ -35,27 +35,40 @@ internal sealed class LockService(IBackend store, ClusterState cluster, SessionS
             lifetime = parsed;
         }
 
+        // The sessions are counted before the lock is written, so that its event holds the figure; those the lock ends
+        // after it is written are refused from the moment it is (IdentityStanding), whether or not their records are gone.
+        var name = target[(slash + 1)..];
+        var isUser = target.StartsWith("user/", StringComparison.Ordinal);
+        var live = isUser ? await sessions.CountSessionsOfAsync(name, cancellationToken).ConfigureAwait(false) : 0;
         var now = time.GetUtcNow();
         var record = new LockRecord(target, now, now + lifetime, message);
-        var revision = await store.PutAsync(LockRecord.StoreKey(target), StoreJson.Serialize(record), record.Expires, cancellationToken).ConfigureAwait(false);
-        var name = target[(slash + 1)..];
-        var ended = 0;
-        if (target.StartsWith("user/", StringComparison.Ordinal))
+        var key = LockRecord.StoreKey(target);
+        WriteResult write;
+        do
+        {
+            var current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            var fields = new JsonObject { ["target"] = target, ["expires"] = record.Expires?.ToString("O"), ["message"] = message, ["sessions_ended"] = live };
+            write = await writes.PutAsync(key, current?.Revision ?? Revision.Absent, StoreJson.Serialize(record), record.Expires, AuditEventTypes.LockCreate, fields, actor, cancellationToken).ConfigureAwait(false);
+        }
+        while (!write.Succeeded);
+
+        if (isUser)
         {
             appSessions.Forget(name);
-            ended = await sessions.EndSessionsOfAsync(name, cancellationToken).ConfigureAwait(false);
+            await sessions.EndSessionsOfAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
-        await audit.AppendAsync(AuditEventTypes.LockCreate, new JsonObject { ["target"] = target, ["expires"] = record.Expires?.ToString("O"), ["sessions_ended"] = ended }, cancellationToken).ConfigureAwait(false);
-        await cluster.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
-        return ChangeResult<Locked>.Done(new Locked(target, record.Expires, ended));
+        await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
+        return ChangeResult<Locked>.Done(new Locked(target, record.Expires, live));
     }
 
-    public async Task<ChangeResult<bool>> UnlockAsync(string kind, string name, CancellationToken cancellationToken)
+    /// <summary>Lifts the lock on <c>KIND/NAME</c>, with its <c>lock.delete</c> event in the same transaction.</summary>
+    public async Task<ChangeResult<bool>> UnlockAsync(string kind, string name, AuditActor actor, CancellationToken cancellationToken)
     {
-        if (!await store.DeleteAsync(LockRecord.StoreKey($"{kind}/{name}"), cancellationToken).ConfigureAwait(false))
+        var target = $"{kind}/{name}";
+        if (!await writes.DeleteAsync(LockRecord.StoreKey(target), AuditEventTypes.LockDelete, new JsonObject { ["target"] = target }, actor, cancellationToken).ConfigureAwait(false))
         {
-            return ChangeResult<bool>.Refused(StatusCodes.Status404NotFound, $"{kind}/{name} is not locked");
+            return ChangeResult<bool>.Refused(StatusCodes.Status404NotFound, $"{target} is not locked");
         }
 
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Postern.Audit;
 using Postern.Configuration;
+using Postern.Identity;
 using Postern.Resources;
 using Postern.Server.Sso;
 using Postern.Server.State;
@@ -17,10 +18,14 @@ namespace Postern.Server.Resources;
 /// before any is written, an app of <c>postern.yaml</c> never replaced, a user keeping its password, and a removal
 /// taking with it what belongs to the resource (a user's sessions, a bot's credentials).
 /// </summary>
-internal sealed class ResourceService(IBackend store, ClusterState cluster, UserDirectory users, BotRegistry bots, ConnectorSecrets secrets, WebSettings settings, AuditLog audit)
+internal sealed class ResourceService(IBackend store, ClusterState cluster, UserDirectory users, BotRegistry bots, ConnectorSecrets secrets, WebSettings settings, AuditedWrites writes)
 {
-    /// <summary>Writes every resource of <paramref name="text"/>; the value is what was written, as <c>kind/name</c>.</summary>
-    public async Task<ChangeResult<List<string>>> CreateAsync(string text, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes every resource of <paramref name="text"/>, each with its <c>resource.create</c> (new) or <c>resource.update</c>
+    /// (replaced) event in the same transaction, if <paramref name="may"/> allows the caller <c>create</c> on each new one and
+    /// <c>update</c> on each existing one; the value is what was written, as <c>kind/name</c>.
+    /// </summary>
+    public async Task<ChangeResult<List<string>>> CreateAsync(string text, string source, Func<string, string, AccessDecision> may, AuditActor actor, CancellationToken cancellationToken)
     {
         var parsed = ResourceYaml.Parse(text, source);
         if (parsed.Errors.Count > 0)
@@ -53,6 +58,22 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
             return ChangeResult<List<string>>.Refused(StatusCodes.Status409Conflict, "some resources conflict with existing ones", conflicts);
         }
 
+        var refused = new List<string>();
+        foreach (var resource in parsed.Resources)
+        {
+            var exists = await store.GetAsync(ResourceJson.StoreKey(resource.Kind, resource.Metadata.Name), cancellationToken).ConfigureAwait(false) is not null;
+            var decision = may(AdminRules.OfKind(resource.Kind), exists ? AdminRules.Update : AdminRules.Create);
+            if (!decision.Allowed)
+            {
+                refused.Add($"{resource.Kind} '{resource.Metadata.Name}': {decision.Reason}");
+            }
+        }
+
+        if (refused.Count > 0)
+        {
+            return ChangeResult<List<string>>.Refused(StatusCodes.Status403Forbidden, $"{source}: the caller may not write every resource in it; nothing was written", refused);
+        }
+
         var written = new List<string>();
         long revision = 0;
         foreach (var resource in parsed.Resources)
@@ -74,7 +95,7 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
                         ExternalSubject = found.User.ExternalSubject,
                     }
                     : user.User;
-                var write = await users.WriteAsync(merged, existing?.Revision ?? Revision.Absent, cancellationToken).ConfigureAwait(false);
+                var write = await users.WriteAsync(merged, existing?.Revision ?? Revision.Absent, writes, EventOf(existing is not null), Describe(resource), actor, cancellationToken).ConfigureAwait(false);
                 if (!write.Succeeded)
                 {
                     return ChangeResult<List<string>>.Refused(StatusCodes.Status409Conflict, $"user '{user.User.Name}' changed while it was written; try again");
@@ -84,11 +105,19 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
             }
             else
             {
-                revision = await store.PutAsync(ResourceJson.StoreKey(resource.Kind, resource.Metadata.Name), ResourceJson.Serialize(resource), null, cancellationToken).ConfigureAwait(false);
+                var key = ResourceJson.StoreKey(resource.Kind, resource.Metadata.Name);
+                WriteResult write;
+                do
+                {
+                    var current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+                    write = await writes.PutAsync(key, current?.Revision ?? Revision.Absent, ResourceJson.Serialize(resource), null, EventOf(current is not null), Describe(resource), actor, cancellationToken).ConfigureAwait(false);
+                }
+                while (!write.Succeeded);
+
+                revision = write.Revision;
             }
 
             written.Add($"{resource.Kind}/{resource.Metadata.Name}");
-            await audit.AppendAsync(AuditEventTypes.ResourceCreate, new JsonObject { ["kind"] = resource.Kind, ["name"] = resource.Metadata.Name }, cancellationToken).ConfigureAwait(false);
         }
 
         await cluster.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
@@ -96,7 +125,7 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
     }
 
     /// <summary>Removes a resource other than a user (<see cref="UserService.RemoveAsync"/> removes those).</summary>
-    public async Task<ChangeResult<bool>> RemoveAsync(string kind, string name, CancellationToken cancellationToken)
+    public async Task<ChangeResult<bool>> RemoveAsync(string kind, string name, AuditActor actor, CancellationToken cancellationToken)
     {
         if (kind == "app" && cluster.FindApp(name)?.FromConfig == true)
         {
@@ -105,18 +134,22 @@ internal sealed class ResourceService(IBackend store, ClusterState cluster, User
 
         if (kind == ResourceKinds.Bot)
         {
-            return await bots.RemoveAsync(name, cancellationToken).ConfigureAwait(false);
+            return await bots.RemoveAsync(name, actor, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!await store.DeleteAsync(ResourceJson.StoreKey(kind, name), cancellationToken).ConfigureAwait(false))
+        if (!await writes.DeleteAsync(ResourceJson.StoreKey(kind, name), AuditEventTypes.ResourceDelete, new JsonObject { ["kind"] = kind, ["name"] = name }, actor, cancellationToken).ConfigureAwait(false))
         {
             return ChangeResult<bool>.Refused(StatusCodes.Status404NotFound, $"{kind} '{name}' not found");
         }
 
-        await audit.AppendAsync(AuditEventTypes.ResourceDelete, new JsonObject { ["kind"] = kind, ["name"] = name }, cancellationToken).ConfigureAwait(false);
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return ChangeResult<bool>.Done(true);
     }
+
+    private static string EventOf(bool replaced) => replaced ? AuditEventTypes.ResourceUpdate : AuditEventTypes.ResourceCreate;
+
+    /// <summary>The fields of a resource event: its kind and name.</summary>
+    private static JsonObject Describe(Resource resource) => new() { ["kind"] = resource.Kind, ["name"] = resource.Metadata.Name };
 
     private static string HostOf(string publicAddr)
     {

@@ -15,6 +15,7 @@ internal static class SessionKeys
     public const string AppPrefix = "/sessions/app/";
     public const string CodePrefix = "/sessions/codes/";
     public const string SignupPrefix = "/sessions/signup/";
+    public const string ClientPrefix = "/sessions/client/";
     public const string LoginAttemptsPrefix = "/login_attempts/";
 
     private const int TokenBytes = 32;

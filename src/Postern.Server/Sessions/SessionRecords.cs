@@ -28,3 +28,9 @@ internal sealed record NameAttempts(int Failures, DateTimeOffset? NotBefore);
 /// user of that name created at <paramref name="UserCreated"/>, and for no user of the same name added later.
 /// </summary>
 internal sealed record SignupToken(string User, DateTimeOffset UserCreated, DateTimeOffset Expires);
+
+/// <summary>
+/// A client credential of <c>postern login</c>, at <c>/sessions/client/&lt;hash&gt;</c>: the admin commands' bearer token for
+/// <paramref name="User"/>. It lives only as long as the web session <paramref name="WebSession"/> (hash) it was opened with.
+/// </summary>
+internal sealed record ClientCredential(string User, string WebSession, DateTimeOffset Created, DateTimeOffset Expires);

@@ -91,6 +91,41 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
         return taken.Succeeded && StoreJson.TryDeserialize<LaunchCode>(item.Value) is { } code && code.Expires > time.GetUtcNow() ? code : null;
     }
 
+    /// <summary>Opens a client credential for the web session stored as <paramref name="webSessionHash"/>; it ends when that session does.</summary>
+    public async Task<(string Token, ClientCredential Credential)> CreateClientCredentialAsync(string webSessionHash, WebSession session, CancellationToken cancellationToken)
+    {
+        var credential = new ClientCredential(session.User, webSessionHash, time.GetUtcNow(), session.Expires);
+        var token = SessionKeys.NewToken();
+        await store.PutAsync(SessionKeys.ClientPrefix + SessionKeys.Hash(token), StoreJson.Serialize(credential), credential.Expires, cancellationToken).ConfigureAwait(false);
+        return (token, credential);
+    }
+
+    /// <summary>
+    /// The client credential of <paramref name="token"/> while it and its web session live, with its hash; <c>null</c> for a
+    /// malformed, unknown, expired or ended one (the caller still checks the user's standing).
+    /// </summary>
+    public async Task<(string Hash, ClientCredential Credential)?> FindClientCredentialAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!SessionKeys.IsWellFormed(token))
+        {
+            return null;
+        }
+
+        var hash = SessionKeys.Hash(token!);
+        var item = await store.GetAsync(SessionKeys.ClientPrefix + hash, cancellationToken).ConfigureAwait(false);
+        return item is not null && StoreJson.TryDeserialize<ClientCredential>(item.Value) is { } credential && credential.Expires > time.GetUtcNow()
+            && await FindWebSessionByHashAsync(credential.WebSession, cancellationToken).ConfigureAwait(false) is { } web && web.User == credential.User
+            ? (hash, credential)
+            : null;
+    }
+
+    /// <summary>Ends a client credential and the web session it was opened with.</summary>
+    public async Task EndClientCredentialAsync(string hash, ClientCredential credential, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(SessionKeys.ClientPrefix + hash, cancellationToken).ConfigureAwait(false);
+        await EndWebSessionAsync(credential.WebSession, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Ends a web session and every app session opened from it.</summary>
     public async Task EndWebSessionAsync(string hash, CancellationToken cancellationToken)
     {
@@ -104,6 +139,11 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
         }
     }
 
+    /// <summary>How many web and app sessions of <paramref name="user"/> live now (what <see cref="EndSessionsOfAsync"/> would end).</summary>
+    public async Task<int> CountSessionsOfAsync(string user, CancellationToken cancellationToken) =>
+        (await store.RangeAsync(SessionKeys.AppPrefix, cancellationToken).ConfigureAwait(false)).Count(item => StoreJson.TryDeserialize<AppSession>(item.Value)?.User == user)
+        + (await store.RangeAsync(SessionKeys.WebPrefix, cancellationToken).ConfigureAwait(false)).Count(item => StoreJson.TryDeserialize<WebSession>(item.Value)?.User == user);
+
     /// <summary>Ends every web and app session of <paramref name="user"/>; returns how many.</summary>
     public async Task<int> EndSessionsOfAsync(string user, CancellationToken cancellationToken)
     {
@@ -114,6 +154,14 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
                 && await store.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false))
             {
                 ended++;
+            }
+        }
+
+        foreach (var item in await store.RangeAsync(SessionKeys.ClientPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (StoreJson.TryDeserialize<ClientCredential>(item.Value) is { } credential && credential.User == user)
+            {
+                await store.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -122,6 +122,6 @@ internal sealed class LoginService(ClusterState cluster, SessionStore sessions, 
             fields["remote_addr"] = remoteAddress;
         }
 
-        return audit.AppendAsync(AuditEventTypes.UserLogin, fields, CancellationToken.None);
+        return audit.AppendAsync(AuditEventTypes.UserLogin, AuditActor.User(username, remoteAddress).Stamp(fields), CancellationToken.None);
     }
 }

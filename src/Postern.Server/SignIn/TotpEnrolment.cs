@@ -116,7 +116,7 @@ internal sealed class TotpEnrolment(IBackend store, UserDirectory users, SecondF
             if (write.Succeeded)
             {
                 await store.CompareAndDeleteAsync(PendingKey(user), item.Revision, cancellationToken).ConfigureAwait(false);
-                await audit.AppendAsync(AuditEventTypes.UserTotpEnrol, new JsonObject { ["user"] = user, ["recovery_codes"] = codes.Count }, cancellationToken).ConfigureAwait(false);
+                await audit.AppendAsync(AuditEventTypes.UserTotpEnrol, AuditActor.User(user, null).Stamp(new JsonObject { ["user"] = user, ["recovery_codes"] = codes.Count }), cancellationToken).ConfigureAwait(false);
                 await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
                 return new EnrolmentOutcome(codes, null);
             }

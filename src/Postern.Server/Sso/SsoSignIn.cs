@@ -108,14 +108,14 @@ internal sealed class SsoSignIn(
 
             if (existing is null)
             {
-                await audit.AppendAsync(AuditEventTypes.UserCreate, new JsonObject
+                await audit.AppendAsync(AuditEventTypes.UserCreate, AuditActor.System.Stamp(new JsonObject
                 {
                     ["user"] = user.Name,
                     ["connector"] = connector.Name,
                     ["issuer"] = subject.Issuer,
                     ["subject"] = subject.Subject,
                     ["roles"] = new JsonArray([.. roles.Select(r => JsonValue.Create(r))]),
-                }, CancellationToken.None).ConfigureAwait(false);
+                }), CancellationToken.None).ConfigureAwait(false);
             }
 
             await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
@@ -147,6 +147,7 @@ internal sealed class SsoSignIn(
             fields["roles"] = new JsonArray([.. roles.Select(r => JsonValue.Create(r))]);
         }
 
+        AuditActor.User(user ?? "", context.Connection.RemoteIpAddress?.ToString()).Stamp(fields);
         if (context.Connection.RemoteIpAddress is { } remote)
         {
             fields["remote_addr"] = remote.ToString();

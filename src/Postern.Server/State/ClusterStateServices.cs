@@ -9,6 +9,7 @@ internal static class ClusterStateServices
     public static IServiceCollection AddClusterState(this IServiceCollection services)
     {
         services.TryAddSingleton<ClusterState>();
+        services.TryAddSingleton<AuditedWrites>();
         services.AddHostedService<ClusterStateWatch>();
         services.TryAddSingleton<ClusterLeader>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterLeader>());

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Postern.Audit;
 using Postern.Identity;
 using Postern.Resources;
 using Postern.Server.Sessions;
@@ -19,14 +21,27 @@ internal sealed class UserDirectory(IBackend store)
     public Task<WriteResult> WriteAsync(User user, long expectedRevision, CancellationToken cancellationToken) =>
         store.CompareAndSwapAsync(ResourceJson.StoreKey("user", user.Name), expectedRevision, ResourceJson.Serialize(UserResource.Of(user)), null, cancellationToken);
 
-    /// <summary>Deletes the user named <paramref name="name"/> and the sign-up links made for them; <c>false</c> when there was none.</summary>
-    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="user"/> as <see cref="WriteAsync"/> does, with its audit event in the same transaction.</summary>
+    public Task<WriteResult> WriteAsync(User user, long expectedRevision, AuditedWrites writes, string type, JsonObject fields, AuditActor actor, CancellationToken cancellationToken) =>
+        writes.PutAsync(ResourceJson.StoreKey("user", user.Name), expectedRevision, ResourceJson.Serialize(UserResource.Of(user)), null, type, fields, actor, cancellationToken);
+
+    /// <summary>
+    /// Deletes the user named <paramref name="name"/> with its audit event (one transaction, see <see cref="AuditedWrites"/>) and the
+    /// sign-up links made for them; <c>false</c> when there was none.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string name, AuditedWrites writes, JsonObject fields, AuditActor actor, CancellationToken cancellationToken)
     {
-        if (!await store.DeleteAsync(ResourceJson.StoreKey("user", name), cancellationToken).ConfigureAwait(false))
+        if (!await writes.DeleteAsync(ResourceJson.StoreKey("user", name), AuditEventTypes.UserDelete, fields, actor, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
+        await ForgetSignupLinksAsync(name, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task ForgetSignupLinksAsync(string name, CancellationToken cancellationToken)
+    {
         foreach (var item in await store.RangeAsync(SessionKeys.SignupPrefix, cancellationToken).ConfigureAwait(false))
         {
             if (StoreJson.TryDeserialize<SignupToken>(item.Value) is { } signup && signup.User == name)
@@ -34,8 +49,6 @@ internal sealed class UserDirectory(IBackend store)
                 await store.CompareAndDeleteAsync(item.Key, item.Revision, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        return true;
     }
 
     /// <summary>The user a sign-up link was made for, if they still exist: the same name, created at the same moment.</summary>

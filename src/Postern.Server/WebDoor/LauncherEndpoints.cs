@@ -81,12 +81,12 @@ internal static class LauncherEndpoints
         var access = AccessChecker.Create(signedIn.User, cluster.RolesOf(signedIn.User)).CheckApp(app.Name, app.Config.Labels);
         if (!access.Allowed)
         {
-            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, new JsonObject
+            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, AuditActor.User(signedIn.User.Name, context.Connection.RemoteIpAddress?.ToString()).Stamp(new JsonObject
             {
                 ["user"] = signedIn.User.Name,
                 ["app"] = app.Name,
                 ["reason"] = access.Reason,
-            }, context.RequestAborted).ConfigureAwait(false);
+            }), context.RequestAborted).ConfigureAwait(false);
             await Pages.WriteProblemAsync(context, StatusCodes.Status403Forbidden, $"You are not allowed to open {app.Name}.", "Applications", "/web/").ConfigureAwait(false);
             return;
         }

@@ -1,4 +1,6 @@
 using Postern.Server.SignIn;
+using System.Text.Json.Nodes;
+using Postern.Audit;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
@@ -170,6 +172,13 @@ internal static class LoginEndpoints
         {
             await sessions.EndWebSessionAsync(signedIn.Hash, context.RequestAborted).ConfigureAwait(false);
             appSessions.ForgetWebSession(signedIn.Hash);
+            var actor = AuditActor.User(signedIn.User.Name, context.Connection.RemoteIpAddress?.ToString());
+            await context.RequestServices.GetRequiredService<AuditLog>().AppendAsync(AuditEventTypes.UserLogout, actor.Stamp(new JsonObject
+            {
+                ["user"] = signedIn.User.Name,
+                ["method"] = "web",
+                ["session"] = SessionKeys.Reference(signedIn.Hash),
+            }), context.RequestAborted).ConfigureAwait(false);
         }
 
         cookie.Clear(context);

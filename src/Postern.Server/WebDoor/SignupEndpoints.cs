@@ -73,7 +73,7 @@ internal static class SignupEndpoints
             return;
         }
 
-        await audit.AppendAsync(AuditEventTypes.UserPasswordSet, new JsonObject { ["user"] = signup.Record.User, ["method"] = "signup_link" }, context.RequestAborted).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEventTypes.UserPasswordSet, AuditActor.User(signup.Record.User, context.Connection.RemoteIpAddress?.ToString()).Stamp(new JsonObject { ["user"] = signup.Record.User, ["method"] = "signup_link" }), context.RequestAborted).ConfigureAwait(false);
         await cluster.WaitForRevisionAsync(write.Revision, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = "/web/login";

@@ -88,13 +88,13 @@ internal static class TotpEnrolmentEndpoints
             context.Response.Cookies.Delete(EnrolmentCookie(settings), settings.CookieOptions(null));
             var (token, session) = await sessions.CreateWebSessionAsync(found.User.Name, settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
             cookie.Set(context, token, session);
-            await audit.AppendAsync(AuditEventTypes.UserLogin, new JsonObject
+            await audit.AppendAsync(AuditEventTypes.UserLogin, AuditActor.User(found.User.Name, context.Connection.RemoteIpAddress?.ToString()).Stamp(new JsonObject
             {
                 ["user"] = found.User.Name,
                 ["success"] = true,
                 ["method"] = "password",
                 ["second_factor"] = "enrolled",
-            }, context.RequestAborted).ConfigureAwait(false);
+            }), context.RequestAborted).ConfigureAwait(false);
         }
 
         var list = new StringBuilder();

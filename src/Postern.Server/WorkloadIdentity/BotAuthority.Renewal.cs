@@ -110,7 +110,7 @@ internal sealed partial class BotAuthority
 
         // After the lineage is revoked: a renewal that read it before fails its write, one that wrote before is swept here.
         var (credentials, joinTokens) = await RevokeAllAsync(presented.Bot, cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(AuditEventTypes.BotCredentialReuse, new JsonObject
+        await audit.AppendAsync(AuditEventTypes.BotCredentialReuse, AuditActor.Bot(presented.Bot, remote).Stamp(new JsonObject
         {
             ["bot"] = presented.Bot,
             ["generation"] = presented.Generation,
@@ -118,7 +118,7 @@ internal sealed partial class BotAuthority
             ["credentials_revoked"] = credentials,
             ["join_tokens_revoked"] = joinTokens,
             ["remote_addr"] = remote,
-        }, cancellationToken).ConfigureAwait(false);
+        }), cancellationToken).ConfigureAwait(false);
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -88,14 +88,14 @@ internal sealed partial class BotAuthority(IBackend store, ClusterState cluster,
             return (null, error);
         }
 
-        await audit.AppendAsync(AuditEventTypes.BotJoin, new JsonObject
+        await audit.AppendAsync(AuditEventTypes.BotJoin, AuditActor.Bot(bot, remote).Stamp(new JsonObject
         {
             ["bot"] = bot,
             ["success"] = grant is not null,
             ["agent"] = asAgent,
             ["reason"] = error,
             ["remote_addr"] = remote,
-        }, cancellationToken).ConfigureAwait(false);
+        }), cancellationToken).ConfigureAwait(false);
         return (grant, error);
     }
 

@@ -13,10 +13,10 @@ namespace Postern.Server.WorkloadIdentity;
 /// Adding bots, making their join tokens, and removing them with everything they hold: a removed bot's credentials
 /// and join tokens go with it, so that a bot added again under the same name starts with none.
 /// </summary>
-internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAuthority authority, AuditLog audit)
+internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAuthority authority, AuditLog audit, AuditedWrites writes)
 {
     /// <summary>Adds a bot with its first join token: an agent's when <paramref name="agent"/>, a script's otherwise.</summary>
-    public async Task<ChangeResult<JoinToken>> AddAsync(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, string>? labels, bool agent, string? ttl, CancellationToken cancellationToken)
+    public async Task<ChangeResult<JoinToken>> AddAsync(string? name, IReadOnlyList<string>? roles, IReadOnlyDictionary<string, string>? labels, bool agent, string? ttl, AuditActor actor, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (string.IsNullOrEmpty(name) || !Configuration.AppConfigReader.AppNamePattern().IsMatch(name))
@@ -40,21 +40,20 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
         }
 
         var bot = new BotResource { Metadata = new ResourceMetadata { Name = name! }, Roles = roles! };
-        var write = await store.CompareAndSwapAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot.Metadata.Name), Revision.Absent, ResourceJson.Serialize(bot), null, cancellationToken).ConfigureAwait(false);
+        // The bot and its event in one transaction; its first join token is recorded by its own event.
+        var write = await writes.PutAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot.Metadata.Name), Revision.Absent, ResourceJson.Serialize(bot), null, AuditEventTypes.BotCreate, new JsonObject
+        {
+            ["bot"] = bot.Metadata.Name,
+            ["roles"] = new JsonArray([.. bot.Roles.Select(r => JsonValue.Create(r))]),
+            ["agent"] = agent,
+        }, actor, cancellationToken).ConfigureAwait(false);
         if (!write.Succeeded)
         {
             return ChangeResult<JoinToken>.Refused(StatusCodes.Status409Conflict, $"bot '{bot.Metadata.Name}' already exists; `postern bots token {bot.Metadata.Name}` makes another join token for it");
         }
 
         await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
-        var (token, expires) = await authority.CreateJoinTokenAsync(bot.Metadata.Name, labels ?? new Dictionary<string, string>(), agent, lifetime, cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(AuditEventTypes.BotCreate, new JsonObject
-        {
-            ["bot"] = bot.Metadata.Name,
-            ["roles"] = new JsonArray([.. bot.Roles.Select(r => JsonValue.Create(r))]),
-            ["join_token_expires"] = expires.ToString("O"),
-            ["agent"] = agent,
-        }, cancellationToken).ConfigureAwait(false);
+        var (token, expires) = await MakeJoinTokenAsync(bot.Metadata.Name, labels ?? new Dictionary<string, string>(), agent, lifetime, actor, cancellationToken).ConfigureAwait(false);
         return ChangeResult<JoinToken>.Done(new JoinToken(bot.Metadata.Name, token, expires));
     }
 
@@ -62,7 +61,7 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
     /// Another join token for an existing bot: for a second agent, or one that lost its data folder. An agent's when
     /// <paramref name="agent"/>, a script's otherwise.
     /// </summary>
-    public async Task<ChangeResult<JoinToken>> AddJoinTokenAsync(string name, IReadOnlyDictionary<string, string>? labels, bool agent, string? ttl, CancellationToken cancellationToken)
+    public async Task<ChangeResult<JoinToken>> AddJoinTokenAsync(string name, IReadOnlyDictionary<string, string>? labels, bool agent, string? ttl, AuditActor actor, CancellationToken cancellationToken)
     {
         if (cluster.FindBot(name) is null)
         {
@@ -76,37 +75,37 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
             return ChangeResult<JoinToken>.Refused(StatusCodes.Status400BadRequest, $"cannot make a join token for bot '{name}'", problems);
         }
 
-        labels ??= new Dictionary<string, string>();
+        var (token, expires) = await MakeJoinTokenAsync(name, labels ?? new Dictionary<string, string>(), agent, lifetime, actor, cancellationToken).ConfigureAwait(false);
+        return ChangeResult<JoinToken>.Done(new JoinToken(name, token, expires));
+    }
+
+    private async Task<(string Token, DateTimeOffset Expires)> MakeJoinTokenAsync(string name, IReadOnlyDictionary<string, string> labels, bool agent, TimeSpan lifetime, AuditActor actor, CancellationToken cancellationToken)
+    {
         var (token, expires) = await authority.CreateJoinTokenAsync(name, labels, agent, lifetime, cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(AuditEventTypes.BotJoinTokenCreate, new JsonObject
+        await audit.AppendAsync(AuditEventTypes.BotJoinTokenCreate, actor.Stamp(new JsonObject
         {
             ["bot"] = name,
             ["labels"] = JsonSerializer.SerializeToNode(labels),
             ["agent"] = agent,
             ["expires"] = expires.ToString("O"),
-        }, cancellationToken).ConfigureAwait(false);
-        return ChangeResult<JoinToken>.Done(new JoinToken(name, token, expires));
+        }), cancellationToken).ConfigureAwait(false);
+        return (token, expires);
     }
 
     /// <summary>Removes a bot with its credentials and join tokens, and records a <c>resource.delete</c> event.</summary>
-    public async Task<ChangeResult<bool>> RemoveAsync(string name, CancellationToken cancellationToken)
+    public async Task<ChangeResult<bool>> RemoveAsync(string name, AuditActor actor, CancellationToken cancellationToken)
     {
         // A bot's credentials and join tokens go before the bot and again after it (for those made meanwhile): a crash
         // between the two steps must not leave them for a bot added again under the same name.
         var (credentials, joinTokens) = await authority.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false);
-        if (!await store.DeleteAsync(ResourceJson.StoreKey(ResourceKinds.Bot, name), cancellationToken).ConfigureAwait(false))
+        var fields = new JsonObject { ["kind"] = ResourceKinds.Bot, ["name"] = name, ["credentials_revoked"] = credentials, ["join_tokens_revoked"] = joinTokens };
+        if (!await writes.DeleteAsync(ResourceJson.StoreKey(ResourceKinds.Bot, name), AuditEventTypes.ResourceDelete, fields, actor, cancellationToken).ConfigureAwait(false))
         {
             return ChangeResult<bool>.Refused(StatusCodes.Status404NotFound, $"{ResourceKinds.Bot} '{name}' not found");
         }
 
-        var (moreCredentials, moreJoinTokens) = await authority.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(AuditEventTypes.ResourceDelete, new JsonObject
-        {
-            ["kind"] = ResourceKinds.Bot,
-            ["name"] = name,
-            ["credentials_revoked"] = credentials + moreCredentials,
-            ["join_tokens_revoked"] = joinTokens + moreJoinTokens,
-        }, cancellationToken).ConfigureAwait(false);
+        // Those made between the first revocation and the delete; a bot that no longer exists can use none of them.
+        await authority.RevokeAllAsync(name, cancellationToken).ConfigureAwait(false);
         await cluster.WaitForRevisionAsync(await store.CurrentRevisionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return ChangeResult<bool>.Done(true);
     }

@@ -74,7 +74,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
 
             var denied = Describe(caller, request);
             denied["reasons"] = new JsonArray([.. reasons.Select(r => JsonValue.Create(r))]);
-            await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, denied, cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, ActorOf(caller).Stamp(denied), cancellationToken).ConfigureAwait(false);
             return new SvidIssuance([], reasons);
         }
 
@@ -105,7 +105,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
             fields["ttl"] = Durations.Format(expires - issuedAt);
             fields["expires"] = expires.ToString("O");
             fields["kid"] = token.KeyId;
-            written[i] = audit.AppendAsync(AuditEventTypes.JwtSvidIssued, fields, cancellationToken);
+            written[i] = audit.AppendAsync(AuditEventTypes.JwtSvidIssued, ActorOf(caller).Stamp(fields), cancellationToken);
         }
 
         // Handed back only once every event is durable: a token whose record is lost is never returned.
@@ -122,8 +122,12 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
             [caller.Kind == WorkloadCallerKind.Bot ? "bot" : "user"] = caller.Name,
             ["reasons"] = new JsonArray(JsonValue.Create(reason)),
         };
-        await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, denied, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, ActorOf(caller).Stamp(denied), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The caller as the audit log names it; the address is the caller's attributes' business (<c>caller</c> fields).</summary>
+    private static AuditActor ActorOf(WorkloadCaller caller) =>
+        caller.Kind == WorkloadCallerKind.Bot ? AuditActor.Bot(caller.Name, null) : AuditActor.User(caller.Name, null);
 
     private static JsonObject Describe(WorkloadCaller caller, SvidRequest request)
     {

@@ -90,10 +90,26 @@ public sealed class AccessCheckerTests
         Assert.False(dev.Can("app", "delete"));
         Assert.False(dev.Can("role", "read"));
         Assert.True(AccessChecker.Create(Alice, [PresetRoles.Editor]).Can("role", "create"));
-        Assert.True(AccessChecker.Create(Alice, [PresetRoles.Auditor]).Can("event", "list"));
+        Assert.True(AccessChecker.Create(Alice, [PresetRoles.Auditor]).Can("audit", "read"));
+        Assert.True(AccessChecker.Create(Alice, [PresetRoles.Auditor]).Can("user", "list"));
         Assert.False(AccessChecker.Create(Alice, [PresetRoles.Auditor]).Can("role", "create"));
+        Assert.False(AccessChecker.Create(Alice, [PresetRoles.Editor]).Can("audit", "read"));
+        Assert.False(AccessChecker.Create(Alice, [PresetRoles.Access]).Can("user", "list"));
         Assert.Equal(["access", "editor", "auditor"], PresetRoles.All.Select(r => r.Name));
     }
 
     private static Dictionary<string, string> Labels(params (string Key, string Value)[] labels) => labels.ToDictionary(l => l.Key, l => l.Value);
+
+    [Fact]
+    public void A_deny_rule_of_one_role_wins_over_an_allow_of_another_and_the_refusal_names_the_rule()
+    {
+        var allowApps = new Role { Name = "apps", Allow = new RoleConditions { Rules = [new ResourceRule { Resources = ["app"], Verbs = ["*"] }] } };
+        var noDelete = new Role { Name = "no-delete", Deny = new RoleConditions { Rules = [new ResourceRule { Resources = ["*"], Verbs = ["delete"] }] } };
+        var checker = AccessChecker.Create(Alice, [allowApps, noDelete]);
+        Assert.True(checker.CheckRule("app", "create").Allowed);
+        var refused = checker.CheckRule("app", "delete");
+        Assert.False(refused.Allowed);
+        Assert.Equal("role 'no-delete' denies `delete` on `app`", refused.Reason);
+        Assert.Equal("role rules allow no `delete` on `user`", AccessChecker.Create(Alice, [allowApps]).CheckRule("user", "delete").Reason);
+    }
 }

@@ -67,15 +67,40 @@ public sealed class PresetRoleSeederTests : IAsyncLifetime
         Assert.Equal(["{{internal.logins}}", "deploy"], access.Allow.Logins);
     }
 
+    [Fact]
+    public async Task Editor_and_auditor_seeded_before_admin_rules_get_rules_over_the_admin_resources()
+    {
+        var oldEditor = new Role { Name = "editor", Allow = new RoleConditions { Rules = [new ResourceRule { Resources = ["role", "app", "user", "workload_identity", "bot", "lock", "cert_authority"], Verbs = ["*"] }] } };
+        var oldAuditor = new Role { Name = "auditor", Allow = new RoleConditions { Rules = [new ResourceRule { Resources = ["event", "session"], Verbs = ["list", "read"] }] } };
+        await SeedLikeAnOlderVersionAsync(OldAccess);
+        foreach (var role in new[] { oldEditor, oldAuditor })
+        {
+            await _store.PutAsync(ResourceJson.StoreKey(ResourceKinds.Role, role.Name), ResourceJson.Serialize(RoleResource.Of(role)), null, CancellationToken.None);
+        }
+
+        Assert.Equal(["access", "editor", "auditor"], await PresetRoleSeeder.SeedAsync(_store, CancellationToken.None));
+
+        var editor = AccessChecker.Create(new User { Name = "ed" }, [await RoleAsync("editor")]);
+        Assert.True(editor.Can("oidc_connector", "delete"));
+        Assert.True(editor.Can("authority", "update"));
+        Assert.False(editor.Can("audit", "read"));
+        var auditor = AccessChecker.Create(new User { Name = "aud" }, [await RoleAsync("auditor")]);
+        Assert.True(auditor.Can("audit", "read"));
+        Assert.True(auditor.Can("lock", "list"));
+        Assert.False(auditor.Can("user", "create"));
+    }
+
     private async Task SeedLikeAnOlderVersionAsync(Role access)
     {
         await _store.PutAsync(ResourceJson.StoreKey(ResourceKinds.Role, "access"), ResourceJson.Serialize(RoleResource.Of(access)), null, CancellationToken.None);
         await _store.PutAsync("/cluster/preset_roles_seeded", "1"u8.ToArray(), null, CancellationToken.None);
     }
 
-    private async Task<Role> AccessAsync()
+    private Task<Role> AccessAsync() => RoleAsync("access");
+
+    private async Task<Role> RoleAsync(string name)
     {
-        var item = await _store.GetAsync(ResourceJson.StoreKey(ResourceKinds.Role, "access"), CancellationToken.None);
+        var item = await _store.GetAsync(ResourceJson.StoreKey(ResourceKinds.Role, name), CancellationToken.None);
         Assert.NotNull(item);
         return Assert.IsType<RoleResource>(ResourceJson.Deserialize(ResourceKinds.Role, item.Value.Span)).Role;
     }

@@ -134,7 +134,7 @@ public sealed class TrustBoundaryTests : RunningServerTests
         Assert.Equal(HttpStatusCode.Forbidden, status);
 
         var tokens = await Admin.AuditAsync("bot.join_token.create");
-        Assert.False(Assert.Single(tokens, e => e.GetProperty("bot").GetString() == "renewing").GetProperty("agent").GetBoolean());
+        Assert.Equal([true, false], tokens.Where(e => e.GetProperty("bot").GetString() == "renewing").Select(e => e.GetProperty("agent").GetBoolean()));
         Assert.True(Assert.Single(await Admin.AuditAsync("bot.create"), e => e.GetProperty("bot").GetString() == "renewing").GetProperty("agent").GetBoolean());
     }
 

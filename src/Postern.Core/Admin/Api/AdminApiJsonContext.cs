@@ -32,6 +32,9 @@ namespace Postern.Admin.Api;
 [JsonSerializable(typeof(RotateAuthorityRequest))]
 [JsonSerializable(typeof(RotationAnswer))]
 [JsonSerializable(typeof(AdminError))]
+[JsonSerializable(typeof(ClientLoginRequest))]
+[JsonSerializable(typeof(ClientLogin))]
+[JsonSerializable(typeof(Caller))]
 public sealed partial class AdminApiJsonContext : JsonSerializerContext
 {
     /// <summary>The same contract for reading answers: members added by a newer server are skipped.</summary>
