@@ -92,7 +92,16 @@ public sealed class AuditLogTests : IDisposable
         for (var i = 0; i < 25; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(1));
-            await log.AppendAsync(AuditEventTypes.AppAssertionIssued, new JsonObject { ["jti"] = $"j{i}", ["actor"] = i % 5 == 0 ? "alice" : "bob" }, CancellationToken.None);
+            // Events name their actor as {kind, name} (AuditActor); the index holds the name. A bot of the same name
+            // and an actor object holding an unrelated "name" deeper down must not match.
+            var actor = i % 5 == 0 ? AuditActor.User("alice", "192.0.2.1") : i % 5 == 1 ? AuditActor.Bot("bob", null) : AuditActor.User("bob", null);
+            var fields = actor.Stamp(new JsonObject { ["jti"] = $"j{i}" });
+            if (i % 5 == 2)
+            {
+                fields["actor"]!.AsObject()["via"] = new JsonObject { ["name"] = "alice" };
+            }
+
+            await log.AppendAsync(AuditEventTypes.AppAssertionIssued, fields, CancellationToken.None);
         }
 
         var pages = new List<int>();

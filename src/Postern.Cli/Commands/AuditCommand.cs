@@ -19,8 +19,11 @@ internal static class AuditCommand
         var format = CommonOptions.Format();
         var type = new Option<string?>("--type") { Description = "Only events of this type, e.g. app.assertion.issued." };
         var since = new Option<string?>("--since") { Description = "Only events of the last DURATION, e.g. 1h or 7d." };
+        var actor = new Option<string?>("--actor") { Description = "Only events whose actor has this name (a user, a bot, local-admin or system)." };
+        var jti = new Option<string?>("--jti") { Description = "Only events about the token with this id (jti)." };
+        var before = new Option<string?>("--before") { Description = "Only events older than the event with this id: the next page after a search's first line." };
         var limit = new Option<int>("--limit") { Description = "At most this many events, newest last.", DefaultValueFactory = _ => 1000 };
-        var search = new Command("search", "Print audit events (--format json: one event per line; yaml: one document per event).") { config, format, type, since, limit };
+        var search = new Command("search", "Print audit events (--format json: one event per line; yaml: one document per event).") { config, format, type, since, actor, jti, before, limit };
         search.SetAction((parse, cancellationToken) => AdminClient.RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, async client =>
         {
             var query = $"audit?limit={parse.GetValue(limit)}";
@@ -29,9 +32,12 @@ internal static class AuditCommand
                 query += "&type=" + Uri.EscapeDataString(t);
             }
 
-            if (parse.GetValue(since) is { } s)
+            foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("since", parse.GetValue(since)), ("actor", parse.GetValue(actor)), ("jti", parse.GetValue(jti)), ("before", parse.GetValue(before))])
             {
-                query += "&since=" + Uri.EscapeDataString(s);
+                if (value is { Length: > 0 })
+                {
+                    query += $"&{name}={Uri.EscapeDataString(value)}";
+                }
             }
 
             var body = await client.SendAsync(HttpMethod.Get, query, null, cancellationToken).ConfigureAwait(false);

@@ -139,6 +139,9 @@ internal static partial class AdminEndpoints
     private static IResult Answer<T>(ChangeResult<T> result, Func<T, IResult> done) =>
         result.Error is { } error ? Error(result.Status, error, result.Details) : done(result.Value!);
 
+    /// <summary>The most events one page of <c>GET /v1/admin/audit</c> holds; <c>before</c> reads the next.</summary>
+    private const int MaxAuditPage = 10_000;
+
     private static async Task SearchAuditAsync(HttpContext context, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
@@ -154,8 +157,26 @@ internal static partial class AdminEndpoints
             since = time.GetUtcNow() - ago;
         }
 
-        var limit = int.TryParse(query["limit"], out var parsedLimit) && parsedLimit > 0 ? parsedLimit : 1000;
-        var events = await audit.SearchAsync(new AuditQuery { Type = query["type"].ToString() is { Length: > 0 } type ? type : null, Since = since, Limit = limit }, cancellationToken).ConfigureAwait(false);
+        var limit = int.TryParse(query["limit"], out var parsedLimit) && parsedLimit > 0 ? Math.Min(parsedLimit, MaxAuditPage) : 1000;
+        var fields = new Dictionary<string, string>();
+        foreach (var indexed in (string[])["actor", "jti"])
+        {
+            if (query[indexed].ToString() is { Length: > 0 } value)
+            {
+                fields[indexed] = value;
+            }
+        }
+
+        var events = await audit.SearchAsync(
+            new AuditQuery
+            {
+                Type = query["type"].ToString() is { Length: > 0 } type ? type : null,
+                Since = since,
+                FieldEquals = fields,
+                Before = query["before"].ToString() is { Length: > 0 } before ? before : null,
+                Limit = limit,
+            },
+            cancellationToken).ConfigureAwait(false);
         context.Response.ContentType = "application/x-ndjson";
         foreach (var e in events)
         {
