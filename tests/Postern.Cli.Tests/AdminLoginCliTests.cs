@@ -79,6 +79,12 @@ public sealed class AdminLoginCliTests : IAsyncLifetime
         var events = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(events, e => e.GetProperty("type").GetString() == "user.create" && e.GetProperty("user").GetString() == "frank" && e.GetProperty("actor").GetProperty("name").GetString() == "ed");
         Assert.Contains(events, e => e.GetProperty("type").GetString() == "resource.create" && e.GetProperty("name").GetString() == "dev" && e.GetProperty("actor").GetProperty("name").GetString() == "ed");
+        (exit, output, error) = await CliAsync(home, "audit", "search", "--actor", "ed", "--format", "json");
+        Assert.True(exit == 0, error);
+        var byEd = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.NotEmpty(byEd);
+        Assert.All(byEd, e => Assert.Equal("ed", e.GetProperty("actor").GetProperty("name").GetString()));
+        Assert.Equal(events.Count(e => e.TryGetProperty("actor", out var a) && a.ValueKind == JsonValueKind.Object && a.GetProperty("name").GetString() == "ed"), byEd.Count);
         (exit, _, error) = await CliAsync(home, "users", "rm", "frank");
         Assert.Equal(4, exit);
         Assert.Contains("role rules allow no `delete` on `user`", error, StringComparison.Ordinal);
