@@ -87,7 +87,8 @@ public static partial class ConfigLoader
         if (!Uri.TryCreate(text, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
             || endpoint.UserInfo.Length > 0 || endpoint.Query.Length > 0 || endpoint.Fragment.Length > 0 || endpoint.AbsolutePath != "/")
         {
-            c.Error("telemetry.otlp_endpoint", $"'{text}' is not an OTLP/HTTP base address: http(s)://host:port, no path, query or credentials (e.g. http://collector:4318)");
+            // The value is not echoed: it may hold credentials.
+            c.Error("telemetry.otlp_endpoint", "not an OTLP/HTTP base address: http(s)://host:port, with no path, query or credentials (e.g. http://collector:4318)");
             return new TelemetryConfig();
         }
 
