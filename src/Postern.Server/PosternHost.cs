@@ -187,6 +187,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddDiagnostics(config, "postern");
 
             var app = builder.Build();
+            app.Services.GetRequiredService<AuthorityMetrics>(); // its gauges exist from the start, not from first use
             app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
             host = new PosternHost(app, store, config, authorities)
             {

@@ -18,13 +18,15 @@ public abstract class ChangeLogBackend : IBackend
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _disposing = new();
     private readonly ChangeFeed _feed;
+    private readonly StoreMetrics _metrics;
     private ExpirySweeper? _sweeper;
     private int _disposed;
 
     private protected ChangeLogBackend(TimeProvider time, TimeSpan watchPollInterval)
     {
         _time = time;
-        _feed = new ChangeFeed(TryReadPageAsync, Changed, time, watchPollInterval, _disposing.Token);
+        _metrics = new StoreMetrics(this);
+        _feed = new ChangeFeed(TryReadPageAsync, Changed, time, watchPollInterval, _disposing.Token, _metrics);
     }
 
     /// <summary>Wakes this backend's watches; a write notifies it once committed.</summary>
@@ -38,7 +40,7 @@ public abstract class ChangeLogBackend : IBackend
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
         ThrowIfDisposed();
-        return ReadItemAsync(key, Now(), cancellationToken);
+        return _metrics.TimeAsync("get", () => ReadItemAsync(key, Now(), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -47,21 +49,21 @@ public abstract class ChangeLogBackend : IBackend
     {
         StoreKey.ThrowIfInvalid(prefix, nameof(prefix));
         ThrowIfDisposed();
-        return ReadRangeAsync(PrefixRange.For(prefix), Now(), cancellationToken);
+        return _metrics.TimeAsync("range", () => ReadRangeAsync(PrefixRange.For(prefix), Now(), cancellationToken));
     }
 
     /// <inheritdoc />
     public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        return ReadRevisionAsync(cancellationToken);
+        return _metrics.TimeAsync("revision", () => ReadRevisionAsync(cancellationToken));
     }
 
     /// <inheritdoc />
     public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
-        return WriteAsync(null, scope => scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken), cancellationToken);
+        return _metrics.TimeAsync("put", () => WriteAsync(null, scope => scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -72,7 +74,7 @@ public abstract class ChangeLogBackend : IBackend
             return CurrentRevisionAsync(cancellationToken);
 
         var copy = items.ToArray(); // the caller may change its list while the write waits for its turn
-        return WriteAsync(null, scope => scope.PutAsync(copy, cancellationToken), cancellationToken);
+        return _metrics.TimeAsync("put_batch", () => WriteAsync(null, scope => scope.PutAsync(copy, cancellationToken), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -80,12 +82,12 @@ public abstract class ChangeLogBackend : IBackend
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
-        return WriteAsync(
+        return _metrics.TimeAsync("compare_and_swap", () => WriteAsync(
             key,
             async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
                 ? WriteResult.At(await scope.PutAsync([new BatchPut(key, value, expires)], cancellationToken))
                 : WriteResult.Conflict,
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -94,12 +96,12 @@ public abstract class ChangeLogBackend : IBackend
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
         BatchPut[] items = [new BatchPut(key, value, expires), .. alongside];
         BatchPuts.ThrowIfInvalid(items, nameof(alongside));
-        return WriteAsync(
+        return _metrics.TimeAsync("compare_and_swap_with", () => WriteAsync(
             key,
             async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
                 ? WriteResult.At(await scope.PutAsync(items, cancellationToken) - alongside.Count)
                 : WriteResult.Conflict,
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -107,7 +109,7 @@ public abstract class ChangeLogBackend : IBackend
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
-        return WriteAsync(
+        return _metrics.TimeAsync("delete", () => WriteAsync(
             key,
             async scope =>
             {
@@ -116,7 +118,7 @@ public abstract class ChangeLogBackend : IBackend
                 await scope.DeleteAsync([key], cancellationToken);
                 return true;
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -125,12 +127,12 @@ public abstract class ChangeLogBackend : IBackend
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(expectedRevision);
-        return WriteAsync(
+        return _metrics.TimeAsync("compare_and_delete", () => WriteAsync(
             key,
             async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
                 ? WriteResult.At(await scope.DeleteAsync([key], cancellationToken))
                 : WriteResult.Conflict,
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <summary>
@@ -187,6 +189,7 @@ public abstract class ChangeLogBackend : IBackend
         await StopWakersAsync();
         Changed.Notify(); // watches wake, find the backend disposed and throw
         await CloseAsync();
+        _metrics.Dispose();
     }
 
     /// <summary>Starts the background sweeper, unless <paramref name="interval"/> is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>

@@ -43,6 +43,11 @@ internal sealed class IssuanceApi(HttpClient http, Uri server, AgentTelemetry? t
     {
         var answer = await FetchKeySetAsync(etag, cancellationToken).ConfigureAwait(false);
         telemetry?.ServerAnswered(answer.Outcome);
+        if (answer.Outcome is ServerOutcome.Ok or ServerOutcome.NotModified)
+        {
+            telemetry?.KeySetRefreshed();
+        }
+
         return answer;
     }
 

@@ -24,6 +24,7 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly Channel<Pending> _queue;
     private readonly List<AuditTally> _tallies = [];
     private readonly Task _writer;
+    private readonly AuditMetrics _metrics;
 
     /// <summary>Starts the log's writer over <paramref name="store"/>.</summary>
     public AuditLog(IBackend store, TimeProvider time, AuditLogOptions? options = null)
@@ -34,6 +35,7 @@ public sealed class AuditLog : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueue, 1);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _metrics = new AuditMetrics(() => _queue.Reader.Count);
         _writer = Task.Run(WriteAsync);
     }
 
@@ -142,6 +144,7 @@ public sealed class AuditLog : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _metrics.Dispose();
     }
 
     /// <summary>Waits for room in the full queue, up to <see cref="AuditLogOptions.MaxQueueWait"/> and while the caller waits.</summary>
@@ -193,9 +196,11 @@ public sealed class AuditLog : IAsyncDisposable
                 batch.Add(next);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await _store.PutBatchAsync(Group(batch), CancellationToken.None).ConfigureAwait(false);
+                _metrics.Committed(batch.Count, started);
                 batch.ForEach(p => p.Written.TrySetResult());
             }
             catch (Exception e)

@@ -26,6 +26,7 @@ internal static class DiagnosticsServices
             return services;
         }
 
+        services.AddHostedService<ReadinessProbe>();
         var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(serviceName));
         telemetry.WithMetrics(metrics =>
         {

@@ -27,9 +27,18 @@ internal static class HealthEndpoints
     /// <summary>The answer of <c>/readyz</c>: 200 when the authorities are loaded and the store answers, 503 with the reason otherwise.</summary>
     public static async Task<IResult> ReadinessAsync(IBackend store, CertAuthorities authorities, Func<bool> isLeader, CancellationToken cancellationToken)
     {
+        // leader: whether this instance does the once-only work (automatic rotation steps, expiry sweeps).
+        return await NotReadyReasonAsync(store, authorities, cancellationToken).ConfigureAwait(false) is { } reason
+            ? Results.Json(new { status = "not ready", reason }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Json(new { status = "ready", leader = isLeader() });
+    }
+
+    /// <summary>Why this instance cannot serve (authorities not loaded, store not answering within 2 s), or <c>null</c> when it can.</summary>
+    public static async Task<string?> NotReadyReasonAsync(IBackend store, CertAuthorities authorities, CancellationToken cancellationToken)
+    {
         if (!authorities.IsReady)
         {
-            return Results.Json(new { status = "not ready", reason = "the authorities are not loaded" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return "the authorities are not loaded";
         }
 
         try
@@ -37,13 +46,11 @@ internal static class HealthEndpoints
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StoreTimeout);
             await store.CurrentRevisionAsync(timeout.Token).ConfigureAwait(false);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Results.Json(new { status = "not ready", reason = $"the store does not answer: {e.GetType().Name}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return $"the store does not answer: {e.GetType().Name}";
         }
-
-        // leader: whether this instance does the once-only work (automatic rotation steps, expiry sweeps).
-        return Results.Json(new { status = "ready", leader = isLeader() });
     }
 }
