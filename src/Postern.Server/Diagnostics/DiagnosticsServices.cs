@@ -44,6 +44,7 @@ internal static class DiagnosticsServices
         if (otlp is not null)
         {
             telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(config.Telemetry.TraceSampleRatio)))
                 .AddSource(PosternNames)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

@@ -91,6 +91,19 @@ public sealed class ObservabilityConfigTests
         Assert.Equal(new Uri("https://otel.example.com/"), Parse("telemetry: {otlp_endpoint: 'https://otel.example.com'}").Telemetry.OtlpEndpoint);
     }
 
+    [Fact]
+    public void The_trace_sample_ratio_is_a_share_from_0_to_1_defaulting_to_one_in_ten()
+    {
+        Assert.Equal(0.1, Parse("").Telemetry.TraceSampleRatio);
+        Assert.Equal(1.0, Parse("telemetry: {trace_sample_ratio: 1}").Telemetry.TraceSampleRatio);
+        Assert.Equal(0.0, Parse("telemetry: {trace_sample_ratio: 0}").Telemetry.TraceSampleRatio);
+        Assert.Equal(0.25, Parse("telemetry: {trace_sample_ratio: 0.25}").Telemetry.TraceSampleRatio);
+        foreach (var bad in new[] { "1.5", "-0.1", "ten", "NaN" })
+        {
+            Assert.StartsWith("telemetry.trace_sample_ratio: ", Error($"telemetry: {{trace_sample_ratio: '{bad}'}}"), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("collector:4318")]
     [InlineData("grpc://collector:4317")]
