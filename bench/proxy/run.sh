@@ -4,7 +4,7 @@
 # as configured by default, once with metrics and tracing on (diag_addr, and telemetry.otlp_endpoint
 # sending every span to an nginx that accepts and drops them); those two are also compared round by
 # round (ROUNDS alternating runs). TRACE_SAMPLE_RATIO (default 0.1, Postern's default) sets the share
-# of traces recorded and exported.
+# of traces recorded and exported; METRICS_ONLY=1 leaves tracing off (diag_addr only).
 #
 # For each target: wrk -t2 -c64 for DURATION (default 10s) gives the maximum requests/second
 # and the p99 latency at that load; then, when `hey` is installed, a run at a constant rate
@@ -205,8 +205,10 @@ conf="$(nginx_conf otlp-sink "$sink_port" "  server {
   }")"
 "$NGINX" -c "$conf" -e "$TMP/otlp-sink/error.log" >"$TMP/otlp-sink/out.log" 2>&1 &
 pids+=($!)
-start_postern "$UPSTREAM_URL" postern-observed "diag_addr: 127.0.0.1:$(free_port)
+observed_yaml="diag_addr: 127.0.0.1:$(free_port)"
+[ -n "${METRICS_ONLY:-}" ] || observed_yaml="$observed_yaml
 telemetry: { otlp_endpoint: 'http://127.0.0.1:$sink_port', trace_sample_ratio: ${TRACE_SAMPLE_RATIO:-0.1} }"
+start_postern "$UPSTREAM_URL" postern-observed "$observed_yaml"
 OBSERVED_URL="$POSTERN_URL" OBSERVED_COOKIE="$POSTERN_COOKIE" OBSERVED_HOST="$POSTERN_HOST"
 start_postern "$UPSTREAM_URL"
 
