@@ -376,6 +376,7 @@ if [ "${#rounds[@]}" -gt 0 ]; then
   printf '| median | %s | %s | **%s** | |\n' "${rate_p99[yarp]}" "${rate_p99[postern]}" "$(printf '%s\n' "${rounds[@]}" | awk '{ printf "%.3f\n", $2 - $1 }' | median)"
 fi
 if [ "${#observed_rounds[@]}" -gt 0 ]; then
-  printf '\nPostern with metrics and tracing on (diag_addr; OTLP export, trace_sample_ratio %s) against Postern without them: %s alternating rounds.\n' "${TRACE_SAMPLE_RATIO:-0.1}" "${#observed_rounds[@]}"
+  printf '\nPostern with %s against Postern without them: %s alternating rounds.\n' \
+    "$([ -n "${METRICS_ONLY:-}" ] && echo "metrics on (diag_addr), tracing off" || echo "metrics and tracing on (diag_addr; OTLP export, trace_sample_ratio ${TRACE_SAMPLE_RATIO:-0.1})")" "${#observed_rounds[@]}"
   ratio_rounds "Postern req/s" "with metrics and tracing req/s" "on vs off" "${observed_rounds[@]}"
 fi
