@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Proxy overhead benchmark: the same small static response fetched directly from an nginx
-# upstream, through a bare YARP proxy, through an nginx reverse proxy, and through Postern.
+# upstream, through a bare YARP proxy, through an nginx reverse proxy, and through Postern — once
+# as configured by default, once with metrics and tracing on (diag_addr, and telemetry.otlp_endpoint
+# sending every span to an nginx that accepts and drops them); those two are also compared round by
+# round (ROUNDS alternating runs). TRACE_SAMPLE_RATIO (default 0.1, Postern's default) sets the share
+# of traces recorded and exported; METRICS_ONLY=1 leaves tracing off (diag_addr only).
 #
 # For each target: wrk -t2 -c64 for DURATION (default 10s) gives the maximum requests/second
 # and the p99 latency at that load; then, when `hey` is installed, a run at a constant rate
@@ -26,7 +30,7 @@ ROUNDS="${ROUNDS:-3}"
 for arg in "$@"; do
   case "$arg" in
     --quick) DURATION=3s; WARMUP=1s; ROUNDS=1 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) printf 'unknown argument: %s\n' "$arg" >&2; exit 2 ;;
   esac
 done
@@ -154,9 +158,9 @@ wait_ready "$YARP_URL/"
 #     POSTERN_HOST    the app's host, sent as Host
 #     POSTERN_COOKIE  the app session cookie
 start_postern() {
-  local upstream="$1" port dir cli password jar
+  local upstream="$1" name="${2:-postern}" extra="${3:-}" port dir cli password jar
   port="$(free_port)"
-  dir="$TMP/postern"
+  dir="$TMP/$name"
   mkdir -p "$dir"
   cat >"$dir/postern.yaml" <<YAML
 cluster_name: bench
@@ -164,6 +168,7 @@ listen_addr: 127.0.0.1:$port
 public_addr: http://127.0.0.1:$port
 data_dir: $dir/data
 tls: { disabled: true }
+$extra
 apps:
   - name: bench
     uri: $upstream
@@ -190,6 +195,21 @@ YAML
 }
 # ================================================================
 
+# Metrics and tracing on: the diagnostic listener (its metrics are kept whether or not anyone scrapes), and OTLP
+# export of every span and of the metrics to an nginx that answers 200 and keeps nothing.
+sink_port="$(free_port)"
+conf="$(nginx_conf otlp-sink "$sink_port" "  server {
+    listen 127.0.0.1:$sink_port;
+    client_body_in_single_buffer on;
+    location / { return 200; }
+  }")"
+"$NGINX" -c "$conf" -e "$TMP/otlp-sink/error.log" >"$TMP/otlp-sink/out.log" 2>&1 &
+pids+=($!)
+observed_yaml="diag_addr: 127.0.0.1:$(free_port)"
+[ -n "${METRICS_ONLY:-}" ] || observed_yaml="$observed_yaml
+telemetry: { otlp_endpoint: 'http://127.0.0.1:$sink_port', trace_sample_ratio: ${TRACE_SAMPLE_RATIO:-0.1} }"
+start_postern "$UPSTREAM_URL" postern-observed "$observed_yaml"
+OBSERVED_URL="$POSTERN_URL" OBSERVED_COOKIE="$POSTERN_COOKIE" OBSERVED_HOST="$POSTERN_HOST"
 start_postern "$UPSTREAM_URL"
 
 # ---------------------------------------------------------------- measuring
@@ -243,6 +263,13 @@ if [ -n "${POSTERN_URL:-}" ]; then
   hdr2[postern]="${POSTERN_HOST:+Host: $POSTERN_HOST}"
   wait_ready "$POSTERN_URL" "${hdr1[postern]}"
 fi
+if [ -n "${OBSERVED_URL:-}" ]; then
+  names+=(observed)
+  label[observed]="Postern, metrics and tracing on"; url[observed]="$OBSERVED_URL"
+  hdr1[observed]="${OBSERVED_COOKIE:+Cookie: $OBSERVED_COOKIE}"
+  hdr2[observed]="${OBSERVED_HOST:+Host: $OBSERVED_HOST}"
+  wait_ready "$OBSERVED_URL" "${hdr1[observed]}"
+fi
 
 # median: the median of the numbers on standard input, one per line
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -267,6 +294,17 @@ if [ -n "${POSTERN_URL:-}" ]; then
   done
   rps[yarp]="$(column_median 1 "${max_rounds[@]}" | awk '{ printf "%.0f", $1 }')"
   rps[postern]="$(column_median 2 "${max_rounds[@]}" | awk '{ printf "%.0f", $1 }')"
+fi
+
+# Postern with metrics and tracing on against Postern as configured by default, alternately (both warm).
+observed_rounds=()
+if [ -n "${POSTERN_URL:-}" ] && [ -n "${OBSERVED_URL:-}" ]; then
+  for ((round = 1; round <= ROUNDS; round++)); do
+    log "metrics and tracing on vs off, round $round of $ROUNDS"
+    NO_WARMUP=1 run_wrk "postern-off-$round" "${url[postern]}" "${hdr1[postern]:-}" "${hdr2[postern]:-}"; off_rps="$RPS"
+    NO_WARMUP=1 run_wrk "postern-on-$round" "${url[observed]}" "${hdr1[observed]:-}" "${hdr2[observed]:-}"
+    observed_rounds+=("$off_rps $RPS")
+  done
 fi
 
 rate=""
@@ -295,6 +333,18 @@ fi
 
 # ---------------------------------------------------------------- the table
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "–"; else printf "%.2f×", a / b }'; }
+# ratio_rounds BASE_HEADER OTHER_HEADER RATIO_HEADER "base other"...: a table of rounds, other/base each, and the median ratio
+ratio_rounds() {
+  local base_header="$1" other_header="$2" ratio_header="$3"; shift 3
+  printf '\n| round | %s | %s | %s |\n|---:|---:|---:|---:|\n' "$base_header" "$other_header" "$ratio_header"
+  local i=0 base other
+  for r in "$@"; do
+    i=$((i + 1))
+    read -r base other <<<"$r"
+    printf '| %s | %s | %s | %s |\n' "$i" "$base" "$other" "$(ratio "$other" "$base")"
+  done
+  printf '| median | | | **%s** |\n' "$(printf '%s\n' "$@" | awk '{ printf "%.4f\n", $2 / $1 }' | median | awk '{ printf "%.2f×", $1 }')"
+}
 
 printf '\n### Proxy overhead (%s runs, %s connections, %s CPUs, %s)\n\n' "$DURATION" "$CONNECTIONS" "$cpus" "$(date -u +%Y-%m-%d)"
 if [ -n "$rate" ]; then
@@ -313,14 +363,7 @@ done
 [ -n "${POSTERN_URL:-}" ] || printf '\nPostern was skipped: it did not start or sign in (see the log above).\n'
 if [ "${#max_rounds[@]}" -gt 1 ]; then
   printf '\nBare YARP and Postern: the median of %s alternating rounds.\n' "${#max_rounds[@]}"
-  printf '\n| round | bare YARP req/s | Postern req/s | Postern vs YARP |\n|---:|---:|---:|---:|\n'
-  i=0
-  for r in "${max_rounds[@]}"; do
-    i=$((i + 1))
-    read -r y p <<<"$r"
-    printf '| %s | %s | %s | %s |\n' "$i" "$y" "$p" "$(ratio "$p" "$y")"
-  done
-  printf '| median | | | **%s** |\n' "$(printf '%s\n' "${max_rounds[@]}" | awk '{ printf "%.4f\n", $2 / $1 }' | median | awk '{ printf "%.2f×", $1 }')"
+  ratio_rounds "bare YARP req/s" "Postern req/s" "Postern vs YARP" "${max_rounds[@]}"
 fi
 if [ "${#rounds[@]}" -gt 0 ]; then
   printf '\n| round at %s req/s | bare YARP p99 (ms) | Postern p99 (ms) | added p99 (ms) | achieved req/s: YARP, Postern |\n|---:|---:|---:|---:|---:|\n' "$rate"
@@ -331,4 +374,9 @@ if [ "${#rounds[@]}" -gt 0 ]; then
     printf '| %s | %s | %s | %s | %s, %s |\n' "$i" "$y" "$p" "$(awk -v a="$p" -v b="$y" 'BEGIN { printf "%+.3f", a - b }')" "$yd" "$pd"
   done
   printf '| median | %s | %s | **%s** | |\n' "${rate_p99[yarp]}" "${rate_p99[postern]}" "$(printf '%s\n' "${rounds[@]}" | awk '{ printf "%.3f\n", $2 - $1 }' | median)"
+fi
+if [ "${#observed_rounds[@]}" -gt 0 ]; then
+  printf '\nPostern with %s against Postern without them: %s alternating rounds.\n' \
+    "$([ -n "${METRICS_ONLY:-}" ] && echo "metrics on (diag_addr), tracing off" || echo "metrics and tracing on (diag_addr; OTLP export, trace_sample_ratio ${TRACE_SAMPLE_RATIO:-0.1})")" "${#observed_rounds[@]}"
+  ratio_rounds "Postern req/s" "with metrics and tracing req/s" "on vs off" "${observed_rounds[@]}"
 fi

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ using Postern.Audit;
 using Postern.Server.Admin;
 using Postern.Server.AppAccess;
 using Postern.Server.Audit;
+using Postern.Server.Diagnostics;
 using Postern.Server.Authority;
 using Postern.Server.Locks;
 using Postern.Server.Resources;
@@ -70,6 +72,9 @@ public sealed class PosternHost : IAsyncDisposable
     /// <summary>The address Kestrel is bound to, e.g. <c>https://127.0.0.1:3080</c>.</summary>
     public Uri BoundAddress { get; private set; } = null!;
 
+    /// <summary>The diagnostic listener's address (<c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>), e.g. <c>http://127.0.0.1:3000</c>; <c>null</c> without <c>diag_addr</c>.</summary>
+    public Uri? DiagAddress { get; private set; }
+
     /// <summary>The built-in demo app and the admin user's one-time password, when started with <see cref="PosternHostOptions.Demo"/>.</summary>
     public DemoSetup? Demo { get; private set; }
 
@@ -105,12 +110,8 @@ public sealed class PosternHost : IAsyncDisposable
             }
             else
             {
-                logging.AddSimpleConsole(o => o.SingleLine = true);
-
-                // Postern's own events at Information; the framework's per-request chatter only when it matters.
-                logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-                logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-                logging.AddFilter("Yarp", LogLevel.Warning);
+                // Postern's own events at the configured level; the framework's per-request chatter only when it matters.
+                logging.AddPosternConsole(config.Log, "Microsoft.AspNetCore", "Microsoft.Hosting.Lifetime", "Yarp");
             }
         }
 
@@ -147,8 +148,15 @@ public sealed class PosternHost : IAsyncDisposable
         try
         {
             var certificate = config.Tls.Disabled ? null : ServerCertificate.Load(config, options.Time);
+            ListenOptions? diagListen = null;
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
+                if (config.DiagAddr is { } diag)
+                {
+                    // Plain HTTP, as Prometheus scrapes by default; its own port, never the public one (ConfigLoader checks).
+                    kestrel.Listen(diag.Listen.Address, diag.Listen.Port, listen => diagListen = listen);
+                }
+
                 kestrel.AddServerHeader = false;
                 kestrel.Listen(config.ListenAddr.Address, config.ListenAddr.Port, listen =>
                 {
@@ -178,8 +186,10 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddResources();
             services.AddSso(options.Environment);
             services.AddAdmin(config.DataDir);
+            services.AddDiagnostics(config, "postern");
 
             var app = builder.Build();
+            app.Services.GetRequiredService<AuthorityMetrics>(); // its gauges exist from the start, not from first use
             app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
             host = new PosternHost(app, store, config, authorities)
             {
@@ -205,6 +215,11 @@ public sealed class PosternHost : IAsyncDisposable
             await TotpSecretSealing.SealLegacySecretsAsync(app.Services.GetRequiredService<UserDirectory>(), store, keyring.Kek, cancellationToken).ConfigureAwait(false);
             await cluster.LoadAsync(cancellationToken).ConfigureAwait(false);
 
+            if (diagListen is not null)
+            {
+                app.UseDiagDoor(diagListen);
+            }
+
             TrustedProxies.Use(app);
             app.UseAuditBackPressure();
             var proxy = app.Services.GetRequiredService<AppProxy>();
@@ -223,7 +238,7 @@ public sealed class PosternHost : IAsyncDisposable
             app.MapClientLogin();
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            host.OnStarted();
+            host.OnStarted(diagListen);
             app.Services.GetRequiredService<AdminCredential>().Publish(host.BoundAddress);
             if (options.Demo)
             {
@@ -240,9 +255,14 @@ public sealed class PosternHost : IAsyncDisposable
         }
     }
 
-    private void OnStarted()
+    private void OnStarted(ListenOptions? diagListen)
     {
-        var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        if (diagListen?.IPEndPoint is { } diag)
+        {
+            DiagAddress = new Uri($"http://{new ListenAddr(diag.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : diag.Address, diag.Port)}");
+        }
+
+        var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => DiagAddress is null || new Uri(a).Port != DiagAddress.Port);
         var port = new Uri(bound).Port;
         var host = Config.ListenAddr.IsAny ? "127.0.0.1" : Config.ListenAddr.Host;
         BoundAddress = new Uri($"{Config.Scheme}://{host}:{port}");

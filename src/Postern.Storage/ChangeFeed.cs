@@ -16,7 +16,8 @@ internal sealed class ChangeFeed(
     ChangeSignal changed,
     TimeProvider time,
     TimeSpan pollInterval,
-    CancellationToken disposing)
+    CancellationToken disposing,
+    StoreMetrics? metrics = null)
 {
     private const int PageSize = 256;
 
@@ -32,6 +33,7 @@ internal sealed class ChangeFeed(
             var page = await tryReadPage(range, after, PageSize, cancellationToken);
             if (page is null)
                 yield break;
+            metrics?.WatchRead(page.Behind);
 
             foreach (var change in page.Changes)
             {

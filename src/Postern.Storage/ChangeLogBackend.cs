@@ -19,13 +19,15 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     private readonly CancellationTokenSource _disposing = new();
     private readonly ChangeFeed _feed;
     private readonly AuditChain _chain = new();
+    private readonly StoreMetrics _metrics;
     private ExpirySweeper? _sweeper;
     private int _disposed;
 
     private protected ChangeLogBackend(TimeProvider time, TimeSpan watchPollInterval)
     {
         _time = time;
-        _feed = new ChangeFeed(TryReadPageAsync, Changed, time, watchPollInterval, _disposing.Token);
+        _metrics = new StoreMetrics(this);
+        _feed = new ChangeFeed(TryReadPageAsync, Changed, time, watchPollInterval, _disposing.Token, _metrics);
     }
 
     /// <summary>Wakes this backend's watches; a write notifies it once committed.</summary>
@@ -39,7 +41,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
         ThrowIfDisposed();
-        return ReadItemAsync(key, Now(), cancellationToken);
+        return _metrics.TimeAsync("get", () => ReadItemAsync(key, Now(), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -48,14 +50,14 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     {
         StoreKey.ThrowIfInvalid(prefix, nameof(prefix));
         ThrowIfDisposed();
-        return ReadRangeAsync(PrefixRange.For(prefix), Now(), cancellationToken);
+        return _metrics.TimeAsync("range", () => ReadRangeAsync(PrefixRange.For(prefix), Now(), cancellationToken));
     }
 
     /// <inheritdoc />
     public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        return ReadRevisionAsync(cancellationToken);
+        return _metrics.TimeAsync("revision", () => ReadRevisionAsync(cancellationToken));
     }
 
     /// <inheritdoc />
@@ -63,7 +65,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
-        return PutBatchAsync([new BatchPut(key, value, expires)], cancellationToken);
+        return _metrics.TimeAsync("put", () => PutItemsAsync([new BatchPut(key, value, expires)], cancellationToken));
     }
 
     /// <inheritdoc />
@@ -78,6 +80,12 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
         if (items.Count == 0)
             return CurrentRevisionAsync(cancellationToken);
 
+        return _metrics.TimeAsync("put_batch", () => PutItemsAsync(items, cancellationToken));
+    }
+
+    /// <summary>Writes <paramref name="items"/> (checked), state and audit events apart: see <see cref="PutBatchAsync"/>.</summary>
+    private Task<long> PutItemsAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken)
+    {
         var (state, events) = AuditItems.Split(items); // copies: the caller may change its list while the write waits for its turn
         return WriteRecordedAsync(
             null,
@@ -106,7 +114,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
         BatchPut[] items = [new BatchPut(key, value, expires), .. alongside];
         BatchPuts.ThrowIfInvalid(items, nameof(alongside));
         var (state, events) = AuditItems.Split(items);
-        return WriteRecordedAsync(
+        return _metrics.TimeAsync(alongside.Count == 0 ? "compare_and_swap" : "compare_and_swap_with", () => WriteRecordedAsync(
             key,
             true,
             events,
@@ -114,7 +122,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
             async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
                 ? (WriteResult.At(await scope.PutAsync(state, cancellationToken) - (state.Length - 1)), true)
                 : (WriteResult.Conflict, false),
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -171,7 +179,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
-        return WriteAsync(
+        return _metrics.TimeAsync("delete", () => WriteAsync(
             key,
             async scope =>
             {
@@ -180,7 +188,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
                 await scope.DeleteAsync([key], cancellationToken);
                 return true;
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -189,12 +197,12 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     {
         StoreKey.ThrowIfInvalid(key, nameof(key));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(expectedRevision);
-        return WriteAsync(
+        return _metrics.TimeAsync("compare_and_delete", () => WriteAsync(
             key,
             async scope => await scope.LiveRevisionAsync(cancellationToken) == expectedRevision
                 ? WriteResult.At(await scope.DeleteAsync([key], cancellationToken))
                 : WriteResult.Conflict,
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <summary>
@@ -251,6 +259,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
         await StopWakersAsync();
         Changed.Notify(); // watches wake, find the backend disposed and throw
         await CloseAsync();
+        _metrics.Dispose();
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace Postern.Storage;
 /// <param name="Changes">The matching changes, in revision order.</param>
 /// <param name="ScannedThrough">The revision up to which the log has been read; the next read starts after it.</param>
 /// <param name="HasMore">Whether the page was full, so more changes may be waiting.</param>
-internal sealed record WatchPage(IReadOnlyList<Change> Changes, long ScannedThrough, bool HasMore)
+/// <param name="Behind">How many revisions the store held beyond <paramref name="ScannedThrough"/> when the page was read.</param>
+internal sealed record WatchPage(IReadOnlyList<Change> Changes, long ScannedThrough, bool HasMore, long Behind = 0)
 {
     /// <summary>
     /// The page that a read after revision <paramref name="after"/> of at most <paramref name="limit"/> changes
@@ -25,6 +26,7 @@ internal sealed record WatchPage(IReadOnlyList<Change> Changes, long ScannedThro
             throw new WatchCompactedException(after, oldestKept ?? current + 1, current);
 
         var full = changes.Count == limit;
-        return new WatchPage(changes, full ? changes[^1].Revision : current, full);
+        var scanned = full ? changes[^1].Revision : current;
+        return new WatchPage(changes, scanned, full, current - scanned);
     }
 }

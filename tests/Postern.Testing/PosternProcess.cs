@@ -31,8 +31,11 @@ public sealed class PosternProcess : IAsyncDisposable
     /// <summary>The admin API of this instance.</summary>
     public AdminApi Admin => new(Path.Combine(DataDir, "admin.json"), CertificatePath);
 
-    /// <summary>Starts <c>postern start --config <paramref name="config"/></c> in <paramref name="folder"/>, whose config keeps its data in <c>data</c>.</summary>
-    public static PosternProcess Start(string folder, string config, string logName, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>postern start --config <paramref name="config"/></c> in <paramref name="folder"/>, whose config keeps its data in
+    /// <c>data</c>; standard error goes to <paramref name="errorLogName"/> when given, else with standard output.
+    /// </summary>
+    public static PosternProcess Start(string folder, string config, string logName, IReadOnlyDictionary<string, string>? environment = null, string? errorLogName = null)
     {
         var log = Path.Combine(folder, logName);
         var start = new ProcessStartInfo("bash") { WorkingDirectory = folder };
@@ -42,7 +45,7 @@ public sealed class PosternProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"exec dotnet '{Path.Combine(AppContext.BaseDirectory, "postern.dll")}' start --config '{config}' > '{log}' 2>&1");
+        start.ArgumentList.Add($"exec dotnet '{Path.Combine(AppContext.BaseDirectory, "postern.dll")}' start --config '{config}' > '{log}' {(errorLogName is null ? "2>&1" : $"2> '{Path.Combine(folder, errorLogName)}'")}");
         return new PosternProcess(Process.Start(start)!, folder, log);
     }
 

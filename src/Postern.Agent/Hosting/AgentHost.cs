@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Postern.Configuration;
 using Postern.Agent.Attestation;
 using Postern.Agent.Bundles;
 using Postern.Agent.Caching;
@@ -40,6 +43,9 @@ public sealed class AgentHost : IAsyncDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>The diagnostic listener's address, e.g. <c>http://127.0.0.1:3001</c>; <c>null</c> without <see cref="AgentOptions.DiagAddr"/>.</summary>
+    public Uri? DiagAddress { get; private init; }
+
     /// <summary>The trust domain the server named when the agent joined; null until it has.</summary>
     public string? TrustDomain => _link.Credential?.TrustDomain;
 
@@ -70,19 +76,22 @@ public sealed class AgentHost : IAsyncDisposable
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-            builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+            builder.Logging.AddPosternConsole(options.Log, "Microsoft.AspNetCore", "Microsoft.Hosting.Lifetime", "Grpc");
         }
 
         var handler = options.ServerHandler ?? ServerHttpHandler.Create(options);
         var http = new HttpClient(handler, disposeHandler: options.ServerHandler is null) { Timeout = options.ServerTimeout };
         var attestor = new UnixAttestor();
 
+        ListenOptions? diagListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            if (options.DiagAddr is { } diag)
+            {
+                kestrel.Listen(diag.Listen.Address, diag.Listen.Port, listen => diagListen = listen);
+            }
+
             kestrel.ListenUnixSocket(socketPath, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -93,7 +102,15 @@ public sealed class AgentHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(options.Time);
-        services.AddSingleton(new IssuanceApi(http, options.Server));
+        services.AddSingleton(sp => new IssuanceApi(http, options.Server, sp.GetRequiredService<AgentTelemetry>()));
+        services.AddSingleton<AgentTelemetry>();
+        if (options.DiagAddr is not null)
+        {
+            services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("postern-agent"))
+                .WithMetrics(metrics => metrics.AddMeter(AgentTelemetry.MeterName).AddRuntimeInstrumentation().AddPrometheusExporter());
+        }
+
         services.AddSingleton(credentialFile);
         services.AddSingleton(new SvidCache(options.CacheCapacity));
         services.AddSingleton<BundleWatch>();
@@ -101,6 +118,11 @@ public sealed class AgentHost : IAsyncDisposable
         services.AddGrpc(grpc => grpc.Interceptors.Add<SecurityHeaderInterceptor>());
 
         var app = builder.Build();
+        if (diagListen is not null)
+        {
+            app.UseAgentDiagDoor(diagListen);
+        }
+
         app.MapGrpcService<WorkloadApiService>();
         var link = app.Services.GetRequiredService<ServerLink>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Postern.Agent");
@@ -123,7 +145,10 @@ public sealed class AgentHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var loop = Task.Run(() => link.RunAsync(stopping.Token), CancellationToken.None);
         logger.Listening(socketPath, link.Credential?.TrustDomain);
-        return new AgentHost(app, http, stopping, loop, link, socketPath);
+        return new AgentHost(app, http, stopping, loop, link, socketPath)
+        {
+            DiagAddress = diagListen?.IPEndPoint is { } bound ? new Uri($"http://{new Postern.Configuration.ListenAddr(bound.Address, bound.Port)}") : null,
+        };
     }
 
     /// <summary>The socket path from <c>SPIFFE_ENDPOINT_SOCKET</c>'s value: <c>unix:///path</c> or a plain path.</summary>

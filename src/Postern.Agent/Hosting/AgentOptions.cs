@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Postern.Configuration;
 
 namespace Postern.Agent;
 
@@ -41,6 +42,12 @@ public sealed record AgentOptions
     /// <summary>The clock; tests move a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Configures logging; the default logs to the console.</summary>
+    /// <summary>The diagnostic listener (<c>--diag-addr</c>): <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c> over HTTP; <c>null</c>, the default, for none.</summary>
+    public DiagAddr? DiagAddr { get; init; }
+
+    /// <summary>How the default console logging writes (<c>--log-format</c>); ignored with <see cref="ConfigureLogging"/>.</summary>
+    public LogConfig Log { get; init; } = new();
+
+    /// <summary>Configures logging; the default logs to the console as <see cref="Log"/> says.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }

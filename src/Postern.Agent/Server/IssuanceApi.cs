@@ -13,7 +13,7 @@ namespace Postern.Agent.Server;
 /// the policy revision and the workload key set. Expected failures come back as a
 /// <see cref="ServerAnswer{T}"/>; only cancellation by the caller throws.
 /// </summary>
-internal sealed class IssuanceApi(HttpClient http, Uri server)
+internal sealed class IssuanceApi(HttpClient http, Uri server, AgentTelemetry? telemetry = null)
 {
     public const string KeySetPath = "/workload-identity/jwt-jwks.json";
 
@@ -40,6 +40,18 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
 
     /// <summary>Fetches the key set; <see cref="ServerOutcome.NotModified"/> when it still has <paramref name="etag"/>.</summary>
     public async Task<ServerAnswer<KeySetDocument>> GetKeySetAsync(string? etag, CancellationToken cancellationToken)
+    {
+        var answer = await FetchKeySetAsync(etag, cancellationToken).ConfigureAwait(false);
+        telemetry?.ServerAnswered(answer.Outcome);
+        if (answer.Outcome is ServerOutcome.Ok or ServerOutcome.NotModified)
+        {
+            telemetry?.KeySetRefreshed();
+        }
+
+        return answer;
+    }
+
+    private async Task<ServerAnswer<KeySetDocument>> FetchKeySetAsync(string? etag, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, KeySetPath));
         if (etag is not null && EntityTagHeaderValue.TryParse(etag, out var tag))
@@ -71,6 +83,14 @@ internal sealed class IssuanceApi(HttpClient http, Uri server)
     }
 
     private async Task<ServerAnswer<T>> SendAsync<T>(HttpMethod method, string path, string? credential, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+        where T : class
+    {
+        var received = await SendOnceAsync(method, path, credential, content, answer, cancellationToken).ConfigureAwait(false);
+        telemetry?.ServerAnswered(received.Outcome);
+        return received;
+    }
+
+    private async Task<ServerAnswer<T>> SendOnceAsync<T>(HttpMethod method, string path, string? credential, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class
     {
         using var request = new HttpRequestMessage(method, new Uri(Server, path)) { Content = content };

@@ -15,6 +15,7 @@ namespace Postern.Agent.WorkloadApi;
 /// </summary>
 internal sealed class WorkloadApiService(
     ServerLink link,
+    AgentTelemetry telemetry,
     TimeProvider time,
     ILogger<WorkloadApiService> logger,
     ILogger<PosternTokenValidator> validatorLogger)
@@ -36,7 +37,9 @@ internal sealed class WorkloadApiService(
         }
 
         var workload = Attested(context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await link.FetchSvidsAsync(workload, request.Audience, context.CancellationToken).ConfigureAwait(false);
+        telemetry.Fetched(nameof(FetchJWTSVID), result.FromCache, started);
         switch (result.Failure)
         {
             case SvidFetchFailure.Denied:

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Postern.Agent;
+using Postern.Configuration;
 
 namespace Postern.Cli.Commands;
 
@@ -17,11 +18,15 @@ internal static class AgentCommand
         var joinTokenFile = new Option<string?>("--join-token-file") { Description = $"A file holding the one-time join token (default: the {JoinTokenVariable} environment variable; not needed once the data folder holds a credential)." };
         var socket = new Option<string?>("--socket") { Description = $"The Workload API socket path (default: {AgentHost.EndpointSocketVariable}, unix:///path)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the agent keeps its credential, agent.json (default ./agent-data)." };
+        var diagAddr = new Option<string?>("--diag-addr") { Description = "Serve /metrics, /healthz and /readyz over HTTP on this address, e.g. 127.0.0.1:3001 (default: none). A non-loopback address needs --diag-addr-public." };
+        var diagAddrPublic = new Option<bool>("--diag-addr-public") { Description = "Allow --diag-addr to be a non-loopback address (the metrics are then reachable from other hosts)." };
+        var logFormat = new Option<string>("--log-format") { Description = "How log lines are written to standard output: text or json.", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var caFile = TrustOptions.CaFile();
         var insecure = TrustOptions.Insecure();
         var command = new Command("agent", "Serve the SPIFFE Workload API (JWT-SVIDs) on a Unix socket for the workloads on this host.")
         {
-            server, joinToken, joinTokenFile, socket, dataDir, caFile, insecure,
+            server, joinToken, joinTokenFile, socket, dataDir, caFile, insecure, diagAddr, diagAddrPublic, logFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(server)!,
@@ -30,6 +35,7 @@ internal static class AgentCommand
             parse.GetValue(dataDir) ?? "agent-data",
             parse.GetValue(caFile),
             parse.GetValue(insecure),
+            new AgentDiagnostics(parse.GetValue(diagAddr), parse.GetValue(diagAddrPublic), parse.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             cancellationToken));
@@ -37,8 +43,21 @@ internal static class AgentCommand
     }
 
     private static async Task<int> RunAsync(
-        string server, JoinTokenSource joinTokenSource, string? socket, string dataDir, string? caFile, bool insecure, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string server, JoinTokenSource joinTokenSource, string? socket, string dataDir, string? caFile, bool insecure, AgentDiagnostics diagnostics, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        DiagAddr? diag = null;
+        if (diagnostics.Address is { } diagText && !DiagAddr.TryParse(diagText, diagnostics.Public, out diag, out var diagProblem))
+        {
+            await error.WriteLineAsync($"postern: --diag-addr {diagProblem}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (diagnostics.Address is null && diagnostics.Public)
+        {
+            await error.WriteLineAsync("postern: --diag-addr-public applies only with --diag-addr").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri) || (serverUri.Scheme != Uri.UriSchemeHttps && serverUri.Scheme != Uri.UriSchemeHttp))
         {
             await error.WriteLineAsync($"postern: --server '{server}' is not an absolute https:// URL").ConfigureAwait(false);
@@ -83,6 +102,8 @@ internal static class AgentCommand
             DataDir = dataDir,
             CaFile = caFile,
             InsecureSkipServerCertificateCheck = insecure,
+            DiagAddr = diag,
+            Log = new LogConfig { Format = diagnostics.LogFormat },
         };
 
         AgentHost host;
@@ -101,10 +122,12 @@ internal static class AgentCommand
             return ExitCodes.Failed;
         }
 
+        // With JSON logs, standard output holds JSON lines only: the greeting goes to standard error.
+        var greeting = diagnostics.LogFormat == LogFormat.Json ? error : output;
         await using (host.ConfigureAwait(false))
         {
-            await output.WriteLineAsync($"Postern agent serving the Workload API on {host.SocketPath} (bot '{host.Bot ?? "not joined yet"}', trust domain '{host.TrustDomain ?? "unknown yet"}').").ConfigureAwait(false);
-            await output.WriteLineAsync($"Workloads: export {AgentHost.EndpointSocketVariable}=unix://{host.SocketPath}").ConfigureAwait(false);
+            await greeting.WriteLineAsync($"Postern agent serving the Workload API on {host.SocketPath} (bot '{host.Bot ?? "not joined yet"}', trust domain '{host.TrustDomain ?? "unknown yet"}').").ConfigureAwait(false);
+            await greeting.WriteLineAsync($"Workloads: export {AgentHost.EndpointSocketVariable}=unix://{host.SocketPath}").ConfigureAwait(false);
             try
             {
                 await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

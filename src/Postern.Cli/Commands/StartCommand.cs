@@ -48,7 +48,8 @@ internal static class StartCommand
 
         await using (host.ConfigureAwait(false))
         {
-            await output.WriteLineAsync(Welcome(host)).ConfigureAwait(false);
+            // With JSON logs, standard output holds JSON lines only: the greeting goes to standard error.
+            await (config.Log.Format == LogFormat.Json ? error : output).WriteLineAsync(Welcome(host)).ConfigureAwait(false);
             try
             {
                 await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,7 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly ITimer? _checkpointTimer;
     private readonly ITimer? _retentionTimer;
     private AuditChainHead? _sealed;
+    private readonly AuditMetrics _metrics;
 
     /// <summary>
     /// Starts the log's writer over <paramref name="store"/>. With <paramref name="signer"/>, seals checkpoints of the
@@ -49,6 +50,7 @@ public sealed class AuditLog : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueue, 1);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _metrics = new AuditMetrics(() => _queue.Reader.Count);
         _writer = Task.Run(WriteAsync);
         if (signer is not null && store is IAuditStore)
             _checkpointTimer = time.CreateTimer(_ => _ = SealOnScheduleAsync(), null, _options.CheckpointInterval, _options.CheckpointInterval);
@@ -235,6 +237,7 @@ public sealed class AuditLog : IAsyncDisposable
         {
             _logger.AuditCheckpointFailed(e);
         }
+        _metrics.Dispose();
     }
 
     /// <summary>Waits for room in the full queue, up to <see cref="AuditLogOptions.MaxQueueWait"/> and while the caller waits.</summary>
@@ -309,9 +312,11 @@ public sealed class AuditLog : IAsyncDisposable
                 batch.Add(next);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await _store.PutBatchAsync(batch.ConvertAll(p => p.Item), CancellationToken.None).ConfigureAwait(false);
+                _metrics.Committed(batch.Count, started);
                 batch.ForEach(p => p.Written.TrySetResult());
             }
             catch (Exception e)

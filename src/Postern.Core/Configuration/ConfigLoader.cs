@@ -13,7 +13,7 @@ namespace Postern.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] RootFields =
-        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps", "trusted_proxies", "audit"];
+        ["version", "cluster_name", "public_addr", "listen_addr", "data_dir", "tls", "storage", "app_access", "workload_identity", "authorities", "apps", "trusted_proxies", "diag_addr", "diag_addr_public", "log", "telemetry", "audit"];
 
     /// <summary>Loads <paramref name="path"/>; a missing file means "all defaults" only when <paramref name="mayBeMissing"/>.</summary>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
@@ -100,6 +100,9 @@ public static partial class ConfigLoader
         var authorities = ReadAuthorities(c, map);
         var apps = AppConfigReader.Read(c, map, publicAddr);
         var trustedProxies = ReadTrustedProxies(c, map);
+        var diagAddr = ReadDiagAddr(c, map, listen);
+        var log = ReadLog(c, map);
+        var telemetry = ReadTelemetry(c, map);
 
         if (listen is null)
         {
@@ -120,6 +123,9 @@ public static partial class ConfigLoader
             Authorities = authorities,
             Apps = apps,
             TrustedProxies = trustedProxies,
+            DiagAddr = diagAddr,
+            Log = log,
+            Telemetry = telemetry,
         };
 
         foreach (var type in CertAuthorityTypes.All)

@@ -65,6 +65,15 @@ public sealed record PosternConfig
     /// </summary>
     public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
+    /// <summary>The diagnostic listener (<c>diag_addr</c>): <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>; <c>null</c>, the default, for none.</summary>
+    public DiagAddr? DiagAddr { get; init; }
+
+    /// <summary>The <c>log</c> section.</summary>
+    public LogConfig Log { get; init; } = new();
+
+    /// <summary>The <c>telemetry</c> section.</summary>
+    public TelemetryConfig Telemetry { get; init; } = new();
+
     /// <summary>The scheme browsers reach Postern with.</summary>
     public string Scheme => Tls.Disabled ? "http" : "https";
 }

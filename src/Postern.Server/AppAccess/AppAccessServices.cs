@@ -18,6 +18,7 @@ internal static class AppAccessServices
         services.TryAddSingleton<AppClientFactory>();
         services.TryAddSingleton<ForwardedHeaderPolicy>();
         services.TryAddSingleton<AppProxy>();
+        services.TryAddSingleton<AppMetrics>();
         services.AddHttpForwarder();
         return services;
     }

@@ -30,6 +30,7 @@ internal sealed class AppProxy(
     IHttpForwarder forwarder,
     AppClientFactory clients,
     TimeProvider time,
+    AppMetrics metrics,
     ILogger<AppProxy> logger)
 {
     /// <summary>The path on an app's host where a launch from the web address completes.</summary>
@@ -123,7 +124,9 @@ internal sealed class AppProxy(
         var web = settings.PublicAddr;
         var cookies = new UpstreamCookieFilter(app.HostName, [web.Host, .. cluster.Apps.Select(a => a.HostName)]);
         var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), forwarding.For(context, app, web), cookies, logger);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, app.DestinationPrefix, clients.ClientFor(app), RequestConfig, transformer).ConfigureAwait(false);
+        metrics.Forwarded(app.Name, context.Response.StatusCode, started, error);
         if (error != ForwarderError.None)
         {
             logger.UpstreamFailed(app.Name, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception);

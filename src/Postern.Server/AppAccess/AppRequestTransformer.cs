@@ -68,6 +68,7 @@ internal sealed class AppRequestTransformer(
         headers.TryAddWithoutValidation("X-Forwarded-Proto", forwarded.Proto);
         headers.TryAddWithoutValidation("X-Forwarded-Host", forwarded.Host);
         headers.TryAddWithoutValidation("X-Forwarded-Port", forwarded.Port);
+        UpstreamTraceContext.Apply(httpContext.Request.Headers, headers);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

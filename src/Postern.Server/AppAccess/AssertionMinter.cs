@@ -15,7 +15,7 @@ namespace Postern.Server.AppAccess;
 /// life remains, or until the user, the app or the signing key changes. Every mint is audited, durably, before the token
 /// is used.
 /// </summary>
-internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities authorities, AuditLog audit, WebSettings settings, TimeProvider time)
+internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities authorities, AuditLog audit, WebSettings settings, TimeProvider time, AppMetrics metrics)
 {
     /// <summary>How far before issue <c>nbf</c> is set, to absorb clock skew between Postern and the app.</summary>
     public static readonly TimeSpan NotBeforeSkew = TimeSpan.FromSeconds(10);
@@ -111,6 +111,7 @@ internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities author
             ["exp"] = expires.ToUnixTimeSeconds(),
         }), cancellationToken).ConfigureAwait(false);
 
+        metrics.Minted(app.Name, token.Value.Length);
         return new MintedAssertion(token.Value, jti, token.KeyId, issuedAt, issuedAt + (lifetime / 2), expires, userRevision, app.Revision);
     }
 }

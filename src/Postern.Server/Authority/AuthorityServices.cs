@@ -15,6 +15,7 @@ internal static class AuthorityServices
         services.TryAddSingleton(keyring);
         services.TryAddSingleton(new TokenSigner(authorities));
         services.TryAddSingleton<AuthorityRotator>();
+        services.TryAddSingleton<AuthorityMetrics>();
         services.AddHostedService(sp => sp.GetRequiredService<AuthorityRotator>());
         services.AddHostedService(sp => new AuthorityFollower(store, authorities, keyring, time, sp.GetRequiredService<ILogger<AuthorityFollower>>()));
         return services;

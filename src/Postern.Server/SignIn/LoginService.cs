@@ -27,13 +27,21 @@ internal sealed record LoginOutcome(string? Token, WebSession? Session, string? 
 /// (<see cref="SignInThrottle"/>) before the password is checked, and checks run in a bounded number of slots
 /// (<see cref="PasswordHashGate"/>); the policy is in <c>docs/sign-in.md</c>.
 /// </summary>
-internal sealed class LoginService(ClusterState cluster, SessionStore sessions, SecondFactor secondFactor, TotpEnrolment enrolment, AuditLog audit, SignInThrottle throttle, PasswordHashGate gate, TimeProvider time)
+internal sealed class LoginService(ClusterState cluster, SessionStore sessions, SecondFactor secondFactor, TotpEnrolment enrolment, AuditLog audit, SignInThrottle throttle, PasswordHashGate gate, TimeProvider time, SignInTelemetry telemetry)
 {
     public const string InvalidCredentials = "invalid username or password";
 
     private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString("N")));
 
     public async Task<LoginOutcome> LoginAsync(string username, string password, string? otp, string? remoteAddress, TimeSpan sessionTtl, CancellationToken cancellationToken)
+    {
+        using var span = SignInTelemetry.Start("password");
+        var outcome = await CheckAsync(username, password, otp, remoteAddress, sessionTtl, cancellationToken).ConfigureAwait(false);
+        telemetry.Ended("password", outcome.ErrorCode ?? "success", span);
+        return outcome;
+    }
+
+    private async Task<LoginOutcome> CheckAsync(string username, string password, string? otp, string? remoteAddress, TimeSpan sessionTtl, CancellationToken cancellationToken)
     {
         var address = ClientAddress.Key(remoteAddress);
         var (refused, knownAddress) = await throttle.CheckAsync(username, address, cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,7 @@ internal static class SignInServices
         services.TryAddSingleton<SecondFactor>();
         services.TryAddSingleton<TotpEnrolment>();
         services.TryAddSingleton<LoginService>();
+        services.TryAddSingleton<SignInTelemetry>();
         services.AddAddressBudget<SignInLimits>(SignInRateLimitPolicy.Name, l => (l.AddressBurst, l.AddressRefill), SignInRateLimitPolicy.WriteRefusalAsync);
         return services;
     }

@@ -25,6 +25,7 @@ internal static class SsoServices
         services.TryAddSingleton(new ConnectorSecrets(environment));
         services.TryAddSingleton<SsoEvents>();
         services.TryAddSingleton<SsoSignIn>();
+        services.TryAddSingleton<SignIn.SignInTelemetry>();
         services.TryAddSingleton(new SsoLimits());
         services.AddAddressBudget<SsoLimits>(SsoRateLimitPolicy.Name, l => (l.AddressBurst, l.AddressRefill), SsoRateLimitPolicy.WriteRefusalAsync);
         return services;

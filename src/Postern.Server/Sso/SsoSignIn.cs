@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Postern.Audit;
 using Postern.Identity;
 using Postern.Server.Sessions;
+using Postern.Server.SignIn;
 using Postern.Server.State;
 using Postern.Server.Web;
 using Postern.Sso;
@@ -27,6 +28,7 @@ internal sealed class SsoSignIn(
     AuditLog audit,
     WebSettings settings,
     TimeProvider time,
+    SignInTelemetry telemetry,
     ILogger<SsoSignIn> logger)
 {
     public async Task CompleteAsync(HttpContext context, OidcConnector connector, JsonElement idToken, JsonElement? userInfo, string? returnUri)
@@ -65,6 +67,7 @@ internal sealed class SsoSignIn(
         var (token, session) = await sessions.CreateWebSessionAsync(user!.Name, settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
         cookie.Set(context, token, session);
         await audit.AppendAsync(AuditEventTypes.UserLogin, Fields(context, connector.Name, user.Name, true, null, null, roles), CancellationToken.None).ConfigureAwait(false);
+        telemetry.Ended("sso", "success", System.Diagnostics.Activity.Current);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Redirect(returnUri is not null && LocalPath.IsSafe(returnUri) ? returnUri : "/web/");
     }
@@ -73,6 +76,7 @@ internal sealed class SsoSignIn(
     public async Task RefuseAsync(HttpContext context, string connector, SsoFailure failure, string? user, Exception? exception = null)
     {
         logger.SsoSignInRefused(connector, failure.Code, failure.Message, exception);
+        telemetry.Ended("sso", "failure", System.Diagnostics.Activity.Current);
         await audit.AppendAsync(AuditEventTypes.UserLogin, Fields(context, connector, user, false, failure.Code, failure.Message, null), CancellationToken.None).ConfigureAwait(false);
         await Pages.WriteProblemAsync(context, failure.Status, $"Sign-in through {connector} was refused: {failure.Shown}.", "Back to sign-in", "/web/login").ConfigureAwait(false);
     }

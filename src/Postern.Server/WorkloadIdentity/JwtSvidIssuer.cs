@@ -17,13 +17,30 @@ namespace Postern.Server.WorkloadIdentity;
 /// records a <c>jwt_svid.issued</c> event. The events are durable before any token is handed back; events of
 /// concurrent issuances share store writes (the audit log's group commit).
 /// </summary>
-internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time)
+internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time, SvidTelemetry telemetry)
 {
     /// <summary>
     /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules, for a request read by
     /// <see cref="SvidRequest.TryParse"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
     /// </summary>
     public async Task<SvidIssuance> IssueAsync(WorkloadCaller caller, AccessChecker checker, SvidRequest request, CancellationToken cancellationToken)
+    {
+        using var span = SvidTelemetry.StartIssuance();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var issuance = await IssueAllowedAsync(caller, checker, request, cancellationToken).ConfigureAwait(false);
+            telemetry.Ended(issuance.Svids.Count > 0 ? "issued" : "denied", Math.Max(issuance.Svids.Count, 1), started, span);
+            return issuance;
+        }
+        catch (Exception)
+        {
+            telemetry.Ended("error", 1, started, span);
+            throw;
+        }
+    }
+
+    private async Task<SvidIssuance> IssueAllowedAsync(WorkloadCaller caller, AccessChecker checker, SvidRequest request, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         var chosen = new List<(WorkloadIdentityPolicy Policy, string Id)>();
@@ -123,6 +140,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
             ["reasons"] = new JsonArray(JsonValue.Create(reason)),
         };
         await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, ActorOf(caller).Stamp(denied), cancellationToken).ConfigureAwait(false);
+        telemetry.Refused();
     }
 
     /// <summary>The caller as the audit log names it; the address is the caller's attributes' business (<c>caller</c> fields).</summary>

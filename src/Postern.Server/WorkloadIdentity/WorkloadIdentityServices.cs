@@ -23,6 +23,7 @@ internal static class WorkloadIdentityServices
         services.TryAddSingleton<BotAuthority>();
         services.TryAddSingleton<BotRegistry>();
         services.TryAddSingleton<JwtSvidIssuer>();
+        services.TryAddSingleton<SvidTelemetry>();
         return services;
     }
 }

@@ -28,6 +28,10 @@ public sealed class AgentCommandTests : IDisposable
     [InlineData("missing CA file", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--ca-file", "/nonexistent/c.pem" }, "not found")]
     [InlineData("two token sources", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--join-token-file", "/tmp/t" }, "--join-token and --join-token-file exclude each other")]
     [InlineData("missing token file", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token-file", "/nonexistent/token" }, "--join-token-file '/nonexistent/token' cannot be read")]
+    [InlineData("non-loopback diag address", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr", "0.0.0.0:3001" }, "--diag-addr '0.0.0.0:3001' is not a loopback address")]
+    [InlineData("interface diag address", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr", "10.1.2.3:3001" }, "--diag-addr-public")]
+    [InlineData("public flag alone", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr-public" }, "--diag-addr-public applies only with --diag-addr")]
+    [InlineData("public flag on loopback", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr", "127.0.0.1:3001", "--diag-addr-public" }, "applies to a non-loopback address only")]
     public async Task A_wrong_command_line_exits_2_saying_what_is_wrong(string row, string[] args, string message)
     {
         var (exit, _, error) = await RunAsync(AgentCommand.Create(_ => null), args);
