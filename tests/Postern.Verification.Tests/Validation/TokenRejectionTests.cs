@@ -38,6 +38,22 @@ public sealed class TokenRejectionTests
         return string.Join('.', parts);
     }
 
+    /// <summary>The token with every '~' in <paramref name="segment"/>'s decoded JSON replaced by the byte 0xFF.</summary>
+    private static string WithStrayByte(string token, int segment)
+    {
+        var parts = token.Split('.');
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(parts[segment]);
+        parts[segment] = System.Buffers.Text.Base64Url.EncodeToString(bytes.Select(b => b == (byte)'~' ? (byte)0xFF : b).ToArray());
+        return string.Join('.', parts);
+    }
+
+    /// <summary>The token's header and payload signed again by <paramref name="key"/>.</summary>
+    private static string Resigned(string token, TestKey key)
+    {
+        var input = token[..token.LastIndexOf('.')];
+        return input + "." + System.Buffers.Text.Base64Url.EncodeToString(key.Sign(Encoding.ASCII.GetBytes(input)));
+    }
+
     private static byte[] Base64UrlDecodeLenient(string text) =>
         Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/') + new string('=', (4 - text.Length % 4) % 4));
 
@@ -162,6 +178,12 @@ public sealed class TokenRejectionTests
             return token.Insert(token.IndexOf('.') + 5, "*");
         }),
         ["malformed: bad base64 in signature"] = new(TokenRejection.Malformed, now => Valid(now).SignedBy(TestKeys.Rsa) + "%"),
+        // A byte that is not UTF-8 inside a JSON string (found by fuzzing: the header's threw InvalidOperationException
+        // when the kid was read; fuzz/regressions/jws). The payload's is signed, so that the claims are read.
+        ["malformed: header, a non-UTF-8 byte"] = new(TokenRejection.Malformed,
+            now => WithStrayByte(Valid(now).Header("kid", "~").SignedBy(TestKeys.Rsa), segment: 0), "UTF-8"),
+        ["malformed: payload, a non-UTF-8 byte"] = new(TokenRejection.Malformed,
+            now => Resigned(WithStrayByte(Valid(now).Claim("jti", "~").SignedBy(TestKeys.Rsa), segment: 1), TestKeys.Rsa), "UTF-8"),
         // The same bytes spelled another way: the last character's unused bits set (found by fuzzing: .NET's
         // decoder threw FormatException out of ValidateAsync; fuzz/regressions/jws).
         ["malformed: header with unused bits set"] = new(TokenRejection.Malformed,
