@@ -18,7 +18,7 @@ internal readonly record struct JoseHeader(string Algorithm, string? KeyId, stri
         header = default;
         if (segment.IsEmpty || !Base64UrlSegment.IsValid(segment))
         {
-            error = "The token's header segment is not base64url (A-Z, a-z, 0-9, '-', '_'; no padding).";
+            error = "The token's header segment is not canonical base64url (A-Z, a-z, 0-9, '-', '_'; no padding; the last character's unused bits zero).";
             return false;
         }
 
