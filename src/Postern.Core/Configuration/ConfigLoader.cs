@@ -1,7 +1,6 @@
 using System.Net;
 using Postern.Authority;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Postern.Configuration;
@@ -34,22 +33,17 @@ public static partial class ConfigLoader
     /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
     public static PosternConfig Parse(string yaml, string baseDir, string source = "postern.yaml")
     {
-        YamlNode? root;
-        try
+        if (!YamlText.TryLoad(yaml, out var stream, out var unreadable))
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-            if (stream.Documents.Count > 1)
-            {
-                throw new ConfigException(source, [new ConfigError("", "holds more than one YAML document")]);
-            }
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException(source, [new ConfigError("", $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}")]);
+            throw new ConfigException(source, [new ConfigError("", unreadable)]);
         }
 
+        if (stream.Documents.Count > 1)
+        {
+            throw new ConfigException(source, [new ConfigError("", "holds more than one YAML document")]);
+        }
+
+        var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         var cursor = new YamlCursor();
         var config = Read(cursor, root, baseDir);
         return cursor.Errors.Count == 0 ? config! : throw new ConfigException(source, cursor.Errors);

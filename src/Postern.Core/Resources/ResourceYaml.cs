@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Postern.Configuration;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 
@@ -18,14 +17,9 @@ public static class ResourceYaml
     /// </summary>
     public static ResourceParseResult Parse(string yaml, string source)
     {
-        var stream = new YamlStream();
-        try
+        if (!YamlText.TryLoad(yaml, out var stream, out var unreadable))
         {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            return new ResourceParseResult([], [$"{source}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}"]);
+            return new ResourceParseResult([], [$"{source}: {unreadable}"]);
         }
 
         var resources = new List<Resource>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
@@ -20,6 +21,13 @@ internal static class JsonWebKeySetReader
     /// <inheritdoc cref="Read(string, string, ILogger)"/>
     public static IReadOnlyList<UsableKey> Read(ReadOnlyMemory<byte> utf8Json, string source, ILogger logger)
     {
+        // JsonDocument leaves the UTF-8 inside strings unchecked until a string is read, and then throws
+        // InvalidOperationException (found by fuzzing: a kid with a stray byte; fuzz/regressions/jwks).
+        if (!Utf8.IsValid(utf8Json.Span))
+        {
+            throw new JsonException("the document is not UTF-8 text.");
+        }
+
         using var document = JsonDocument.Parse(utf8Json);
         return Read(document, source, logger);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Postern.Verification;
 
@@ -17,13 +18,22 @@ internal readonly record struct JoseHeader(string Algorithm, string? KeyId, stri
         header = default;
         if (segment.IsEmpty || !Base64UrlSegment.IsValid(segment))
         {
-            error = "The token's header segment is not base64url (A-Z, a-z, 0-9, '-', '_'; no padding).";
+            error = "The token's header segment is not canonical base64url (A-Z, a-z, 0-9, '-', '_'; no padding; the last character's unused bits zero).";
             return false;
         }
 
         var length = Base64UrlSegment.DecodedLength(segment);
         Span<byte> json = length <= HeaderStackLimit ? stackalloc byte[length] : new byte[length];
         json = json[..Base64UrlSegment.Decode(segment, json)];
+
+        // Utf8JsonReader leaves the UTF-8 inside strings unchecked until a string is read, and then throws
+        // InvalidOperationException (found by fuzzing: a kid with a stray byte; fuzz/regressions/jws).
+        if (!Utf8.IsValid(json))
+        {
+            error = "The token's header is not UTF-8 text.";
+            return false;
+        }
+
         try
         {
             return TryRead(json, out header, out error);

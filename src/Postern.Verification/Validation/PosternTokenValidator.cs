@@ -171,7 +171,7 @@ public sealed class PosternTokenValidator
         // json_web_signature #259 is one) and then refused as Malformed: it holds no claims.
         if (!Base64UrlSegment.IsValid(jws.Payload) || !Base64UrlSegment.IsValid(jws.Signature))
         {
-            rejected = Reject(TokenRejection.Malformed, "The token's payload or signature segment is not base64url (A-Z, a-z, 0-9, '-', '_'; no padding).", header.KeyId);
+            rejected = Reject(TokenRejection.Malformed, "The token's payload or signature segment is not canonical base64url (A-Z, a-z, 0-9, '-', '_'; no padding; the last character's unused bits zero).", header.KeyId);
             return false;
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Postern.Verification;
 
@@ -31,7 +32,7 @@ internal sealed record TokenClaims(
         claims = null;
         if (!TryParseJson(segment, out var root))
         {
-            error = "The token's payload is not valid JSON (or repeats a claim).";
+            error = "The token's payload is not valid UTF-8 JSON (or repeats a claim).";
             return false;
         }
 
@@ -65,6 +66,13 @@ internal sealed record TokenClaims(
         try
         {
             var length = Base64UrlSegment.Decode(segment, buffer);
+            if (!Utf8.IsValid(buffer.AsSpan(0, length)))
+            {
+                // Read as JSON, a stray byte would throw InvalidOperationException only when its claim is read.
+                root = default;
+                return false;
+            }
+
             root = JsonElement.Parse(buffer.AsSpan(0, length), JsonOptions);
             return true;
         }

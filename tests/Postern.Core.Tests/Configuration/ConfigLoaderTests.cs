@@ -157,6 +157,22 @@ public sealed class ConfigLoaderTests
         Assert.Contains("not valid YAML at line", error, StringComparison.Ordinal);
     }
 
+    // Text on which YamlDotNet throws InvalidOperationException or ArgumentException rather than a YamlException
+    // (found by fuzzing; fuzz/regressions/config): a configuration error, not an unhandled exception at start.
+    [Theory]
+    [InlineData("- [\n0")]
+    [InlineData(": {\n0")]
+    [InlineData("\0: 0")]
+    [InlineData("? :")]
+    [InlineData("...\0")]
+    [InlineData("!![")]
+    public void Yaml_the_reader_itself_trips_on_is_a_configuration_error(string yaml)
+    {
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.StartsWith("not valid YAML ", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_file_is_an_error_only_when_named()
     {

@@ -145,6 +145,22 @@ public sealed class ResourceTests
         Assert.Contains(result.Errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    // Text on which YamlDotNet throws InvalidOperationException or ArgumentException rather than a YamlException
+    // (found by fuzzing; fuzz/regressions/resource-yaml): refused like any other broken YAML.
+    [Theory]
+    [InlineData(": {\n0")]
+    [InlineData("? :")]
+    [InlineData("...\0")]
+    [InlineData("!![")]
+    [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\n---\n\0: <")]
+    public void Yaml_the_reader_itself_trips_on_is_refused_as_not_valid_yaml(string yaml)
+    {
+        var result = ResourceYaml.Parse(yaml, "r.yaml");
+
+        Assert.Empty(result.Resources);
+        Assert.StartsWith("r.yaml: not valid YAML ", Assert.Single(result.Errors), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Errors_name_the_document_when_there_are_several()
     {

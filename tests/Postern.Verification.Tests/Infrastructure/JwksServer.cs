@@ -29,6 +29,9 @@ internal sealed class JwksServer : IAsyncDisposable
 
     public string Body { get; set; } = """{"keys":[]}""";
 
+    /// <summary>When set, served instead of <see cref="Body"/>: bytes that need not be UTF-8.</summary>
+    public byte[]? RawBody { get; set; }
+
     public string? CacheControl { get; set; }
 
     public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
@@ -86,7 +89,7 @@ internal sealed class JwksServer : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        var body = Encoding.UTF8.GetBytes(Body);
+        var body = RawBody ?? Encoding.UTF8.GetBytes(Body);
         if (Gzip)
         {
             using var compressed = new MemoryStream();

@@ -24,6 +24,39 @@ public sealed class TokenRejectionTests
 
     private static TokenBuilder Valid(DateTimeOffset now) => new(now);
 
+    /// <summary>
+    /// A token from <paramref name="make"/> (given a padding of 0 to 2 characters, so that the segment's length leaves
+    /// bits unused) with the lowest, unused bit of <paramref name="segment"/>'s last character set.
+    /// </summary>
+    private static string Respelled(Func<string, string> make, int segment)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var parts = Enumerable.Range(0, 3).Select(n => make(new string('x', n)).Split('.')).First(p => p[segment].Length % 4 is 2 or 3);
+        var text = parts[segment];
+        parts[segment] = text[..^1] + Alphabet[Alphabet.IndexOf(text[^1], StringComparison.Ordinal) | 1];
+        Assert.Equal(Base64UrlDecodeLenient(text), Base64UrlDecodeLenient(parts[segment]));
+        return string.Join('.', parts);
+    }
+
+    /// <summary>The token with every '~' in <paramref name="segment"/>'s decoded JSON replaced by the byte 0xFF.</summary>
+    private static string WithStrayByte(string token, int segment)
+    {
+        var parts = token.Split('.');
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(parts[segment]);
+        parts[segment] = System.Buffers.Text.Base64Url.EncodeToString(bytes.Select(b => b == (byte)'~' ? (byte)0xFF : b).ToArray());
+        return string.Join('.', parts);
+    }
+
+    /// <summary>The token's header and payload signed again by <paramref name="key"/>.</summary>
+    private static string Resigned(string token, TestKey key)
+    {
+        var input = token[..token.LastIndexOf('.')];
+        return input + "." + System.Buffers.Text.Base64Url.EncodeToString(key.Sign(Encoding.ASCII.GetBytes(input)));
+    }
+
+    private static byte[] Base64UrlDecodeLenient(string text) =>
+        Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/') + new string('=', (4 - text.Length % 4) % 4));
+
     private static readonly Dictionary<string, Case> Cases = new()
     {
         // The algorithm is refused before any key is touched.
@@ -73,6 +106,16 @@ public sealed class TokenRejectionTests
                 harness.Server.PadTo(4 * JsonWebKeySetCacheOptions.DefaultMaximumResponseSize);
                 harness.Server.Gzip = true;
                 harness.Server.DeclareLength = true;
+                return Task.CompletedTask;
+            }),
+
+        // Found by fuzzing (fuzz/regressions/jwks): the reader threw InvalidOperationException on reading the
+        // kid, which the cache did not catch.
+        ["key set holding a byte that is not UTF-8"] = new(TokenRejection.KeySetUnavailable,
+            now => Valid(now).SignedBy(TestKeys.Rsa), "not UTF-8", harness =>
+            {
+                harness.Server.Publish(TestKeys.Ec.ToJwk().Also(jwk => jwk["kid"] = "~"), TestKeys.Rsa.ToJwk());
+                harness.Server.RawBody = [.. Encoding.UTF8.GetBytes(harness.Server.Body).Select(b => b == (byte)'~' ? (byte)0xFF : b)];
                 return Task.CompletedTask;
             }),
 
@@ -135,6 +178,22 @@ public sealed class TokenRejectionTests
             return token.Insert(token.IndexOf('.') + 5, "*");
         }),
         ["malformed: bad base64 in signature"] = new(TokenRejection.Malformed, now => Valid(now).SignedBy(TestKeys.Rsa) + "%"),
+        // A byte that is not UTF-8 inside a JSON string (found by fuzzing: the header's threw InvalidOperationException
+        // when the kid was read; fuzz/regressions/jws). The payload's is signed, so that the claims are read.
+        ["malformed: header, a non-UTF-8 byte"] = new(TokenRejection.Malformed,
+            now => WithStrayByte(Valid(now).Header("kid", "~").SignedBy(TestKeys.Rsa), segment: 0), "UTF-8"),
+        ["malformed: payload, a non-UTF-8 byte"] = new(TokenRejection.Malformed,
+            now => Resigned(WithStrayByte(Valid(now).Claim("jti", "~").SignedBy(TestKeys.Rsa), segment: 1), TestKeys.Rsa), "UTF-8"),
+        // The same bytes spelled another way: the last character's unused bits set (found by fuzzing: .NET's
+        // decoder threw FormatException out of ValidateAsync; fuzz/regressions/jws).
+        ["malformed: header with unused bits set"] = new(TokenRejection.Malformed,
+            now => Respelled(pad => Valid(now).Header("pad", pad).SignedBy(TestKeys.Rsa), segment: 0), "base64url"),
+        ["malformed: payload with unused bits set"] = new(TokenRejection.Malformed,
+            now => Respelled(pad => Valid(now).Claim("pad", pad).SignedBy(TestKeys.Rsa), segment: 1), "base64url"),
+        ["malformed: RS256 signature with unused bits set"] = new(TokenRejection.Malformed,
+            now => Respelled(_ => Valid(now).SignedBy(TestKeys.Rsa), segment: 2), "base64url"),
+        ["malformed: ES256 signature with unused bits set"] = new(TokenRejection.Malformed,
+            now => Respelled(_ => Valid(now).SignedBy(TestKeys.Ec), segment: 2), "base64url"),
         ["malformed: header is not JSON"] = new(TokenRejection.Malformed,
             now => TokenBuilder.Encode("""{"alg":"RS256","kid":""") + "." + Valid(now).SignedBy(TestKeys.Rsa).Split('.', 2)[1], "JSON"),
         ["malformed: header is a JSON array"] = new(TokenRejection.Malformed,
