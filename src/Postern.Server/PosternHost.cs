@@ -190,9 +190,11 @@ public sealed class PosternHost : IAsyncDisposable
 
             var app = builder.Build();
             app.Services.GetRequiredService<AuthorityMetrics>(); // its gauges exist from the start, not from first use
-            app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
             host = new PosternHost(app, store, config, authorities)
             {
+                // Closed after the container: the audit log seals its last checkpoint when it is disposed, and with an
+                // HSM the audit key is on the token.
+                Vaults = vaults,
                 GeneratedCertificatePath = certificate is not null && config.Tls.CertFile is null ? ServerCertificate.GeneratedCertPath(config.DataDir) : null,
             };
 
@@ -288,6 +290,9 @@ public sealed class PosternHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The HSM sessions of the authorities' keys, closed when the host is disposed.</summary>
+    private IDisposable? Vaults { get; init; }
+
     /// <summary>Completes when the server stops (Ctrl+C, SIGTERM or <see cref="DisposeAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 
@@ -301,6 +306,7 @@ public sealed class PosternHost : IAsyncDisposable
 
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        Vaults?.Dispose();
         await _store.DisposeAsync().ConfigureAwait(false);
     }
 }

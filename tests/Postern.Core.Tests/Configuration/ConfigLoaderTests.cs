@@ -87,7 +87,7 @@ public sealed class ConfigLoaderTests
                 colour: blue
             """);
 
-        Assert.Contains("cluster_nam: unknown field (expected one of: version, cluster_name, public_addr, listen_addr, data_dir, tls, storage, app_access, workload_identity, authorities, apps, trusted_proxies, audit)", errors);
+        Assert.Contains("cluster_nam: unknown field (expected one of: version, cluster_name, public_addr, listen_addr, data_dir, tls, storage, app_access, workload_identity, authorities, apps, trusted_proxies, diag_addr, diag_addr_public, log, telemetry, audit)", errors);
         Assert.Contains("listen_addr: expected a string, found a list", errors);
         Assert.Contains("tls.disabled: expected true or false, found 'yes'", errors);
         Assert.Contains("apps[2].uri: 'not a uri' is not an absolute http:// or https:// URI", errors);

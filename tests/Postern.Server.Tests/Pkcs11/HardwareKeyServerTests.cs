@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Postern.Audit;
 using Postern.Authority;
 using Postern.Server.Tests.WorkloadIdentity;
+using Postern.Storage.Sqlite;
 using Postern.Testing;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
@@ -105,6 +107,15 @@ public sealed class HardwareKeyServerTests : IDisposable
         }
 
         Assert.Empty(StoreScan.PrivateKeyMaterial(_dir.Path));
+
+        // The audit key is on the token too, and signed the checkpoint sealed at shutdown.
+        await using var store = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = _dir.File("postern.db") }, CancellationToken.None);
+        var audit = (await new CertAuthorityStore(store, TimeProvider.System).ReadAsync(CertAuthorityType.Audit, CancellationToken.None))?.Document;
+        Assert.NotNull(audit);
+        Assert.All(audit.Keys, k => Assert.Null(k.PrivateKey));
+        var verification = await AuditVerifier.VerifyAsync(store, audit.Keys, null, CancellationToken.None);
+        Assert.True(verification.Verified, string.Join("; ", verification.Findings));
+        Assert.True(verification.Checkpoints > 0, "no checkpoint was sealed at shutdown");
     }
 
     [Fact]

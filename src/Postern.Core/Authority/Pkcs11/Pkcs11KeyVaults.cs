@@ -88,6 +88,14 @@ internal sealed class Pkcs11KeyVaults : IDisposable
             throw;
         }
 
+        // The audit authority has no section of its own: its key is held where the issuing authorities' keys are, on
+        // the workload authority's token (or else the jwt authority's), so that a store copied off the host holds no
+        // private key of any authority when an HSM is in use.
+        if ((vaults.GetValueOrDefault(CertAuthorityType.Workload) ?? vaults.GetValueOrDefault(CertAuthorityType.Jwt)) is { } issuing)
+        {
+            vaults[CertAuthorityType.Audit] = issuing;
+        }
+
         if (errors.Count > 0)
         {
             opened.Dispose();
