@@ -102,7 +102,16 @@ non2xx="$(awk '/Non-2xx/ { print $5 }' "$TMP/wrk.txt")"
 if [ -s "$TMP/wrk.err" ]; then log "errors:"; head -5 "$TMP/wrk.err" >&2; fi
 
 # Every issuance must be audited: the count of events equals the count of 200 answers (warm-up included).
-events="$("${cli[@]}" audit search --type jwt_svid.issued --limit 10000000 --format json --config "$TMP/postern.yaml" | wc -l)"
+# The admin API answers at most 10,000 events a page; older pages are read with --before the first line's id.
+events=0; before=""
+while :; do
+  page="$("${cli[@]}" audit search --type jwt_svid.issued --limit 10000 --format json --config "$TMP/postern.yaml" ${before:+--before "$before"})"
+  n="$(printf '%s' "$page" | grep -c . || true)"
+  events=$((events + n))
+  [ "$n" -lt 10000 ] && break
+  first="${page%%$'\n'*}"
+  before="$(sed -n 's/^{"type":"[^"]*","time":"[^"]*","id":"\([^"]*\)".*/\1/p' <<<"$first")" # type, time, id lead every line
+done
 
 cpus="$(nproc)"
 ratio="$(awk -v a="$issued" -v b="$raw" 'BEGIN { printf "%.2f", a / b }')"

@@ -74,10 +74,11 @@ public static partial class ConfigLoader
         return config;
     }
 
-    /// <summary>Reads <c>telemetry: {otlp_endpoint: http(s)://host:port, trace_sample_ratio: 0.1}</c>.</summary>
+    /// <summary>Reads <c>telemetry: {otlp_endpoint: http(s)://host:port, trace_sample_ratio: 0.1, http_metrics: false}</c>.</summary>
     private static TelemetryConfig ReadTelemetry(YamlCursor c, Dictionary<string, YamlNode>? root)
     {
-        var map = root is not null && root.TryGetValue("telemetry", out var node) ? c.Mapping(node, "telemetry", "otlp_endpoint", "trace_sample_ratio") : null;
+        var map = root is not null && root.TryGetValue("telemetry", out var node) ? c.Mapping(node, "telemetry", "otlp_endpoint", "trace_sample_ratio", "http_metrics") : null;
+        var httpMetrics = c.Bool(map, "http_metrics", "telemetry") ?? false;
         var ratioText = c.String(map, "trace_sample_ratio", "telemetry");
         var ratio = TelemetryConfig.DefaultTraceSampleRatio;
         if (ratioText is not null && (!double.TryParse(ratioText, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out ratio) || !(ratio is >= 0 and <= 1)))
@@ -89,7 +90,7 @@ public static partial class ConfigLoader
         var text = c.String(map, "otlp_endpoint", "telemetry");
         if (text is null)
         {
-            return new TelemetryConfig { TraceSampleRatio = ratio };
+            return new TelemetryConfig { TraceSampleRatio = ratio, HttpMetrics = httpMetrics };
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
@@ -97,9 +98,9 @@ public static partial class ConfigLoader
         {
             // The value is not echoed: it may hold credentials.
             c.Error("telemetry.otlp_endpoint", "not an OTLP/HTTP base address: http(s)://host:port, with no path, query or credentials (e.g. http://collector:4318)");
-            return new TelemetryConfig { TraceSampleRatio = ratio };
+            return new TelemetryConfig { TraceSampleRatio = ratio, HttpMetrics = httpMetrics };
         }
 
-        return new TelemetryConfig { OtlpEndpoint = endpoint, TraceSampleRatio = ratio };
+        return new TelemetryConfig { OtlpEndpoint = endpoint, TraceSampleRatio = ratio, HttpMetrics = httpMetrics };
     }
 }

@@ -17,4 +17,11 @@ public sealed record TelemetryConfig
     /// sampled or unsampled <c>traceparent</c> follows the client's decision.
     /// </summary>
     public double TraceSampleRatio { get; init; } = DefaultTraceSampleRatio;
+
+    /// <summary>
+    /// Whether ASP.NET Core's and the HTTP client's own request metrics (<c>http.server.*</c>, <c>http.client.*</c>,
+    /// Kestrel's) are kept beside Postern's. Off by default: they duplicate <c>postern.app.*</c> and cost the proxy
+    /// about a tenth of its throughput (docs/performance.md).
+    /// </summary>
+    public bool HttpMetrics { get; init; }
 }

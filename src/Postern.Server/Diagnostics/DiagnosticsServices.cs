@@ -8,8 +8,8 @@ using Postern.Configuration;
 namespace Postern.Server.Diagnostics;
 
 /// <summary>
-/// Registers OpenTelemetry: Postern's meters (every <c>Postern.*</c>), ASP.NET Core's, the HTTP client's and the
-/// runtime's, read by the Prometheus exporter when <c>diag_addr</c> is set and sent by OTLP when
+/// Registers OpenTelemetry: Postern's meters (every <c>Postern.*</c>) and the runtime's (with
+/// <c>telemetry.http_metrics</c>, ASP.NET Core's and the HTTP client's too), read by the Prometheus exporter when <c>diag_addr</c> is set and sent by OTLP when
 /// <c>telemetry.otlp_endpoint</c> is; spans (Postern's sources, incoming requests, calls to apps) only with OTLP,
 /// the one place they would go.
 /// </summary>
@@ -30,7 +30,12 @@ internal static class DiagnosticsServices
         var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(serviceName));
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(PosternNames).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+            metrics.AddMeter(PosternNames).AddRuntimeInstrumentation();
+            if (config.Telemetry.HttpMetrics)
+            {
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+            }
+
             if (config.DiagAddr is not null)
             {
                 metrics.AddPrometheusExporter();

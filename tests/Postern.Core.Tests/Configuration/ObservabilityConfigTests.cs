@@ -92,6 +92,16 @@ public sealed class ObservabilityConfigTests
     }
 
     [Fact]
+    public void The_HTTP_request_metrics_of_ASP_NET_Core_and_the_HTTP_client_are_off_unless_asked_for()
+    {
+        Assert.False(Parse("").Telemetry.HttpMetrics);
+        Assert.False(Parse("telemetry: {trace_sample_ratio: 1}").Telemetry.HttpMetrics);
+        Assert.True(Parse("telemetry: {http_metrics: true}").Telemetry.HttpMetrics);
+        Assert.True(Parse("telemetry: {http_metrics: true, otlp_endpoint: 'http://collector:4318'}").Telemetry.HttpMetrics);
+        Assert.StartsWith("telemetry.http_metrics: ", Error("telemetry: {http_metrics: sometimes}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_trace_sample_ratio_is_a_share_from_0_to_1_defaulting_to_one_in_ten()
     {
         Assert.Equal(0.1, Parse("").Telemetry.TraceSampleRatio);
