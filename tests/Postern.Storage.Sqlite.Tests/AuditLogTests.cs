@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Postern.Audit;
 using Postern.Authority;
+using Postern.Testing;
 
 namespace Postern.Storage.Sqlite.Tests;
 

@@ -1,3 +1,5 @@
+using Postern.Testing;
+
 namespace Postern.Storage.Sqlite.Tests;
 
 /// <summary>

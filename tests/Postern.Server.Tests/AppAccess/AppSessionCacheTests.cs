@@ -30,7 +30,7 @@ public sealed class AppSessionCacheTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _store.DisposeAsync();
+        await _sqlite.DisposeAsync();
         _dir.Dispose();
     }
 

@@ -1,4 +1,5 @@
 using Postern.Storage;
+using Postern.Testing;
 
 namespace Postern.Server.Tests.AppAccess;
 
@@ -6,7 +7,7 @@ namespace Postern.Server.Tests.AppAccess;
 /// A store that can hold a read after it has read its value and before it returns it, so that a test can make a
 /// change land exactly in the window between a lookup's read and its use.
 /// </summary>
-internal sealed class HeldReadsBackend(IBackend inner) : IBackend
+internal sealed class HeldReadsBackend(IBackend inner) : ForwardingBackend(inner)
 {
     private TaskCompletionSource? _release;
 
@@ -29,9 +30,9 @@ internal sealed class HeldReadsBackend(IBackend inner) : IBackend
 
     private string? HeldPrefix { get; set; }
 
-    public async Task<Item?> GetAsync(string key, CancellationToken cancellationToken)
+    public override async Task<Item?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var item = await inner.GetAsync(key, cancellationToken);
+        var item = await base.GetAsync(key, cancellationToken);
         if (HeldPrefix is { } prefix && key.StartsWith(prefix, StringComparison.Ordinal) && _release is { } release)
         {
             ReadHeld.TrySetResult();
@@ -40,26 +41,4 @@ internal sealed class HeldReadsBackend(IBackend inner) : IBackend
 
         return item;
     }
-
-    public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken) => inner.RangeAsync(prefix, cancellationToken);
-
-    public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) => inner.PutAsync(key, value, expires, cancellationToken);
-
-    public Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken) => inner.PutBatchAsync(items, cancellationToken);
-
-    public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) =>
-        inner.CompareAndSwapAsync(key, expectedRevision, value, expires, cancellationToken);
-
-    public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken) =>
-        inner.CompareAndSwapWithAsync(key, expectedRevision, value, expires, alongside, cancellationToken);
-
-    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
-    public Task<WriteResult> CompareAndDeleteAsync(string key, long expectedRevision, CancellationToken cancellationToken) => inner.CompareAndDeleteAsync(key, expectedRevision, cancellationToken);
-
-    public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) => inner.CurrentRevisionAsync(cancellationToken);
-
-    public IAsyncEnumerable<Change> WatchAsync(string prefix, long afterRevision, CancellationToken cancellationToken) => inner.WatchAsync(prefix, afterRevision, cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -1,10 +1,12 @@
-namespace Postern.Storage.Sqlite.Tests;
+using Postern.Storage;
+
+namespace Postern.Testing;
 
 /// <summary>
 /// A store that hands every call to <paramref name="inner"/> (a real backend, with its audit tables); a test's wrapper
 /// derives from it and changes only what it watches or holds back. Disposing it leaves <paramref name="inner"/> open.
 /// </summary>
-internal abstract class ForwardingBackend(IBackend inner) : IBackend, IAuditStore
+public abstract class ForwardingBackend(IBackend inner) : IBackend, IAuditStore
 {
     private IAuditStore Tables => (IAuditStore)inner;
 
@@ -14,7 +16,7 @@ internal abstract class ForwardingBackend(IBackend inner) : IBackend, IAuditStor
 
     public virtual Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken) => inner.PutBatchAsync(items, cancellationToken);
 
-    public Task<Item?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+    public virtual Task<Item?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
     public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken) => inner.RangeAsync(prefix, cancellationToken);
 
