@@ -9,8 +9,7 @@ if [ -x /usr/bin/chromium ]; then
 fi
 
 printf '== installing chromium for the browser sign-in test\n' >&2
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-install() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
-install 2>/dev/null || { "${sudo[@]}" apt-get update -qq && install; }
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install chromium
 [ -x /usr/bin/chromium ] || { printf 'chromium installed, but /usr/bin/chromium is missing\n' >&2; exit 1; }

@@ -8,8 +8,7 @@ if command -v jq >/dev/null 2>&1; then
 fi
 
 printf '== installing jq for the admin CLI tests\n' >&2
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-install() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >/dev/null; }
-install 2>/dev/null || { "${sudo[@]}" apt-get update -qq && install; }
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install jq
 command -v jq >/dev/null 2>&1 || { printf 'jq installed, but not on PATH\n' >&2; exit 1; }

@@ -8,8 +8,7 @@ if command -v oathtool >/dev/null 2>&1; then
 fi
 
 printf '== installing oathtool for the second-factor tests\n' >&2
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-install() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends oathtool >/dev/null; }
-install 2>/dev/null || { "${sudo[@]}" apt-get update -qq && install; }
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install oathtool
 command -v oathtool >/dev/null 2>&1 || { printf 'oathtool installed, but not on PATH\n' >&2; exit 1; }

@@ -9,8 +9,7 @@ if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
 fi
 
 printf '== installing postgresql for the store tests\n' >&2
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install postgresql
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || { printf 'postgresql installed, but no initdb in /usr/lib/postgresql/*/bin\n' >&2; exit 1; }

@@ -8,10 +8,9 @@ if [ -x /usr/bin/prometheus ] && command -v promtool >/dev/null 2>&1; then
 fi
 
 printf '== installing prometheus for the observability tests\n' >&2
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-install() { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
-install 2>/dev/null || { "${sudo[@]}" apt-get update -qq && install; }
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install prometheus
 # The package starts a service where there is an init system; the tests start their own, in a temporary folder.
-command -v systemctl >/dev/null 2>&1 && "${sudo[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+command -v systemctl >/dev/null 2>&1 && as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
 [ -x /usr/bin/prometheus ] && command -v promtool >/dev/null 2>&1 || { printf 'prometheus installed, but /usr/bin/prometheus or promtool is missing\n' >&2; exit 1; }

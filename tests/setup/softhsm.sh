@@ -13,8 +13,7 @@ if command -v softhsm2-util >/dev/null 2>&1 && module_present; then
 fi
 
 printf '== installing softhsm2 for the hardware-key tests\n' >&2
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends softhsm2 >/dev/null
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install softhsm2
 module_present || { printf 'softhsm2 installed, but no libsofthsm2.so in /usr/lib/softhsm or /usr/lib/*/softhsm\n' >&2; exit 1; }
