@@ -27,8 +27,13 @@ internal sealed class StoreMetrics : IDisposable
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [0, 1, 10, 100, 1000, 10000] });
     }
 
-    /// <summary>Runs <paramref name="operation"/> and records its duration under <paramref name="name"/>, failed or not.</summary>
-    public async Task<T> TimeAsync<T>(string name, Func<Task<T>> operation)
+    /// <summary>
+    /// Runs <paramref name="operation"/> and records its duration under <paramref name="name"/>, failed or not; when no
+    /// listener reads the histogram, only runs it (no timing state machine on every store call).
+    /// </summary>
+    public Task<T> TimeAsync<T>(string name, Func<Task<T>> operation) => _duration.Enabled ? TimedAsync(name, operation) : operation();
+
+    private async Task<T> TimedAsync<T>(string name, Func<Task<T>> operation)
     {
         var started = Stopwatch.GetTimestamp();
         try
