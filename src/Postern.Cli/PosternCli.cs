@@ -13,6 +13,7 @@ internal static class PosternCli
             StartCommand.Create(),
             UsersCommand.Create(),
             AuditCommand.Create(),
+            DoctorCommand.Create(),
             JwtCommand.Create(),
             BotsCommand.Create(),
             CaCommand.Create(),

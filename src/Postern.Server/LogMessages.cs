@@ -44,6 +44,15 @@ internal static partial class LogMessages
     [LoggerMessage(1031, LogLevel.Error, "App {App}: could not issue the assertion for user {User}")]
     public static partial void AssertionMintFailed(this ILogger logger, string app, string user, Exception exception);
 
+    [LoggerMessage(1036, LogLevel.Warning, "App {App}: the assertion for user {User} takes {Bytes} of the {Limit} header bytes the app accepts (over 75 %); largest claims: {Largest}")]
+    public static partial void AssertionNearBudget(this ILogger logger, string app, string user, int bytes, int limit, string largest);
+
+    [LoggerMessage(1037, LogLevel.Warning, "App {App}: the assertion for user {User} takes {Bytes} header bytes, over the {Limit} the app accepts; not forwarded. Largest claims: {Largest}")]
+    public static partial void AssertionOverBudget(this ILogger logger, string app, string user, int bytes, int limit, string largest);
+
+    [LoggerMessage(1038, LogLevel.Warning, "App {App}: a request of user {User} carries {Bytes} header bytes, over the {Limit} the app accepts; not forwarded")]
+    public static partial void RequestOverBudget(this ILogger logger, string app, string user, int bytes, int limit);
+
     [LoggerMessage(1032, LogLevel.Warning, "App {App}: forwarding failed ({Error})")]
     public static partial void UpstreamFailed(this ILogger logger, string app, string error, Exception? exception);
 

@@ -66,7 +66,7 @@ internal static class AuditCommand
 
             return ExitCodes.Ok;
         }));
-        return new Command("audit", "The audit log.") { search, AuditStoreCommands.Verify(), AuditStoreCommands.Tail() };
+        return new Command("audit", "The audit log.") { search, AuditTraceCommand.Create(), AuditStoreCommands.Verify(), AuditStoreCommands.Tail() };
     }
 
     /// <summary>An event as one line of text: time, type, then its fields as name=value.</summary>

@@ -36,6 +36,18 @@ public static class AuditEventTypes
     /// <summary>An assertion was minted for an app session (<c>jti</c>, <c>exp</c>).</summary>
     public const string AppAssertionIssued = "app.assertion.issued";
 
+    /// <summary>
+    /// An assertion's headers took more than 75 % of the app's <c>max_header_bytes</c>; it was sent (<c>header_bytes</c>,
+    /// <c>max_header_bytes</c>, <c>percent</c>, <c>largest_claims</c>).
+    /// </summary>
+    public const string AppAssertionOversizeWarning = "app.assertion.oversize_warning";
+
+    /// <summary>
+    /// An assertion's headers did not fit the app's <c>max_header_bytes</c>: it was not sent and the user's requests to the app
+    /// are refused until filters or the budget change (same fields as <see cref="AppAssertionOversizeWarning"/>).
+    /// </summary>
+    public const string AppAssertionOversize = "app.assertion.oversize";
+
     /// <summary>A user was refused an app by the access rules.</summary>
     public const string AppAccessDenied = "app.access.denied";
 

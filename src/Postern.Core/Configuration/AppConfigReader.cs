@@ -7,8 +7,10 @@ namespace Postern.Configuration;
 /// <summary>Reads the <c>apps</c> list of <c>postern.yaml</c>.</summary>
 internal static partial class AppConfigReader
 {
-    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "insecure_skip_verify"];
+    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "max_header_bytes", "doctor", "insecure_skip_verify"];
     private static readonly string[] RewriteFields = ["headers", "jwt_claims", "redirect"];
+    private static readonly string[] JwtClaimsFields = ["include", "traits", "groups_filter", "roles_filter"];
+    private static readonly string[] DoctorFields = ["allow"];
 
     /// <param name="web">Postern's configured public address, which no app may use; <c>null</c> when not configured.</param>
     public static IReadOnlyList<AppConfig> Read(YamlCursor c, Dictionary<string, YamlNode>? root, PublicAddr? web)
@@ -94,6 +96,14 @@ internal static partial class AppConfigReader
 
         var rewrite = ReadRewrite(c, map, $"{path}.rewrite", name ?? "?");
         var insecure = c.Bool(map, "insecure_skip_verify", path) ?? false;
+        var maxHeaderBytes = c.Integer(map, "max_header_bytes", path) ?? AppConfig.DefaultMaxHeaderBytes;
+        if (maxHeaderBytes < AppConfig.MinMaxHeaderBytes)
+        {
+            c.Error($"{path}.max_header_bytes", $"{maxHeaderBytes} is too small: the budget for the headers sent to the app must be at least {AppConfig.MinMaxHeaderBytes} bytes");
+        }
+
+        var doctor = map.TryGetValue("doctor", out var doctorNode) ? c.Mapping(doctorNode, $"{path}.doctor", DoctorFields) : null;
+        var doctorAllowed = c.Bool(doctor, "allow", $"{path}.doctor") ?? false;
         return name is null || uri is null || publicAddr is null || c.Errors.Count != errors ? null : new AppConfig
         {
             Name = name,
@@ -101,6 +111,8 @@ internal static partial class AppConfigReader
             PublicAddr = publicAddr.ToLowerInvariant(),
             Labels = labels,
             Rewrite = rewrite,
+            MaxHeaderBytes = maxHeaderBytes,
+            DoctorAllowed = doctorAllowed,
             InsecureSkipVerify = insecure,
         };
     }
@@ -127,16 +139,53 @@ internal static partial class AppConfigReader
             }
         }
 
-        var mode = c.String(map, "jwt_claims", path) switch
-        {
-            null or "roles-and-traits" => JwtClaimsMode.RolesAndTraits,
-            "roles" => JwtClaimsMode.Roles,
-            "traits" => JwtClaimsMode.Traits,
-            "none" => JwtClaimsMode.None,
-            var other => Invalid(c, $"{path}.jwt_claims", other),
-        };
+        var (mode, filters) = ReadJwtClaims(c, map, path, appName);
+        return new AppRewriteConfig { Headers = headers, HeaderRules = rules, JwtClaims = mode, ClaimFilters = filters, Redirect = c.Strings(map, "redirect", path) };
+    }
 
-        return new AppRewriteConfig { Headers = headers, HeaderRules = rules, JwtClaims = mode, Redirect = c.Strings(map, "redirect", path) };
+    /// <summary><c>jwt_claims</c>: a mode (<c>roles</c>), or a mapping with the mode in <c>include</c> and the filters.</summary>
+    private static (JwtClaimsMode Mode, AssertionClaimFilters Filters) ReadJwtClaims(YamlCursor c, Dictionary<string, YamlNode>? rewrite, string rewritePath, string appName)
+    {
+        var path = $"{rewritePath}.jwt_claims";
+        if (rewrite is null || !rewrite.TryGetValue("jwt_claims", out var node) || node is not YamlMappingNode)
+        {
+            return (Mode(c, c.String(rewrite, "jwt_claims", rewritePath), path), AssertionClaimFilters.None);
+        }
+
+        var map = c.Mapping(node, path, JwtClaimsFields);
+        var mode = Mode(c, c.String(map, "include", path), $"{path}.include");
+        var traits = map is not null && map.ContainsKey("traits") ? c.Strings(map, "traits", path) : null;
+        return (mode, new AssertionClaimFilters
+        {
+            Traits = traits,
+            GroupsFilter = Filter(c, map, "groups_filter", path, appName),
+            RolesFilter = Filter(c, map, "roles_filter", path, appName),
+        });
+    }
+
+    private static JwtClaimsMode Mode(YamlCursor c, string? text, string path) => text switch
+    {
+        null or "roles-and-traits" => JwtClaimsMode.RolesAndTraits,
+        "roles" => JwtClaimsMode.Roles,
+        "traits" => JwtClaimsMode.Traits,
+        "none" => JwtClaimsMode.None,
+        var other => Invalid(c, path, other),
+    };
+
+    private static Regex? Filter(YamlCursor c, Dictionary<string, YamlNode>? map, string key, string path, string appName)
+    {
+        if (c.String(map, key, path) is not { } pattern)
+        {
+            return null;
+        }
+
+        var regex = AssertionClaimFilters.TryCompile(pattern, out var error);
+        if (regex is null)
+        {
+            c.Error($"{path}.{key}", $"app '{appName}': {error}");
+        }
+
+        return regex;
     }
 
     private static JwtClaimsMode Invalid(YamlCursor c, string path, string value)

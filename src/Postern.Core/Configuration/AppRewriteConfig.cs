@@ -14,6 +14,9 @@ public sealed record AppRewriteConfig
     /// <summary>What the assertion carries.</summary>
     public JwtClaimsMode JwtClaims { get; init; } = JwtClaimsMode.RolesAndTraits;
 
+    /// <summary>The traits, groups and roles the assertion keeps (<c>jwt_claims</c> as a mapping).</summary>
+    public AssertionClaimFilters ClaimFilters { get; init; } = AssertionClaimFilters.None;
+
     /// <summary>Hosts whose <c>Location</c> headers are rewritten to the app's public address.</summary>
     public IReadOnlyList<string> Redirect { get; init; } = [];
 }

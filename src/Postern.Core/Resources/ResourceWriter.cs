@@ -75,14 +75,9 @@ internal static class ResourceWriter
             rewrite["headers"] = List(app.Rewrite.Headers);
         }
 
-        if (app.Rewrite.JwtClaims != JwtClaimsMode.RolesAndTraits)
+        if (JwtClaims(app.Rewrite) is { } jwtClaims)
         {
-            rewrite["jwt_claims"] = app.Rewrite.JwtClaims switch
-            {
-                JwtClaimsMode.Roles => "roles",
-                JwtClaimsMode.Traits => "traits",
-                _ => "none",
-            };
+            rewrite["jwt_claims"] = jwtClaims;
         }
 
         if (app.Rewrite.Redirect.Count > 0)
@@ -96,12 +91,62 @@ internal static class ResourceWriter
             spec["rewrite"] = rewrite;
         }
 
+        if (app.MaxHeaderBytes != AppConfig.DefaultMaxHeaderBytes)
+        {
+            spec["max_header_bytes"] = app.MaxHeaderBytes;
+        }
+
+        if (app.DoctorAllowed)
+        {
+            spec["doctor"] = new JsonObject { ["allow"] = true };
+        }
+
         if (app.InsecureSkipVerify)
         {
             spec["insecure_skip_verify"] = true;
         }
 
         return spec;
+    }
+
+    /// <summary><c>jwt_claims</c> as it was written: absent for the default, the mode alone, or a mapping with the filters.</summary>
+    private static JsonNode? JwtClaims(AppRewriteConfig rewrite)
+    {
+        string? mode = rewrite.JwtClaims switch
+        {
+            JwtClaimsMode.RolesAndTraits => null,
+            JwtClaimsMode.Roles => "roles",
+            JwtClaimsMode.Traits => "traits",
+            _ => "none",
+        };
+        var filters = rewrite.ClaimFilters;
+        if (filters.IsEmpty)
+        {
+            return mode is null ? null : JsonValue.Create(mode);
+        }
+
+        var node = new JsonObject();
+        if (mode is not null)
+        {
+            node["include"] = mode;
+        }
+
+        if (filters.Traits is { } traits)
+        {
+            node["traits"] = List(traits);
+        }
+
+        if (filters.GroupsFilter is { } groups)
+        {
+            node["groups_filter"] = groups.ToString();
+        }
+
+        if (filters.RolesFilter is { } roles)
+        {
+            node["roles_filter"] = roles.ToString();
+        }
+
+        return node;
     }
 
     private static JsonObject User(User user, bool withSecrets)

@@ -66,6 +66,7 @@ internal static partial class AdminEndpoints
         admin.MapGet("/bots", ListBots).WithMetadata(new AdminRule(AdminRules.Bot, AdminRules.List));
         admin.MapGet("/authorities", ListAuthorities).WithMetadata(new AdminRule(AdminRules.Authority, AdminRules.List));
         admin.MapPost("/authorities/{type}/rotate", RotateAsync).WithMetadata(new AdminRule(AdminRules.Authority, AdminRules.Update));
+        admin.MapGet("/apps/{name}/assertion", PreviewAssertion).WithMetadata(new AdminRule(AdminRules.User, AdminRules.Read));
         return app;
     }
 
@@ -159,11 +160,12 @@ internal static partial class AdminEndpoints
 
         var limit = int.TryParse(query["limit"], out var parsedLimit) && parsedLimit > 0 ? Math.Min(parsedLimit, MaxAuditPage) : 1000;
         var fields = new Dictionary<string, string>();
-        foreach (var indexed in (string[])["actor", "jti"])
+        // actor and jti are indexed; session (an app or web session's reference) is matched on the events read.
+        foreach (var field in (string[])["actor", "jti", "session"])
         {
-            if (query[indexed].ToString() is { Length: > 0 } value)
+            if (query[field].ToString() is { Length: > 0 } value)
             {
-                fields[indexed] = value;
+                fields[field] = value;
             }
         }
 

@@ -17,6 +17,7 @@ internal sealed class AppMetrics
     private readonly Counter<long> _upstreamErrors;
     private readonly Counter<long> _minted;
     private readonly Histogram<int> _assertionSize;
+    private readonly Counter<long> _overBudget;
 
     public AppMetrics(IMeterFactory meters, AppSessions sessions)
     {
@@ -28,6 +29,8 @@ internal sealed class AppMetrics
         _minted = meter.CreateCounter<long>("postern.app.assertions.minted", "{assertion}", "Teleport-Jwt-Assertion tokens signed, by app.");
         _assertionSize = meter.CreateHistogram<int>("postern.app.assertion.size", "By", "Size of the signed assertions, by app.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [256, 512, 1024, 2048, 4096, 8192, 16384] });
+        _overBudget = meter.CreateCounter<long>("postern.app.assertion.over_budget", "{assertion}",
+            "Assertions whose headers took more than 75 % of the app's max_header_bytes (outcome warned) or more than all of it (outcome refused), by app.");
         meter.CreateObservableGauge("postern.sessions.active", () => sessions.Count, "{session}", "App sessions this instance holds open.");
     }
 
@@ -50,6 +53,10 @@ internal sealed class AppMetrics
         _minted.Add(1, tag);
         _assertionSize.Record(length, tag);
     }
+
+    /// <summary>An assertion for <paramref name="app"/> came near its header budget, or (<paramref name="refused"/>) over it.</summary>
+    public void OverBudget(string app, bool refused) =>
+        _overBudget.Add(1, new TagList { { "app", app }, { "outcome", refused ? "refused" : "warned" } });
 
     private static string StatusClass(int status) => status switch
     {

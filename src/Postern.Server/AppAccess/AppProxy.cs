@@ -121,9 +121,16 @@ internal sealed class AppProxy(
             return;
         }
 
+        if (assertion.Budget.IsOver)
+        {
+            var budget = assertion.Budget;
+            await OversizePage.WriteAsync(context, app.Name, budget.Bytes, budget.Limit, budget.LargestText).ConfigureAwait(false);
+            return;
+        }
+
         var web = settings.PublicAddr;
         var cookies = new UpstreamCookieFilter(app.HostName, [web.Host, .. cluster.Apps.Select(a => a.HostName)]);
-        var transformer = new AppRequestTransformer(app, user, assertion.Token, PublicOrigin(app, context), forwarding.For(context, app, web), cookies, logger);
+        var transformer = new AppRequestTransformer(app, user, assertion, PublicOrigin(app, context), forwarding.For(context, app, web), cookies, logger);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, app.DestinationPrefix, clients.ClientFor(app), RequestConfig, transformer).ConfigureAwait(false);
         metrics.Forwarded(app.Name, context.Response.StatusCode, started, error);
@@ -177,6 +184,7 @@ internal sealed class AppProxy(
             ["user"] = code.User,
             ["app"] = app.Name,
             ["session"] = SessionKeys.Reference(session.Hash),
+            ["web_session"] = SessionKeys.Reference(code.WebSession),
             ["expires"] = code.SessionExpires.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         }), context.RequestAborted).ConfigureAwait(false);
 

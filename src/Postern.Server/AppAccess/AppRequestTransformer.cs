@@ -17,10 +17,12 @@ namespace Postern.Server.AppAccess;
 /// <c>Set-Cookie</c> headers the app may not send.
 /// </summary>
 internal sealed class AppRequestTransformer(
-    AppEntry app, User user, string assertion, string publicOrigin, ForwardedValues forwarded, UpstreamCookieFilter cookies, ILogger logger) : HttpTransformer
+    AppEntry app, User user, MintedAssertion minted, string publicOrigin, ForwardedValues forwarded, UpstreamCookieFilter cookies, ILogger logger) : HttpTransformer
 {
     /// <summary>The name of the assertion header; kept from the reference system so its apps work unchanged.</summary>
     public const string AssertionHeader = "Teleport-Jwt-Assertion";
+
+    private readonly string assertion = minted.Token;
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -69,6 +71,25 @@ internal sealed class AppRequestTransformer(
         headers.TryAddWithoutValidation("X-Forwarded-Host", forwarded.Host);
         headers.TryAddWithoutValidation("X-Forwarded-Port", forwarded.Port);
         UpstreamTraceContext.Apply(httpContext.Request.Headers, headers);
+        await RefuseOverBudgetAsync(httpContext, proxyRequest).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers in place of the app when the whole header block (the client's headers with Postern's) would not fit the
+    /// app's budget; an answer written here keeps the request from being forwarded.
+    /// </summary>
+    private async ValueTask RefuseOverBudgetAsync(HttpContext httpContext, HttpRequestMessage proxyRequest)
+    {
+        var limit = app.Config.MaxHeaderBytes;
+        var bytes = HeaderBlock.Bytes(httpContext.Request, proxyRequest, app.Config.Uri);
+        if (bytes <= limit)
+        {
+            return;
+        }
+
+        logger.RequestOverBudget(app.Name, user.Name, bytes, limit);
+        var ownShare = minted.Budget.Bytes > limit * HeaderBudget.WarningShare;
+        await OversizePage.WriteAsync(httpContext, app.Name, bytes, limit, ownShare ? minted.Budget.LargestText : null).ConfigureAwait(false);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -36,5 +36,9 @@ internal sealed class AppSessionState(string hash, string user, string app, stri
     internal sealed record Decision(long Version, AccessDecision Access, User? UserRecord, long UserRevision, long AppRevision);
 }
 
-/// <summary>An assertion minted for an app session, and what it was minted from.</summary>
-internal sealed record MintedAssertion(string Token, string Jti, string KeyId, DateTimeOffset IssuedAt, DateTimeOffset RenewAt, DateTimeOffset Expires, long UserRevision, long AppRevision);
+/// <summary>
+/// An assertion minted for an app session, what it was minted from and what its headers take of the app's budget. One
+/// over the budget (<see cref="HeaderBudget.IsOver"/>) is never sent: its <see cref="Token"/> is empty.
+/// </summary>
+internal sealed record MintedAssertion(
+    string Token, string Jti, string KeyId, DateTimeOffset IssuedAt, DateTimeOffset RenewAt, DateTimeOffset Expires, long UserRevision, long AppRevision, HeaderBudget Budget);

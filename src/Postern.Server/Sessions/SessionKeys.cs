@@ -55,4 +55,7 @@ internal static class SessionKeys
     /// of the hash, enough to correlate events without being a credential.
     /// </summary>
     public static string Reference(string hash) => hash[..12];
+
+    /// <summary>The <see cref="Reference"/> of the session that <paramref name="token"/> opens.</summary>
+    public static string ReferenceOfToken(string token) => Reference(Hash(token));
 }

@@ -105,7 +105,7 @@ internal sealed class LoginService(ClusterState cluster, SessionStore sessions, 
 
         await throttle.SucceededAsync(username, address, cancellationToken).ConfigureAwait(false);
         var (token, session) = await sessions.CreateWebSessionAsync(username, sessionTtl, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(username, true, null, remoteAddress).ConfigureAwait(false);
+        await AuditAsync(username, true, null, remoteAddress, SessionKeys.ReferenceOfToken(token)).ConfigureAwait(false);
         return new LoginOutcome(token, session, null, null);
     }
 
@@ -117,9 +117,15 @@ internal sealed class LoginService(ClusterState cluster, SessionStore sessions, 
             : new LoginOutcome(null, null, refusal.Code, "too many sign-in attempts; try again later", refusal.RetryAfter);
     }
 
-    private Task AuditAsync(string username, bool success, string? reason, string? remoteAddress)
+    /// <param name="session">The reference of the web session a successful sign-in opened (never its token).</param>
+    private Task AuditAsync(string username, bool success, string? reason, string? remoteAddress, string? session = null)
     {
         var fields = new JsonObject { ["user"] = username, ["success"] = success, ["method"] = "password" };
+        if (session is not null)
+        {
+            fields["session"] = session;
+        }
+
         if (reason is not null)
         {
             fields["reason"] = reason;

@@ -66,7 +66,9 @@ internal sealed class SsoSignIn(
 
         var (token, session) = await sessions.CreateWebSessionAsync(user!.Name, settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
         cookie.Set(context, token, session);
-        await audit.AppendAsync(AuditEventTypes.UserLogin, Fields(context, connector.Name, user.Name, true, null, null, roles), CancellationToken.None).ConfigureAwait(false);
+        var fields = Fields(context, connector.Name, user.Name, true, null, null, roles);
+        fields["session"] = SessionKeys.ReferenceOfToken(token);
+        await audit.AppendAsync(AuditEventTypes.UserLogin, fields, CancellationToken.None).ConfigureAwait(false);
         telemetry.Ended("sso", "success", System.Diagnostics.Activity.Current);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Redirect(returnUri is not null && LocalPath.IsSafe(returnUri) ? returnUri : "/web/");

@@ -94,6 +94,7 @@ internal static class TotpEnrolmentEndpoints
                 ["success"] = true,
                 ["method"] = "password",
                 ["second_factor"] = "enrolled",
+                ["session"] = SessionKeys.ReferenceOfToken(token),
             }), context.RequestAborted).ConfigureAwait(false);
         }
 

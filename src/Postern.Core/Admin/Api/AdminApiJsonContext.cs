@@ -35,6 +35,7 @@ namespace Postern.Admin.Api;
 [JsonSerializable(typeof(ClientLoginRequest))]
 [JsonSerializable(typeof(ClientLogin))]
 [JsonSerializable(typeof(Caller))]
+[JsonSerializable(typeof(AssertionReport))]
 public sealed partial class AdminApiJsonContext : JsonSerializerContext
 {
     /// <summary>The same contract for reading answers: members added by a newer server are skipped.</summary>
