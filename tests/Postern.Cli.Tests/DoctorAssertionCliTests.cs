@@ -1,45 +1,30 @@
-using System.CommandLine;
 using System.Text.Json;
-using Postern.Testing;
+using Postern.Cli.Tests.Infrastructure;
 
 namespace Postern.Cli.Tests;
 
 /// <summary><c>postern doctor assertion</c> against a running server: the claims and sizes a user would get for an app.</summary>
 public sealed class DoctorAssertionCliTests : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
-    private TestPostern _server = null!;
-    private string _config = null!;
+    private CliServer _cli = null!;
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestPostern.StartAsync(_dir.Path, """
-            apps:
-              - name: roomy
-                uri: http://127.0.0.1:9
-                public_addr: roomy.localhost
-              - name: tight
-                uri: http://127.0.0.1:9
-                public_addr: tight.localhost
-                max_header_bytes: 1024
-              - name: filtered
-                uri: http://127.0.0.1:9
-                public_addr: filtered.localhost
-                max_header_bytes: 1024
-                rewrite:
-                  jwt_claims: {traits: [team], groups_filter: "^x"}
-            """);
-        _config = _dir.File("postern.yaml");
-        File.WriteAllText(_config, $"data_dir: {_dir.Path}\n");
-        var teams = Enumerable.Range(0, 40).Select(i => $"team-number-{i:D2}").ToArray();
-        await new AdminApi(_server).AddUserAsync("alice", "a long enough password", ["access"], new() { ["team"] = ["web"], ["groups"] = teams });
-    }
+    public async Task InitializeAsync() => _cli = await CliServer.StartAsync("""
+          - name: roomy
+            uri: http://127.0.0.1:9
+            public_addr: roomy.localhost
+          - name: tight
+            uri: http://127.0.0.1:9
+            public_addr: tight.localhost
+            max_header_bytes: 1024
+          - name: filtered
+            uri: http://127.0.0.1:9
+            public_addr: filtered.localhost
+            max_header_bytes: 1024
+            rewrite:
+              jwt_claims: {traits: [team], groups_filter: "^x"}
+        """, new() { ["team"] = ["web"], ["groups"] = [.. Enumerable.Range(0, 40).Select(i => $"team-number-{i:D2}")] });
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async Task DisposeAsync() => await _cli.DisposeAsync();
 
     [Fact]
     public async Task An_assertion_that_fits_prints_its_headers_claims_and_payload_and_exits_zero()
@@ -86,11 +71,5 @@ public sealed class DoctorAssertionCliTests : IAsyncLifetime
         Assert.Contains("user 'nobody' does not exist", error, StringComparison.Ordinal);
     }
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await PosternCli.CreateRootCommand().Parse([.. args, "--config", _config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => _cli.RunAsync(args);
 }

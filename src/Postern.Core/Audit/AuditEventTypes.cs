@@ -48,6 +48,12 @@ public static class AuditEventTypes
     /// </summary>
     public const string AppAssertionOversize = "app.assertion.oversize";
 
+    /// <summary>
+    /// <c>postern doctor app</c> probed an app with the genuine assertion and forgeries (<c>app</c>, <c>user</c>, <c>path</c>,
+    /// <c>ok</c>, <c>accepted</c>: the forgeries the app accepted, <c>statuses</c>: each probe's answer).
+    /// </summary>
+    public const string AppDoctorRun = "app.doctor.run";
+
     /// <summary>A user was refused an app by the access rules.</summary>
     public const string AppAccessDenied = "app.access.denied";
 

@@ -16,13 +16,13 @@ public static class PresetRoles
         Allow = new RoleConditions { AppLabels = Everything, Logins = ["{{internal.logins}}"] },
     };
 
-    /// <summary><c>editor</c>: manage every resource through the admin API; not read the audit log.</summary>
+    /// <summary><c>editor</c>: manage every resource through the admin API; not read the audit log, nor probe apps with forged tokens.</summary>
     public static Role Editor { get; } = new()
     {
         Name = "editor",
         Allow = new RoleConditions
         {
-            Rules = [new ResourceRule { Resources = [.. AdminRules.Resources.Where(r => r != AdminRules.Audit)], Verbs = [AdminRules.Any] }],
+            Rules = [new ResourceRule { Resources = [.. AdminRules.Resources.Where(r => r != AdminRules.Audit && r != AdminRules.Doctor)], Verbs = [AdminRules.Any] }],
         },
     };
 

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Postern.Admin.Api;
+using Postern.Audit;
+using Postern.Identity;
 using Postern.Server.AppAccess;
 using Postern.Server.State;
 
@@ -34,4 +37,48 @@ internal static partial class AdminEndpoints
                 [.. budget.Headers.Select(h => new SizedItem(h.Name, h.Bytes))], [.. budget.Claims.Select(c => new SizedItem(c.Name, c.Bytes))], payload),
             Json.AssertionReport);
     }
+
+    /// <summary>
+    /// Probes an app with the genuine assertion and forgeries (<c>postern doctor app</c>). Allowed for an app with
+    /// <c>doctor: {allow: true}</c>, or for a caller whose role rules allow <c>create</c> on <c>doctor</c>.
+    /// </summary>
+    private static Task<IResult> DoctorAppAsync(string name, HttpContext context, ClusterState cluster, AppDoctor doctor, AuditLog audit, CancellationToken cancellationToken) =>
+        WithBodyAsync<DoctorRequest>(context, DoctorRequest.TryParse, async request =>
+        {
+            if (cluster.FindApp(name) is not { } app)
+            {
+                return Error(StatusCodes.Status404NotFound, $"app '{name}' does not exist");
+            }
+
+            var caller = AdminCallers.Of(context);
+            if (!app.Config.DoctorAllowed && !(caller.Checker is not null && caller.Check(AdminRules.Doctor, AdminRules.Create).Allowed))
+            {
+                var reason = $"app '{name}' may not be probed: set doctor: {{allow: true}} on the app, or give the caller a role rule allowing `{AdminRules.Create}` on `{AdminRules.Doctor}`";
+                await audit.AppendAsync(AuditEventTypes.AdminAccessDenied, caller.Actor.Stamp(new JsonObject
+                {
+                    ["method"] = context.Request.Method,
+                    ["path"] = context.Request.Path.Value,
+                    ["reason"] = reason,
+                }), cancellationToken).ConfigureAwait(false);
+                return Error(StatusCodes.Status403Forbidden, reason);
+            }
+
+            User user;
+            if (request.User is { } userName)
+            {
+                if (cluster.FindUser(userName) is not { } found)
+                {
+                    return Error(StatusCodes.Status404NotFound, $"user '{userName}' does not exist");
+                }
+
+                user = found;
+            }
+            else
+            {
+                user = new User { Name = AppDoctor.ProbeUser };
+            }
+
+            var report = await doctor.RunAsync(app, user, request.Path ?? "/", caller.Actor, cancellationToken).ConfigureAwait(false);
+            return Results.Json(report, Json.DoctorReport);
+        });
 }

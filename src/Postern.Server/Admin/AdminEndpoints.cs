@@ -66,6 +66,7 @@ internal static partial class AdminEndpoints
         admin.MapGet("/bots", ListBots).WithMetadata(new AdminRule(AdminRules.Bot, AdminRules.List));
         admin.MapGet("/authorities", ListAuthorities).WithMetadata(new AdminRule(AdminRules.Authority, AdminRules.List));
         admin.MapPost("/authorities/{type}/rotate", RotateAsync).WithMetadata(new AdminRule(AdminRules.Authority, AdminRules.Update));
+        admin.MapPost("/apps/{name}/doctor", DoctorAppAsync).WithMetadata(new AdminRule(AdminRules.App, AdminRules.Read));
         admin.MapGet("/apps/{name}/assertion", PreviewAssertion).WithMetadata(new AdminRule(AdminRules.User, AdminRules.Read));
         return app;
     }

@@ -19,6 +19,8 @@ internal static class AppAccessServices
         services.TryAddSingleton<ForwardedHeaderPolicy>();
         services.TryAddSingleton<AppProxy>();
         services.TryAddSingleton<AppMetrics>();
+        services.TryAddSingleton<ForgedAssertions>();
+        services.TryAddSingleton<AppDoctor>();
         services.AddHttpForwarder();
         return services;
     }

@@ -1,7 +1,7 @@
-using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Postern.Cli.Tests.Infrastructure;
 using Postern.Testing;
 
 namespace Postern.Cli.Tests.Audit;
@@ -12,27 +12,12 @@ namespace Postern.Cli.Tests.Audit;
 /// </summary>
 public sealed class AuditTraceCliTests : IAsyncLifetime
 {
-    private const string Password = "a long enough password";
-    private readonly TempDir _dir = new();
-    private TestPostern _server = null!;
-    private Upstream _upstream = null!;
-    private string _config = null!;
+    private CliServer _cli = null!;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await Upstream.StartAsync();
-        _server = await TestPostern.StartAsync(_dir.Path, $"apps:\n  - name: whoami\n    uri: {_upstream.Address}\n    public_addr: whoami.localhost\n");
-        _config = _dir.File("postern.yaml");
-        File.WriteAllText(_config, $"data_dir: {_dir.Path}\n");
-        await new AdminApi(_server).AddUserAsync("alice", Password, ["access"]);
-    }
+    public async Task InitializeAsync() =>
+        _cli = await CliServer.StartAsync("  - name: whoami\n    uri: {upstream}\n    public_addr: whoami.localhost\n");
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async Task DisposeAsync() => await _cli.DisposeAsync();
 
     [Fact]
     public async Task The_jti_an_app_received_traces_to_its_mint_its_app_session_and_the_sign_in_that_opened_it()
@@ -77,7 +62,7 @@ public sealed class AuditTraceCliTests : IAsyncLifetime
         var (_, found, _) = await RunAsync("audit", "trace", jti);
         var webSession = Field(found.Split('\n')[1], "web_session");
         // The sign-in's record now names another session: the link from the app session to it is gone.
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "postern.db")};Pooling=False"))
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_cli.DataDir, "postern.db")};Pooling=False"))
         {
             await connection.OpenAsync();
             await using var update = connection.CreateCommand();
@@ -97,8 +82,8 @@ public sealed class AuditTraceCliTests : IAsyncLifetime
     /// <summary>Signs alice in, opens the app through the proxy and returns the <c>jti</c> of the assertion the app got.</summary>
     private async Task<string> OpenAppAsync()
     {
-        using var browser = new Browser(_server);
-        using (var login = await browser.LoginAsync("alice", Password))
+        using var browser = new Browser(_cli.Server);
+        using (var login = await browser.LoginAsync("alice", CliServer.Password))
         {
             Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync());
         }
@@ -108,7 +93,7 @@ public sealed class AuditTraceCliTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, open.StatusCode);
         }
 
-        var token = _upstream.Last.Header("Teleport-Jwt-Assertion")!;
+        var token = _cli.Upstream.Last.Header("Teleport-Jwt-Assertion")!;
         using var payload = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1]));
         return payload.RootElement.GetProperty("jti").GetString()!;
     }
@@ -116,11 +101,5 @@ public sealed class AuditTraceCliTests : IAsyncLifetime
     private static string Field(string line, string name) =>
         line.Split(' ').Single(part => part.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await PosternCli.CreateRootCommand().Parse([.. args, "--config", _config]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => _cli.RunAsync(args);
 }

@@ -25,9 +25,15 @@ internal sealed class NodeService : IAsyncDisposable
     /// <summary>The <c>issuer</c> of the ready line.</summary>
     public string Issuer => Ready.GetProperty("issuer").GetString()!;
 
-    public static async Task<NodeService> StartAsync(string script, object options)
+    /// <param name="trustedCertificatePath">A certificate Node.js trusts beside its own (<c>NODE_EXTRA_CA_CERTS</c>), such as Postern's.</param>
+    public static async Task<NodeService> StartAsync(string script, object options, string? trustedCertificatePath = null)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = RepoPaths.Interop, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (trustedCertificatePath is not null)
+        {
+            start.Environment["NODE_EXTRA_CA_CERTS"] = trustedCertificatePath;
+        }
+
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(JsonSerializer.Serialize(options, Json));
         var process = Process.Start(start)!;

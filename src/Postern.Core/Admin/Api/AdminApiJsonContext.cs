@@ -36,6 +36,8 @@ namespace Postern.Admin.Api;
 [JsonSerializable(typeof(ClientLogin))]
 [JsonSerializable(typeof(Caller))]
 [JsonSerializable(typeof(AssertionReport))]
+[JsonSerializable(typeof(DoctorRequest))]
+[JsonSerializable(typeof(DoctorReport))]
 public sealed partial class AdminApiJsonContext : JsonSerializerContext
 {
     /// <summary>The same contract for reading answers: members added by a newer server are skipped.</summary>
