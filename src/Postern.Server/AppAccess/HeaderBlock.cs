@@ -1,8 +1,13 @@
+using System.Net.Http.Headers;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Postern.Server.AppAccess;
 
-/// <summary>The size of the request head Postern sends an app, as HTTP/1.1 writes it: the request line and every header line.</summary>
+/// <summary>
+/// The size of the request head Postern sends an app, as HTTP/1.1 writes it: the request line and every header line
+/// (a header's values joined with <c>", "</c>). Measured on every request, so it counts without allocating.
+/// </summary>
 internal static class HeaderBlock
 {
     /// <summary>The bytes of <paramref name="outgoing"/>'s head, its target being <paramref name="destination"/> and the incoming path and query.</summary>
@@ -16,19 +21,27 @@ internal static class HeaderBlock
             bytes += HeaderBudget.LineBytes("Host", destination.Authority);
         }
 
-        foreach (var (name, values) in outgoing.Headers.NonValidated)
-        {
-            bytes += HeaderBudget.LineBytes(name, string.Join(", ", values));
-        }
-
+        bytes += Lines(outgoing.Headers.NonValidated);
         if (outgoing.Content is { } content)
         {
-            foreach (var (name, values) in content.Headers.NonValidated)
-            {
-                bytes += HeaderBudget.LineBytes(name, string.Join(", ", values));
-            }
+            bytes += Lines(content.Headers.NonValidated);
         }
 
         return bytes + 2;
+    }
+
+    private static int Lines(HttpHeadersNonValidated headers)
+    {
+        var bytes = 0;
+        foreach (var (name, values) in headers)
+        {
+            bytes += Encoding.ASCII.GetByteCount(name) + 4 + (2 * Math.Max(0, values.Count - 1));
+            foreach (var value in values)
+            {
+                bytes += Encoding.UTF8.GetByteCount(value);
+            }
+        }
+
+        return bytes;
     }
 }

@@ -130,8 +130,20 @@ public sealed class ConfigLoaderTests
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { headers: ['no colon'] } }]", "apps[0].rewrite.headers[0]: app 'a': 'no colon' is not of the form 'Name: value'")]
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost }, { name: a, uri: 'http://y', public_addr: y.localhost }]", "apps[1].name: another app is already named 'a'")]
     [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost }, { name: b, uri: 'http://y', public_addr: X.localhost }]", "apps[1].public_addr: another app already uses 'X.localhost'")]
+    [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, max_header_bytes: 100 }]", "apps[0].max_header_bytes: 100 is too small: the budget for the headers sent to the app must be at least 1024 bytes")]
+    [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { jwt_claims: { include: all } } }]", "apps[0].rewrite.jwt_claims.include: unknown value 'all' (expected roles-and-traits, roles, traits or none)")]
+    [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { jwt_claims: { group_filter: x } } }]", "apps[0].rewrite.jwt_claims.group_filter: unknown field (expected one of: include, traits, groups_filter, roles_filter)")]
+    [InlineData("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, doctor: { allow: maybe } }]", "apps[0].doctor.allow: expected true or false, found 'maybe'")]
     public void An_impossible_value_is_named_with_its_path(string yaml, string expected) =>
         Assert.Contains(expected, Errors(yaml));
+
+    [Fact]
+    public void A_claim_filter_that_is_not_a_regular_expression_is_named_with_its_path_and_the_reason()
+    {
+        var errors = Errors("apps: [{ name: a, uri: 'http://x', public_addr: x.localhost, rewrite: { jwt_claims: { roles_filter: '(team' } } }]");
+
+        Assert.Contains(errors, e => e.StartsWith("apps[0].rewrite.jwt_claims.roles_filter: app 'a': '(team' is not a valid regular expression: ", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void Http_public_addr_is_allowed_when_tls_is_disabled()

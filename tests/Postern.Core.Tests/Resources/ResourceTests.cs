@@ -113,6 +113,44 @@ public sealed class ResourceTests
     }
 
     [Fact]
+    public void An_apps_claim_filters_header_budget_and_doctor_permission_survive_the_store_and_yaml()
+    {
+        var parsed = ResourceYaml.Parse("""
+            kind: app
+            version: v1
+            metadata: { name: grafana }
+            spec:
+              uri: http://127.0.0.1:3000
+              public_addr: grafana.localhost
+              max_header_bytes: 16384
+              doctor: { allow: true }
+              rewrite:
+                jwt_claims: { include: traits, traits: [groups, email], groups_filter: "^team-", roles_filter: "^graf" }
+            """, "app.yaml");
+        Assert.Empty(parsed.Errors);
+        var app = Assert.IsType<AppResource>(Assert.Single(parsed.Resources));
+
+        var stored = Assert.IsType<AppResource>(ResourceJson.Deserialize("app", ResourceJson.Serialize(app))).App;
+        var rendered = Assert.IsType<AppResource>(Assert.Single(ResourceYaml.Parse(ResourceYaml.Render(app), "rendered").Resources)).App;
+
+        foreach (var back in (AppConfig[])[stored, rendered])
+        {
+            Assert.Equal(16384, back.MaxHeaderBytes);
+            Assert.True(back.DoctorAllowed);
+            Assert.Equal(JwtClaimsMode.Traits, back.Rewrite.JwtClaims);
+            Assert.Equal(["groups", "email"], back.Rewrite.ClaimFilters.Traits);
+            Assert.Equal("^team-", back.Rewrite.ClaimFilters.GroupsFilter!.ToString());
+            Assert.Equal("^graf", back.Rewrite.ClaimFilters.RolesFilter!.ToString());
+        }
+
+        var plain = new AppConfig { Name = "plain", Uri = new Uri("http://127.0.0.1:1"), PublicAddr = "plain.localhost" };
+        var yaml = ResourceYaml.Render(AppResource.Of(plain));
+        Assert.DoesNotContain("max_header_bytes", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("jwt_claims", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("doctor", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Corrupt_or_mismatched_store_data_reads_as_nothing()
     {
         Assert.Null(ResourceJson.Deserialize("user", "not json"u8));
@@ -129,7 +167,7 @@ public sealed class ResourceTests
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { app_labels: [x] } }", "r.yaml: spec.allow.app_labels: expected a mapping")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { logins: ['{{internal.logins'] } }", "r.yaml: spec.allow.logins[0]: unclosed '{{'")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { colour: blue } }", "r.yaml: spec.allow.colour: unknown field")]
-    [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { rules: [{ resources: [event], verbs: [read] }] } }", "r.yaml: spec.allow.rules[0]: resources: 'event' is not a resource (expected one of user, role, app, workload_identity, bot, lock, oidc_connector, authority, audit, or *)")]
+    [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { rules: [{ resources: [event], verbs: [read] }] } }", "r.yaml: spec.allow.rules[0]: resources: 'event' is not a resource (expected one of user, role, app, workload_identity, bot, lock, oidc_connector, authority, audit, doctor, or *)")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { deny: { rules: [{ resources: [user], verbs: [remove] }] } }", "r.yaml: spec.deny.rules[0]: verbs: 'remove' is not a verb (expected one of list, read, create, update, delete, or *)")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { rules: [{ resources: [user] }] } }", "r.yaml: spec.allow.rules[0]: verbs: name at least one of")]
     [InlineData("kind: app\nversion: v1\nmetadata: { name: a }\nspec: { uri: 'ftp://x', public_addr: a.localhost }", "r.yaml: spec.uri: 'ftp://x' is not an absolute http:// or https:// URI")]
