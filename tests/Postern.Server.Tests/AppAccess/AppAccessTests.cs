@@ -246,6 +246,32 @@ public sealed class AppAccessTests(AppAccessFixture fixture) : IClassFixture<App
         Assert.Equal(browser.AppUrl("whoami.localhost", "/elsewhere?x=1"), response.Headers.Location!.ToString());
     }
 
+    [Fact]
+    public async Task A_request_whose_own_headers_overflow_the_apps_header_budget_is_answered_431_and_not_forwarded()
+    {
+        using var browser = await fixture.SignedInAsync("alice");
+        using (var open = await browser.GetAsync(browser.AppUrl("whoami.localhost")))
+        {
+            Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        }
+
+        using var big = new HttpRequestMessage(HttpMethod.Get, browser.AppUrl("whoami.localhost", "/too-big"));
+        big.Headers.Add("X-Big", new string('a', 9000));
+        using var fits = new HttpRequestMessage(HttpMethod.Get, browser.AppUrl("whoami.localhost", "/fits"));
+        fits.Headers.Add("X-Big", new string('a', 4000));
+
+        using var refused = await browser.SendAsync(big);
+        using var passed = await browser.SendAsync(fits);
+
+        Assert.Equal((HttpStatusCode)431, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("accepts at most 8192", page, StringComparison.Ordinal);
+        Assert.Contains("browser's own headers", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(Upstream.Requests, r => r.PathAndQuery == "/too-big");
+        Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
+        Assert.Contains(Upstream.Requests, r => r.PathAndQuery == "/fits");
+    }
+
     internal static JsonElement Claims(RecordedRequest request)
     {
         var token = request.Header("Teleport-Jwt-Assertion") ?? throw new InvalidOperationException("no assertion reached the upstream");
