@@ -9,6 +9,7 @@ using Postern.Configuration;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
 using Postern.Server.Sessions;
+using Postern.TrustBundles;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -27,6 +28,8 @@ internal static class WorkloadIdentityEndpoints
         app.MapPost(WorkloadApiPaths.Renew, RenewAsync);
         app.MapPost(WorkloadApiPaths.JwtSvids, IssueAsync);
         app.MapGet(WorkloadApiPaths.Policy, PolicyAsync);
+        app.MapGet(TrustBundlePaths.Bundle, (HttpContext context, TrustBundleSource bundles, PosternConfig config) =>
+            CachedDocument.WriteAsync(context, bundles.Current.Document.Json, bundles.Current.Document.ETag, config.Authorities.KeySetMaxAge));
     }
 
     private static async Task<IResult> JoinAsync(HttpContext context, BotAuthority bots)

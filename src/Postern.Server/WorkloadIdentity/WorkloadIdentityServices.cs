@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Postern.Server.State;
+using Postern.TrustBundles;
 
 using Postern.Server.Web;
 
@@ -24,6 +25,8 @@ internal static class WorkloadIdentityServices
         services.TryAddSingleton<BotRegistry>();
         services.TryAddSingleton<JwtSvidIssuer>();
         services.TryAddSingleton<SvidTelemetry>();
+        services.TryAddSingleton<IX509AuthoritySource, NoX509Authorities>();
+        services.TryAddSingleton<TrustBundleSource>();
         return services;
     }
 }
