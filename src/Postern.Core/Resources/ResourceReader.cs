@@ -58,6 +58,7 @@ internal static partial class ResourceReader
             ResourceKinds.WorkloadIdentity => ReadWorkloadIdentity(c, metadata, spec),
             ResourceKinds.Bot => ReadBot(c, metadata, spec),
             ResourceKinds.Oidc => OidcConnectorReader.Read(c, metadata, spec),
+            ResourceKinds.TrustDomainFederation => TrustDomainFederationReader.Read(c, metadata, spec),
             _ => Unknown(c, kind),
         };
         return c.Errors.Count == errors ? resource : null;
