@@ -7,7 +7,7 @@ namespace Postern.Configuration;
 /// <summary>Reads the <c>apps</c> list of <c>postern.yaml</c>.</summary>
 internal static partial class AppConfigReader
 {
-    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "insecure_skip_verify"];
+    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "insecure_skip_verify", "workload_access"];
     private static readonly string[] RewriteFields = ["headers", "jwt_claims", "redirect"];
 
     /// <param name="web">Postern's configured public address, which no app may use; <c>null</c> when not configured.</param>
@@ -94,6 +94,7 @@ internal static partial class AppConfigReader
 
         var rewrite = ReadRewrite(c, map, $"{path}.rewrite", name ?? "?");
         var insecure = c.Bool(map, "insecure_skip_verify", path) ?? false;
+        var workloads = WorkloadAccessConfig.Read(c, map, path);
         return name is null || uri is null || publicAddr is null || c.Errors.Count != errors ? null : new AppConfig
         {
             Name = name,
@@ -102,6 +103,7 @@ internal static partial class AppConfigReader
             Labels = labels,
             Rewrite = rewrite,
             InsecureSkipVerify = insecure,
+            WorkloadAccess = workloads,
         };
     }
 

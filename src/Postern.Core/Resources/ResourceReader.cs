@@ -16,7 +16,7 @@ internal static partial class ResourceReader
     private static readonly string[] RoleSpecFields = ["allow", "deny"];
     private static readonly string[] ConditionFields = ["app_labels", "logins", "rules", "workload_identity_labels"];
     private static readonly string[] RuleFields = ["resources", "verbs"];
-    private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "insecure_skip_verify"];
+    private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "insecure_skip_verify", "workload_access"];
     private static readonly string[] UserSpecFields = ["roles", "traits", "require_totp"];
     private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "callers", "rules"];
     private static readonly string[] SpiffeFields = ["id", "hint"];

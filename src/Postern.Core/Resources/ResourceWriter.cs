@@ -102,6 +102,11 @@ internal static class ResourceWriter
             spec["insecure_skip_verify"] = true;
         }
 
+        if (app.WorkloadAccess is { } workloads)
+        {
+            spec["workload_access"] = new JsonObject { ["header"] = workloads.Header };
+        }
+
         return spec;
     }
 

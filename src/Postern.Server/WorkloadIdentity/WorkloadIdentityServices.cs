@@ -23,6 +23,8 @@ internal static class WorkloadIdentityServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, BotCredentials>(sp => sp.GetRequiredService<BotCredentials>()));
         services.TryAddSingleton<BotAuthority>();
         services.TryAddSingleton<BotRegistry>();
+        services.TryAddSingleton<SvidHolders>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, SvidHolders>(sp => sp.GetRequiredService<SvidHolders>()));
         services.TryAddSingleton<JwtSvidIssuer>();
         services.TryAddSingleton<SvidTelemetry>();
         services.TryAddSingleton<IX509AuthoritySource, NoX509Authorities>();
