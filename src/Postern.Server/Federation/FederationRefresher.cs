@@ -35,6 +35,9 @@ internal sealed class FederationRefresher(
     private readonly BundleEndpointClient _client = new();
     private readonly ConcurrentDictionary<string, Refusal> _refused = new(StringComparer.Ordinal);
 
+    // When this instance last stored a bundle: the store's copy reaches FederatedBundles a moment later, through the watch.
+    private readonly ConcurrentDictionary<string, (TrustDomainFederation Federation, DateTimeOffset Next)> _stored = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick, time);
@@ -78,6 +81,7 @@ internal sealed class FederationRefresher(
         {
             await store.DeleteAsync(FederatedBundleRecord.Prefix + trustDomain, cancellationToken).ConfigureAwait(false);
             _refused.TryRemove(trustDomain, out _);
+            _stored.TryRemove(trustDomain, out _);
         }
     }
 
@@ -86,6 +90,11 @@ internal sealed class FederationRefresher(
         if (_refused.TryGetValue(federation.TrustDomain, out var refusal) && ReferenceEquals(refusal.Federation, federation))
         {
             return now >= refusal.RetryAt;
+        }
+
+        if (_stored.TryGetValue(federation.TrustDomain, out var stored) && ReferenceEquals(stored.Federation, federation))
+        {
+            return now >= stored.Next;
         }
 
         var record = federations.Record(federation.TrustDomain);
@@ -109,6 +118,7 @@ internal sealed class FederationRefresher(
         var record = new FederatedBundleRecord(federation.TrustDomain, federation.BundleEndpoint.OriginalString, rendered, now, now + federation.NextRefresh(bundle!.RefreshHint));
         await store.PutAsync(FederatedBundleRecord.Prefix + federation.TrustDomain, StoreJson.Serialize(record), null, cancellationToken).ConfigureAwait(false);
         _refused.TryRemove(federation.TrustDomain, out _);
+        _stored[federation.TrustDomain] = (federation, record.NextRefresh);
         if (previous?.Bundle == rendered)
         {
             return;
