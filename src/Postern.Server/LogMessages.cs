@@ -88,4 +88,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(1098, LogLevel.Warning, "A request to {Path} was answered 503: {Reason}")]
     public static partial void AuditLogBusy(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(1260, LogLevel.Information, "Accepted the bundle of federated trust domain {TrustDomain} (sequence {Sequence}); JWT-SVID keys: {Kids}")]
+    public static partial void FederatedBundleAccepted(this ILogger logger, string trustDomain, long? sequence, string kids);
+
+    [LoggerMessage(1261, LogLevel.Warning, "Refused the bundle of federated trust domain {TrustDomain} from {Endpoint}, keeping the one held: {Reason}")]
+    public static partial void FederatedBundleRefused(this ILogger logger, string trustDomain, string endpoint, string reason);
+
+    [LoggerMessage(1262, LogLevel.Error, "Refreshing the federated trust bundles failed; retrying")]
+    public static partial void FederationRefreshFailed(this ILogger logger, Exception exception);
 }

@@ -14,6 +14,7 @@ using Postern.Resources;
 using Postern.Audit;
 using Postern.Server.Admin;
 using Postern.Server.AppAccess;
+using Postern.Server.Federation;
 using Postern.Server.Audit;
 using Postern.Server.Diagnostics;
 using Postern.Server.Authority;
@@ -183,6 +184,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddUsers();
             services.AddLocks();
             services.AddWorkloadIdentity();
+            services.AddFederation();
             services.AddResources();
             services.AddSso(options.Environment);
             services.AddAdmin(config.DataDir);

@@ -51,9 +51,25 @@ internal sealed class IssuanceApi(HttpClient http, Uri server, AgentTelemetry? t
         return answer;
     }
 
-    private async Task<ServerAnswer<KeySetDocument>> FetchKeySetAsync(string? etag, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the bundles of the trust domains the server federates with (one JSON object keyed by trust domain ID);
+    /// <see cref="ServerOutcome.NotModified"/> when they still have <paramref name="etag"/>.
+    /// </summary>
+    public async Task<ServerAnswer<KeySetDocument>> GetFederatedBundlesAsync(string credential, string? etag, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, KeySetPath));
+        var answer = await FetchKeySetAsync(etag, cancellationToken, WorkloadApiPaths.FederatedBundles, credential).ConfigureAwait(false);
+        telemetry?.ServerAnswered(answer.Outcome);
+        return answer;
+    }
+
+    private async Task<ServerAnswer<KeySetDocument>> FetchKeySetAsync(string? etag, CancellationToken cancellationToken, string path = KeySetPath, string? credential = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, path));
+        if (credential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+
         if (etag is not null && EntityTagHeaderValue.TryParse(etag, out var tag))
         {
             request.Headers.IfNoneMatch.Add(tag);

@@ -194,6 +194,13 @@ internal sealed class ServerLink
             PublishBundle(credential.TrustDomain, keys.Value!);
         }
 
+        // Best effort: a server without federation (or an older one, without the path) leaves the federated bundles as they were.
+        var federated = await _api.GetFederatedBundlesAsync(credential.Credential, Bundles.FederatedETag, cancellationToken).ConfigureAwait(false);
+        if (federated.IsOk)
+        {
+            PublishFederated(federated.Value!);
+        }
+
         return await RenewCachedAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -368,6 +375,43 @@ internal sealed class ServerLink
         Bundles.Publish(bundle);
         _logger.BundleChanged(trustDomain, string.Join(", ", bundle.Keys.KeyIds));
     }
+
+    /// <summary>Reads the server's federated bundles; one that is unreadable is left out (logged), the others are published.</summary>
+    private void PublishFederated(KeySetDocument document)
+    {
+        var bundles = new Dictionary<string, JwtBundle>(StringComparer.Ordinal);
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(document.Json);
+            foreach (var member in json.RootElement.EnumerateObject())
+            {
+                var trustDomain = member.Name.StartsWith("spiffe://", StringComparison.Ordinal) ? member.Name["spiffe://".Length..] : member.Name;
+                if (JwtBundle.TryCreate(trustDomain, System.Text.Encoding.UTF8.GetBytes(member.Value.GetRawText()), null, out var bundle, out var error))
+                {
+                    bundles[trustDomain] = bundle;
+                }
+                else
+                {
+                    _logger.KeySetUnreadable(error);
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            _logger.KeySetUnreadable("the federated bundles are not JSON: " + e.Message);
+            return;
+        }
+
+        if (!SameBundles(Bundles.Federated, bundles))
+        {
+            _logger.BundleChanged("federated: " + string.Join(", ", bundles.Keys), string.Join(", ", bundles.Values.SelectMany(b => b.Keys.KeyIds)));
+        }
+
+        Bundles.PublishFederated(bundles, document.ETag);
+    }
+
+    private static bool SameBundles(IReadOnlyDictionary<string, JwtBundle> a, IReadOnlyDictionary<string, JwtBundle> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && other.SpiffeJson.AsSpan().SequenceEqual(p.Value.SpiffeJson));
 
     private void SetCredential(BotCredential credential) => Volatile.Write(ref _credential, credential);
 

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
 using Postern.Agent.Server;
+using Postern.TrustBundles;
 using Postern.Verification;
 
 namespace Postern.Agent.WorkloadApi;
@@ -69,16 +70,30 @@ internal sealed class WorkloadApiService(
     public override async Task FetchJWTBundles(JWTBundlesRequest request, IServerStreamWriter<JWTBundlesResponse> responseStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        Bundles.JwtBundle? sent = null;
+        var sent = -1L;
+        byte[]? last = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var bundle = await link.Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                var (own, federated, version) = await link.Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                sent = version;
                 var response = new JWTBundlesResponse();
-                response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.SpiffeJson));
+                response.Bundles.Add(own.TrustDomainId, ByteString.CopyFrom(own.SpiffeJson));
+                foreach (var bundle in federated.Values.Where(b => b.TrustDomain != own.TrustDomain))
+                {
+                    response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.SpiffeJson));
+                }
+
+                // Sent again only when a bundle changed, not for every publication.
+                var bytes = response.ToByteArray();
+                if (last is not null && bytes.AsSpan().SequenceEqual(last))
+                {
+                    continue;
+                }
+
                 await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                sent = bundle;
+                last = bytes;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -99,9 +114,22 @@ internal sealed class WorkloadApiService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "svid must be specified"));
         }
 
-        if (link.Bundles.Current is not { } bundle)
+        if (link.Bundles.Current is null)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "the agent has no bundle yet: the server has not been reached"));
+        }
+
+        // The bundle of the trust domain the token names: this one's or a federated one's. The validator then requires
+        // the token's sub to be in that trust domain and its signature to be by one of that bundle's keys.
+        var claimed = UnverifiedTrustDomain.Of(request.Svid);
+        if (claimed is null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the token's sub is not a SPIFFE ID"));
+        }
+
+        if (link.Bundles.Find(claimed) is not { } bundle)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"no bundle for trust domain '{claimed}': it is neither this agent's trust domain nor federated with it"));
         }
 
         // The SPIFFE JWT-SVID rules and the library's one exp/nbf rule (30 s of clock skew either way).

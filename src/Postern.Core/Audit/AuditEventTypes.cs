@@ -102,4 +102,13 @@ public static class AuditEventTypes
 
     /// <summary>An authority's rotation took a step (started, moved phase, rolled back, finished).</summary>
     public const string CaRotated = "ca.rotated";
+
+    /// <summary>A federated trust domain's bundle was accepted with keys that differ from the ones held before (or for the first time).</summary>
+    public const string TrustBundleUpdated = "trust_bundle.updated";
+
+    /// <summary>A federated trust domain's bundle endpoint answered with something refused; the bundle held before is kept.</summary>
+    public const string TrustBundleRefused = "trust_bundle.refused";
+
+    /// <summary>A workload's JWT-SVID presented at an app was refused (401) or did not grant the app (403).</summary>
+    public const string AppWorkloadDenied = "app.workload.denied";
 }

@@ -35,4 +35,7 @@ public sealed record AppConfig
 
     /// <summary>Accept any certificate from the upstream. Unsafe outside tests and labs.</summary>
     public bool InsecureSkipVerify { get; init; }
+
+    /// <summary>Whether and how workloads reach the app with their JWT-SVIDs; <c>null</c>: they do not.</summary>
+    public WorkloadAccessConfig? WorkloadAccess { get; init; }
 }

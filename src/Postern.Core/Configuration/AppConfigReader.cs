@@ -7,7 +7,7 @@ namespace Postern.Configuration;
 /// <summary>Reads the <c>apps</c> list of <c>postern.yaml</c>.</summary>
 internal static partial class AppConfigReader
 {
-    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "max_header_bytes", "doctor", "insecure_skip_verify"];
+    private static readonly string[] AppFields = ["name", "uri", "public_addr", "labels", "rewrite", "max_header_bytes", "doctor", "insecure_skip_verify", "workload_access"];
     private static readonly string[] RewriteFields = ["headers", "jwt_claims", "redirect"];
     private static readonly string[] JwtClaimsFields = ["include", "traits", "groups_filter", "roles_filter"];
     private static readonly string[] DoctorFields = ["allow"];
@@ -104,6 +104,7 @@ internal static partial class AppConfigReader
 
         var doctor = map.TryGetValue("doctor", out var doctorNode) ? c.Mapping(doctorNode, $"{path}.doctor", DoctorFields) : null;
         var doctorAllowed = c.Bool(doctor, "allow", $"{path}.doctor") ?? false;
+        var workloads = WorkloadAccessConfig.Read(c, map, path);
         return name is null || uri is null || publicAddr is null || c.Errors.Count != errors ? null : new AppConfig
         {
             Name = name,
@@ -114,6 +115,7 @@ internal static partial class AppConfigReader
             MaxHeaderBytes = maxHeaderBytes,
             DoctorAllowed = doctorAllowed,
             InsecureSkipVerify = insecure,
+            WorkloadAccess = workloads,
         };
     }
 

@@ -23,6 +23,7 @@ public static class AdminRules
     public const string OidcConnector = "oidc_connector";
     public const string Authority = "authority";
     public const string Audit = "audit";
+    public const string TrustDomainFederation = "trust_domain_federation";
 
     /// <summary>
     /// <c>postern doctor app</c> on any app (verb <c>create</c>: it sends the app forged assertions); without it, only apps
@@ -34,7 +35,7 @@ public static class AdminRules
     public static IReadOnlyList<string> Verbs { get; } = [List, Read, Create, Update, Delete];
 
     /// <summary>Every resource a rule may name.</summary>
-    public static IReadOnlyList<string> Resources { get; } = [User, Role, App, WorkloadIdentity, Bot, Lock, OidcConnector, Authority, Audit, Doctor];
+    public static IReadOnlyList<string> Resources { get; } = [User, Role, App, WorkloadIdentity, Bot, Lock, OidcConnector, Authority, Audit, TrustDomainFederation, Doctor];
 
     /// <summary>The rule resource of a resource kind of <c>postern create</c> (<c>oidc</c> → <c>oidc_connector</c>; the others by their own name).</summary>
     public static string OfKind(string kind) => kind == global::Postern.Resources.ResourceKinds.Oidc ? OidcConnector : kind;

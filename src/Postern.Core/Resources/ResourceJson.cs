@@ -46,6 +46,7 @@ public static class ResourceJson
         ResourceKinds.WorkloadIdentity => "/workload_identities/",
         ResourceKinds.Bot => "/bots/",
         ResourceKinds.Oidc => "/connectors/oidc/",
+        ResourceKinds.TrustDomainFederation => "/trust_domain_federations/",
         _ => throw new ArgumentException($"unknown resource kind '{kind}'", nameof(kind)),
     };
 

@@ -21,6 +21,9 @@ public static class ResourceKinds
     /// <summary><c>oidc</c>: an OpenID Connect identity provider users sign in through.</summary>
     public const string Oidc = "oidc";
 
+    /// <summary><c>trust_domain_federation</c>: a foreign trust domain whose bundle is fetched and trusted.</summary>
+    public const string TrustDomainFederation = "trust_domain_federation";
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Role, App, User, WorkloadIdentity, Bot, Oidc];
+    public static IReadOnlyList<string> All { get; } = [Role, App, User, WorkloadIdentity, Bot, Oidc, TrustDomainFederation];
 }

@@ -16,7 +16,7 @@ internal static partial class ResourceReader
     private static readonly string[] RoleSpecFields = ["allow", "deny"];
     private static readonly string[] ConditionFields = ["app_labels", "logins", "rules", "workload_identity_labels"];
     private static readonly string[] RuleFields = ["resources", "verbs"];
-    private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "max_header_bytes", "doctor", "insecure_skip_verify"];
+    private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "max_header_bytes", "doctor", "insecure_skip_verify", "workload_access"];
     private static readonly string[] UserSpecFields = ["roles", "traits", "require_totp"];
     private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "callers", "rules"];
     private static readonly string[] SpiffeFields = ["id", "hint"];
@@ -58,6 +58,7 @@ internal static partial class ResourceReader
             ResourceKinds.WorkloadIdentity => ReadWorkloadIdentity(c, metadata, spec),
             ResourceKinds.Bot => ReadBot(c, metadata, spec),
             ResourceKinds.Oidc => OidcConnectorReader.Read(c, metadata, spec),
+            ResourceKinds.TrustDomainFederation => TrustDomainFederationReader.Read(c, metadata, spec),
             _ => Unknown(c, kind),
         };
         return c.Errors.Count == errors ? resource : null;

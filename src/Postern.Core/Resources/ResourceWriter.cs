@@ -36,6 +36,7 @@ internal static class ResourceWriter
                 WorkloadIdentityResource identity => WorkloadIdentity(identity.Policy),
                 BotResource bot => new JsonObject { ["roles"] = List(bot.Roles) },
                 OidcConnectorResource oidc => Oidc(oidc.Connector),
+                TrustDomainFederationResource federation => Federation(federation.Federation),
                 _ => throw new ArgumentException($"no writer for kind '{resource.Kind}'", nameof(resource)),
             },
         };
@@ -104,6 +105,11 @@ internal static class ResourceWriter
         if (app.InsecureSkipVerify)
         {
             spec["insecure_skip_verify"] = true;
+        }
+
+        if (app.WorkloadAccess is { } workloads)
+        {
+            spec["workload_access"] = new JsonObject { ["header"] = workloads.Header };
         }
 
         return spec;
@@ -213,6 +219,22 @@ internal static class ResourceWriter
         }
 
         return spec;
+    }
+
+    private static JsonObject Federation(TrustBundles.TrustDomainFederation federation)
+    {
+        var node = new JsonObject { ["bundle_endpoint_url"] = federation.BundleEndpoint.OriginalString };
+        if (federation.RefreshInterval is { } refresh)
+        {
+            node["refresh_interval"] = Durations.Format(refresh);
+        }
+
+        if (federation.InsecureAllowHttp)
+        {
+            node["insecure_allow_http"] = true;
+        }
+
+        return node;
     }
 
     private static JsonObject Oidc(OidcConnector connector)

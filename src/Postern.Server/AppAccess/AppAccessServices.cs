@@ -15,6 +15,8 @@ internal static class AppAccessServices
         services.TryAddSingleton<AppSessionAccess>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSessionRevocation>());
         services.TryAddSingleton<AssertionMinter>();
+        services.TryAddSingleton<WorkloadAppDoor>();
+        services.TryAddSingleton<WorkloadAssertionMinter>();
         services.TryAddSingleton<AppClientFactory>();
         services.TryAddSingleton<ForwardedHeaderPolicy>();
         services.TryAddSingleton<AppProxy>();

@@ -31,6 +31,8 @@ internal sealed class AppProxy(
     AppClientFactory clients,
     TimeProvider time,
     AppMetrics metrics,
+    WorkloadAppDoor workloads,
+    WorkloadAssertionMinter workloadAssertions,
     ILogger<AppProxy> logger)
 {
     /// <summary>The path on an app's host where a launch from the web address completes.</summary>
@@ -53,6 +55,13 @@ internal sealed class AppProxy(
             return;
         }
 
+        // A workload's SVID decides alone: a session cookie beside it does not rescue a bad one.
+        if (app.Config.WorkloadAccess is { } workloadAccess && WorkloadAppDoor.PresentedToken(context.Request, workloadAccess) is { } svid)
+        {
+            await ForwardWorkloadAsync(context, app, workloadAccess, svid).ConfigureAwait(false);
+            return;
+        }
+
         var token = context.Request.Cookies[settings.AppCookie];
         if (token is null && HasUnreadableCookie(context.Request, settings.AppCookie))
         {
@@ -62,6 +71,13 @@ internal sealed class AppProxy(
 
         if (token is null)
         {
+            if (app.Config.WorkloadAccess is { } access && !AcceptsHtml(context.Request))
+            {
+                // Not a browser (it does not ask for a page): a sign-in redirect would not help it; say what it lacks.
+                await ChallengeAsync(context, StatusCodes.Status401Unauthorized, "no credential: present a JWT-SVID for this app as 'Bearer' in " + access.Header).ConfigureAwait(false);
+                return;
+            }
+
             await StartLaunchAsync(context, app).ConfigureAwait(false);
             return;
         }
@@ -128,9 +144,15 @@ internal sealed class AppProxy(
             return;
         }
 
+        await SendUpstreamAsync(context, app, user, assertion, PublicOrigin(app, context)).ConfigureAwait(false);
+    }
+
+    /// <summary>Forwards the request to <paramref name="app"/> as <paramref name="identity"/>, with <paramref name="assertion"/>.</summary>
+    private async Task SendUpstreamAsync(HttpContext context, AppEntry app, User identity, MintedAssertion assertion, string publicOrigin)
+    {
         var web = settings.PublicAddr;
         var cookies = new UpstreamCookieFilter(app.HostName, [web.Host, .. cluster.Apps.Select(a => a.HostName)]);
-        var transformer = new AppRequestTransformer(app, user, assertion, PublicOrigin(app, context), forwarding.For(context, app, web), cookies, logger);
+        var transformer = new AppRequestTransformer(app, identity, assertion, publicOrigin, forwarding.For(context, app, web), cookies, logger);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, app.DestinationPrefix, clients.ClientFor(app), RequestConfig, transformer).ConfigureAwait(false);
         metrics.Forwarded(app.Name, context.Response.StatusCode, started, error);
@@ -139,6 +161,56 @@ internal sealed class AppProxy(
             logger.UpstreamFailed(app.Name, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception);
         }
     }
+
+    private async Task ForwardWorkloadAsync(HttpContext context, AppEntry app, Postern.Configuration.WorkloadAccessConfig access, string svid)
+    {
+        var origin = PublicOrigin(app, context);
+        var admission = await workloads.AdmitAsync(context, app, origin, svid).ConfigureAwait(false);
+        if (admission.Bot is not { } bot)
+        {
+            await ChallengeAsync(context, admission.Status, admission.Reason!).ConfigureAwait(false);
+            return;
+        }
+
+        MintedAssertion assertion;
+        try
+        {
+            assertion = await workloadAssertions.GetAsync(bot, admission.SpiffeId!, admission.SvidExpires, admission.SvidJti, app, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.AssertionMintFailed(app.Name, WorkloadAssertionMinter.Subject(bot.Metadata.Name), e);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        if (assertion.Budget.IsOver)
+        {
+            var budget = assertion.Budget;
+            await ChallengeAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge,
+                $"the assertion and headers for {app.Name} would take {budget.Bytes} bytes of its {budget.Limit}-byte budget (largest: {budget.LargestText}); an admin can filter the claims or raise max_header_bytes").ConfigureAwait(false);
+            return;
+        }
+
+        // Consumed here: the SVID never reaches the app.
+        context.Request.Headers.Remove(access.Header);
+        await SendUpstreamAsync(context, app, WorkloadAssertionMinter.Identity(bot), assertion, origin).ConfigureAwait(false);
+    }
+
+    /// <summary>A refusal for a workload: the status, a Bearer challenge (RFC 6750) and the reason as JSON; no redirect.</summary>
+    private static async Task ChallengeAsync(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        var error = status == StatusCodes.Status401Unauthorized ? "invalid_token" : "insufficient_scope";
+        var description = new string([.. reason.Where(c => c >= ' ' && c != '"' && c != '\\' && c < 127)]);
+        context.Response.Headers.WWWAuthenticate =
+            $"Bearer realm=\"postern\", error=\"{error}\", error_description=\"{description}\"";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(new WorkloadRefusal(reason), WorkloadRefusalJson.Default.WorkloadRefusal, contentType: null, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static bool AcceptsHtml(HttpRequest request) =>
+        request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>No app session: remember a state in a cookie on this host and go to the web address to launch.</summary>
     private async Task StartLaunchAsync(HttpContext context, AppEntry app)

@@ -140,12 +140,15 @@ internal sealed class AssertionMinter(
     }
 
     /// <summary>The claims of <paramref name="user"/>'s assertion for <paramref name="app"/> but the times and the <c>jti</c>.</summary>
-    public Dictionary<string, object> Claims(AppEntry app, User user, AssertionClaims carried)
+    public Dictionary<string, object> Claims(AppEntry app, User user, AssertionClaims carried) => ClaimsOf(app.Audience, settings.ClusterName, user, carried);
+
+    /// <summary>The claims of an assertion for <paramref name="audience"/> from <paramref name="issuer"/>, but the times and the <c>jti</c>.</summary>
+    public static Dictionary<string, object> ClaimsOf(string audience, string issuer, User user, AssertionClaims carried)
     {
-        var claims = new Dictionary<string, object>(10, StringComparer.Ordinal)
+        var claims = new Dictionary<string, object>(11, StringComparer.Ordinal)
         {
-            ["aud"] = app.Audience,
-            ["iss"] = settings.ClusterName,
+            ["aud"] = audience,
+            ["iss"] = issuer,
             ["sub"] = user.Name,
             ["username"] = user.Name,
         };

@@ -17,7 +17,7 @@ namespace Postern.Server.WorkloadIdentity;
 /// records a <c>jwt_svid.issued</c> event. The events are durable before any token is handed back; events of
 /// concurrent issuances share store writes (the audit log's group commit).
 /// </summary>
-internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time, SvidTelemetry telemetry)
+internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time, SvidTelemetry telemetry, SvidHolders holders, Postern.Storage.IBackend store)
 {
     /// <summary>
     /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules, for a request read by
@@ -127,7 +127,31 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
 
         // Handed back only once every event is durable: a token whose record is lost is never returned.
         await Task.WhenAll(written).ConfigureAwait(false);
+        await RecordHoldersAsync(caller, chosen, cancellationToken).ConfigureAwait(false);
         return new SvidIssuance(issued, []);
+    }
+
+    /// <summary>
+    /// Records that the bot <paramref name="caller"/> holds the SPIFFE IDs <paramref name="chosen"/>, where the record is
+    /// missing or half-way through its life, before the SVIDs are handed back: the app door maps an SVID to its bot by it.
+    /// </summary>
+    private async Task RecordHoldersAsync(WorkloadCaller caller, List<(WorkloadIdentityPolicy Policy, string Id)> chosen, CancellationToken cancellationToken)
+    {
+        if (caller.Kind != WorkloadCallerKind.Bot)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (_, id) in chosen)
+        {
+            if (holders.NeedsRecord(caller.Name, id, now))
+            {
+                var record = new SvidHolderRecord(caller.Name, id, now + SvidHolderRecord.Lifetime);
+                await store.PutAsync(SvidHolderRecord.KeyOf(caller.Name, id), StoreJson.Serialize(record), record.Expires, cancellationToken).ConfigureAwait(false);
+                holders.Note(record);
+            }
+        }
     }
 
     /// <summary>Records a <c>jwt_svid.denied</c> event for a request refused before policy was asked, with <paramref name="reason"/>.</summary>

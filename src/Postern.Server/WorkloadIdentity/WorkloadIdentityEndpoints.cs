@@ -8,7 +8,9 @@ using Postern.Server.Web;
 using Postern.Configuration;
 using Postern.WorkloadIdentity;
 using Postern.WorkloadIdentity.Api;
+using Postern.Server.Federation;
 using Postern.Server.Sessions;
+using Postern.TrustBundles;
 
 namespace Postern.Server.WorkloadIdentity;
 
@@ -27,6 +29,9 @@ internal static class WorkloadIdentityEndpoints
         app.MapPost(WorkloadApiPaths.Renew, RenewAsync);
         app.MapPost(WorkloadApiPaths.JwtSvids, IssueAsync);
         app.MapGet(WorkloadApiPaths.Policy, PolicyAsync);
+        app.MapGet(WorkloadApiPaths.FederatedBundles, FederatedBundlesAsync);
+        app.MapGet(TrustBundlePaths.Bundle, (HttpContext context, TrustBundleSource bundles, PosternConfig config) =>
+            CachedDocument.WriteAsync(context, bundles.Current.Document.Json, bundles.Current.Document.ETag, config.Authorities.KeySetMaxAge));
     }
 
     private static async Task<IResult> JoinAsync(HttpContext context, BotAuthority bots)
@@ -64,6 +69,22 @@ internal static class WorkloadIdentityEndpoints
         return authenticated.Bot is null
             ? Error(authenticated.Status, authenticated.Error!)
             : Results.Json(new PolicyRevision(cluster.PolicyRevision), WorkloadApiJsonContext.Default.PolicyRevision);
+    }
+
+    private static async Task<IResult> FederatedBundlesAsync(HttpContext context, BotAuthority bots, FederatedBundles federated)
+    {
+        var authenticated = await bots.AuthenticateAsync(context).ConfigureAwait(false);
+        if (authenticated.Bot is null)
+        {
+            return Error(authenticated.Status, authenticated.Error!);
+        }
+
+        var document = federated.Document;
+        context.Response.Headers.ETag = document.ETag;
+        context.Response.Headers.CacheControl = "no-cache";
+        return context.Request.Headers.IfNoneMatch.ToString() == document.ETag
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : Results.Bytes(document.Json, "application/json");
     }
 
     private static async Task<IResult> IssueAsync(HttpContext context, BotAuthority bots, WebSessionCookie cookie, ClusterState cluster, JwtSvidIssuer issuer, WebSettings settings, PosternConfig config)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Postern.Server.State;
+using Postern.TrustBundles;
 
 using Postern.Server.Web;
 
@@ -22,8 +23,12 @@ internal static class WorkloadIdentityServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, BotCredentials>(sp => sp.GetRequiredService<BotCredentials>()));
         services.TryAddSingleton<BotAuthority>();
         services.TryAddSingleton<BotRegistry>();
+        services.TryAddSingleton<SvidHolders>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, SvidHolders>(sp => sp.GetRequiredService<SvidHolders>()));
         services.TryAddSingleton<JwtSvidIssuer>();
         services.TryAddSingleton<SvidTelemetry>();
+        services.TryAddSingleton<IX509AuthoritySource, NoX509Authorities>();
+        services.TryAddSingleton<TrustBundleSource>();
         return services;
     }
 }

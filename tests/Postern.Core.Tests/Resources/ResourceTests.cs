@@ -161,13 +161,13 @@ public sealed class ResourceTests
     }
 
     [Theory]
-    [InlineData("kind: widget\nversion: v1\nmetadata: { name: a }", "r.yaml: kind: unknown kind 'widget' (expected one of: role, app, user, workload_identity, bot, oidc)")]
+    [InlineData("kind: widget\nversion: v1\nmetadata: { name: a }", "r.yaml: kind: unknown kind 'widget' (expected one of: role, app, user, workload_identity, bot, oidc, trust_domain_federation)")]
     [InlineData("kind: role\nversion: v2\nmetadata: { name: a }", "r.yaml: version: unsupported version 'v2' (expected v1)")]
     [InlineData("kind: role\nversion: v1\nmetadata: {}", "r.yaml: metadata.name: required")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { app_labels: [x] } }", "r.yaml: spec.allow.app_labels: expected a mapping")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { logins: ['{{internal.logins'] } }", "r.yaml: spec.allow.logins[0]: unclosed '{{'")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { colour: blue } }", "r.yaml: spec.allow.colour: unknown field")]
-    [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { rules: [{ resources: [event], verbs: [read] }] } }", "r.yaml: spec.allow.rules[0]: resources: 'event' is not a resource (expected one of user, role, app, workload_identity, bot, lock, oidc_connector, authority, audit, doctor, or *)")]
+    [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { rules: [{ resources: [event], verbs: [read] }] } }", "r.yaml: spec.allow.rules[0]: resources: 'event' is not a resource (expected one of user, role, app, workload_identity, bot, lock, oidc_connector, authority, audit, trust_domain_federation, doctor, or *)")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { deny: { rules: [{ resources: [user], verbs: [remove] }] } }", "r.yaml: spec.deny.rules[0]: verbs: 'remove' is not a verb (expected one of list, read, create, update, delete, or *)")]
     [InlineData("kind: role\nversion: v1\nmetadata: { name: a }\nspec: { allow: { rules: [{ resources: [user] }] } }", "r.yaml: spec.allow.rules[0]: verbs: name at least one of")]
     [InlineData("kind: app\nversion: v1\nmetadata: { name: a }\nspec: { uri: 'ftp://x', public_addr: a.localhost }", "r.yaml: spec.uri: 'ftp://x' is not an absolute http:// or https:// URI")]

@@ -14,4 +14,10 @@ public static class WorkloadApiPaths
 
     /// <summary><c>GET</c> with the bot credential as a bearer token; answered with a <see cref="PolicyRevision"/>.</summary>
     public const string Policy = "/v1/workload-identity/policy";
+
+    /// <summary>
+    /// <c>GET</c> with the bot credential as a bearer token (and <c>If-None-Match</c>); answered with one JSON object keyed by
+    /// the federated trust domains' IDs (<c>spiffe://partner.example</c>), each value that domain's SPIFFE bundle.
+    /// </summary>
+    public const string FederatedBundles = "/v1/workload-identity/federated-bundles";
 }

@@ -1,0 +1,11 @@
+namespace Postern.TrustBundles;
+
+/// <summary>
+/// Where the trust domain's bundle takes its X.509 authorities from. The X.509 authority registers one; until then
+/// <see cref="NoX509Authorities"/> answers with none.
+/// </summary>
+public interface IX509AuthoritySource
+{
+    /// <summary>The CA certificates X.509-SVIDs may chain to now (old and new across a rotation), read together with their revision.</summary>
+    X509AuthoritySet Current { get; }
+}

@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Postern.Agent.Tests.Infrastructure;
+using Postern.Agent.WorkloadApi;
+using Postern.Testing;
+using TempDir = Postern.Agent.Tests.Infrastructure.TempDir;
+
+namespace Postern.Agent.Tests.EndToEnd;
+
+/// <summary>
+/// Two Postern clusters with their own trust domains and data folders (<c>east.test</c>, <c>west.test</c>), each with an
+/// agent on this host. West federates with east through east's bundle endpoint; a JWT-SVID east issued then validates
+/// through west's agent, and west's agent serves east's bundle among its JWT bundles.
+/// </summary>
+public sealed class FederationTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private TestPostern _east = null!;
+    private TestPostern _west = null!;
+    private AgentHost _eastAgent = null!;
+    private AgentHost _westAgent = null!;
+
+    public async Task InitializeAsync()
+    {
+        _east = await TestPostern.StartAsync(_dir.File("east"), "workload_identity: { trust_domain: east.test }\ntls: { disabled: true }");
+        _west = await TestPostern.StartAsync(_dir.File("west"), "workload_identity: { trust_domain: west.test }\ntls: { disabled: true }");
+        _eastAgent = await StartAgentAsync(_east, "east");
+        _westAgent = await StartAgentAsync(_west, "west");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _eastAgent.DisposeAsync();
+        await _westAgent.DisposeAsync();
+        await _east.DisposeAsync();
+        await _west.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task An_svid_from_a_federated_trust_domain_validates_through_the_other_clusters_agent_and_not_before()
+    {
+        using var eastClient = new WorkloadClient(_dir.File("east.sock"));
+        using var westClient = new WorkloadClient(_dir.File("west.sock"));
+        var svid = Assert.Single((await eastClient.FetchAsync("api://west")).Svids);
+        Assert.StartsWith("spiffe://east.test/", svid.SpiffeId, StringComparison.Ordinal);
+
+        // Not federated: west's agent has no bundle for east.test.
+        var unfederated = await Assert.ThrowsAsync<RpcException>(() =>
+            westClient.Api.ValidateJWTSVIDAsync(new ValidateJWTSVIDRequest { Audience = "api://west", Svid = svid.Svid }, WorkloadClient.SecurityHeader).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, unfederated.StatusCode);
+        Assert.Contains("no bundle for trust domain 'east.test'", unfederated.Status.Detail, StringComparison.Ordinal);
+
+        await new AdminApi(_west).CreateAsync($"""
+            kind: trust_domain_federation
+            version: v1
+            metadata: {"{"} name: east.test {"}"}
+            spec:
+              bundle_endpoint_url: "{_east.BaseUrl}/workload-identity/bundle"
+              insecure_allow_http: true
+            """);
+
+        using var call = westClient.Api.FetchJWTBundles(new JWTBundlesRequest(), WorkloadClient.SecurityHeader);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JWTBundlesResponse bundles;
+        do
+        {
+            Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the bundle stream ended");
+            bundles = call.ResponseStream.Current;
+        }
+        while (!bundles.Bundles.ContainsKey("spiffe://east.test"));
+
+        Assert.True(bundles.Bundles.ContainsKey("spiffe://west.test"));
+        var eastKeys = JsonDocument.Parse(bundles.Bundles["spiffe://east.test"].ToByteArray()).RootElement.GetProperty("keys");
+        var served = await _east.Http.GetFromJsonAsync<JsonElement>(_east.BaseUrl + "/workload-identity/jwt-jwks.json");
+        Assert.Equal(
+            served.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()),
+            eastKeys.EnumerateArray().Select(k => k.GetProperty("kid").GetString()));
+
+        var validated = await westClient.Api.ValidateJWTSVIDAsync(new ValidateJWTSVIDRequest { Audience = "api://west", Svid = svid.Svid }, WorkloadClient.SecurityHeader);
+        Assert.Equal(svid.SpiffeId, validated.SpiffeId);
+
+        // Federation trusts east's keys for east's names only: the audience is still checked.
+        var wrongAudience = await Assert.ThrowsAsync<RpcException>(() =>
+            westClient.Api.ValidateJWTSVIDAsync(new ValidateJWTSVIDRequest { Audience = "api://other", Svid = svid.Svid }, WorkloadClient.SecurityHeader).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, wrongAudience.StatusCode);
+    }
+
+    private async Task<AgentHost> StartAgentAsync(TestPostern server, string name)
+    {
+        var admin = new AdminApi(server);
+        await admin.CreateAsync(WorkloadPolicy.ByUid("0", "65534"));
+        using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" }, agent = true }));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return await AgentHost.StartAsync(new AgentOptions
+        {
+            Server = new Uri(server.BaseUrl),
+            JoinToken = token,
+            SocketPath = _dir.File(name + ".sock"),
+            DataDir = _dir.File(name + "-agent"),
+            PollInterval = TimeSpan.FromMilliseconds(200),
+            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+        }, CancellationToken.None);
+    }
+}
