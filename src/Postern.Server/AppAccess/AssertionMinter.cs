@@ -101,7 +101,7 @@ internal sealed class AssertionMinter(TokenSigner signer, CertAuthorities author
         claims["jti"] = jti;
         var token = signer.Sign(CertAuthorityType.Jwt, claims);
 
-        await audit.AppendAsync(AuditEventTypes.AppAssertionIssued, AuditActor.User(user.Name, null).Stamp(new JsonObject
+        await audit.AppendAsync(AuditEventTypes.AppAssertionIssued, AuditActor.User(user.Name, session.ClientAddr).Stamp(new JsonObject
         {
             ["user"] = user.Name,
             ["app"] = app.Name,
