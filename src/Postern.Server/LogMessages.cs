@@ -83,6 +83,9 @@ internal static partial class LogMessages
     [LoggerMessage(1080, LogLevel.Warning, "SSO sign-in through connector {Connector} refused ({Code}): {Reason}")]
     public static partial void SsoSignInRefused(this ILogger logger, string connector, string code, string reason, Exception? exception);
 
+    [LoggerMessage(1081, LogLevel.Warning, "A sign-in code of postern login --sso presented from {ClientAddr} was refused: {Reason}")]
+    public static partial void ClientCodeRefused(this ILogger logger, string? clientAddr, string reason);
+
     [LoggerMessage(1097, LogLevel.Warning, "Upgraded the preset role {Role}, unchanged since an earlier version seeded it: it no longer grants every workload identity; roles that should grant one name its labels")]
     public static partial void PresetRoleUpgraded(this ILogger logger, string role);
 

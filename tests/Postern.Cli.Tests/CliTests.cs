@@ -45,6 +45,26 @@ public sealed class CliTests : IDisposable
         Assert.False(Directory.Exists(_dir.File("data")));
     }
 
+    [Theory]
+    [InlineData("neither")]
+    [InlineData("both", "--user", "ann", "--sso", "okta")]
+    public async Task Login_takes_either_a_user_or_a_connector_and_exits_2_otherwise(string why, params string[] how)
+    {
+        var (exit, _, error) = await RunAsync(["login", "--proxy", "https://127.0.0.1:9", .. how]);
+
+        Assert.True(exit == 2, why);
+        Assert.Contains("give either --user NAME (password sign-in) or --sso CONNECTOR", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_sso_accepts_only_the_browser_modes_it_knows()
+    {
+        var (exit, _, error) = await RunAsync("login", "--proxy", "https://127.0.0.1:9", "--sso", "okta", "--browser", "firefox");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("firefox", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_with_a_missing_named_config_exits_2()
     {

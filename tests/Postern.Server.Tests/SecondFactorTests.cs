@@ -66,6 +66,8 @@ public sealed partial class SecondFactorTests : RunningServerTests
 
         var enrolled = Assert.Single(await Admin.AuditAsync("user.totp.enrol"));
         Assert.Equal("alice", enrolled.GetProperty("user").GetString());
+        Assert.Equal("alice", enrolled.GetProperty("actor").GetProperty("name").GetString());
+        Assert.Equal("127.0.0.1", enrolled.GetProperty("client_addr").GetString());
     }
 
     [Fact]

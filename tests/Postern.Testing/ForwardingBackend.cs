@@ -20,12 +20,12 @@ public abstract class ForwardingBackend(IBackend inner) : IBackend, IAuditStore
 
     public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken) => inner.RangeAsync(prefix, cancellationToken);
 
-    public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) => inner.PutAsync(key, value, expires, cancellationToken);
+    public virtual Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) => inner.PutAsync(key, value, expires, cancellationToken);
 
     public Task<WriteResult> CompareAndSwapAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, CancellationToken cancellationToken) =>
         inner.CompareAndSwapAsync(key, expectedRevision, value, expires, cancellationToken);
 
-    public Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken) =>
+    public virtual Task<WriteResult> CompareAndSwapWithAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken) =>
         inner.CompareAndSwapWithAsync(key, expectedRevision, value, expires, alongside, cancellationToken);
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);

@@ -15,18 +15,21 @@ internal static class LoginCommand
     private static Command Login()
     {
         var proxy = new Option<string>("--proxy") { Description = "The Postern server's address, e.g. https://postern.example.com:3080.", Required = true };
-        var user = new Option<string>("--user") { Description = "Your user name.", Required = true };
+        var user = new Option<string?>("--user") { Description = "Your user name, to sign in with your password (and one-time code)." };
         var passwordFile = new Option<string?>("--password-file") { Description = "Read the password from this file (for scripts); otherwise it is asked for on the terminal, or read from standard input." };
         var otp = new Option<string?>("--otp") { Description = "The one-time code, for a user with a second factor (asked for on the terminal when needed)." };
         var caFile = new Option<string?>("--ca-file") { Description = "Trust only this PEM certificate for the server (e.g. its generated data_dir/tls/cert.pem); otherwise the system's trust store." };
-        var sso = new Option<string?>("--sso") { Description = "Sign in through this single sign-on connector (not available yet in this version)." };
-        var command = new Command("login", "Sign in as yourself; admin commands then act as you, by your roles' rules, until `postern logout`.") { proxy, user, passwordFile, otp, caFile, sso };
+        var sso = new Option<string?>("--sso") { Description = "Sign in through this single sign-on connector, in the browser, instead of with a password." };
+        var browser = new Option<string>("--browser") { Description = "With --sso: `default` opens the system's browser at the sign-in address (which is printed too); `none` only prints it.", DefaultValueFactory = _ => "default" };
+        browser.AcceptOnlyFromAmong("default", "none");
+        var command = new Command("login", "Sign in as yourself; admin commands then act as you, by your roles' rules, until `postern logout`.") { proxy, user, passwordFile, otp, caFile, sso, browser };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(sso) is not null)
+            var connector = parse.GetValue(sso);
+            if ((connector is null) == (parse.GetValue(user) is null))
             {
-                await error.WriteLineAsync("postern: --sso is not available in this version; sign in with a password (--user)").ConfigureAwait(false);
+                await error.WriteLineAsync("postern: give either --user NAME (password sign-in) or --sso CONNECTOR (sign-in through an identity provider)").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
 
@@ -42,28 +45,17 @@ internal static class LoginCommand
                 caPem = await File.ReadAllTextAsync(ca, cancellationToken).ConfigureAwait(false);
             }
 
-            var password = await ReadPasswordAsync(parse.GetValue(passwordFile), error, cancellationToken).ConfigureAwait(false);
-            if (password is null)
-            {
-                return ExitCodes.Usage;
-            }
-
             try
             {
                 using var client = AdminClient.ForServer(parse.GetValue(proxy)!, caPem);
-                var code = parse.GetValue(otp);
-                string body;
-                try
+                var answer = connector is not null
+                    ? await SsoLogin.RunAsync(client, parse.GetValue(proxy)!, connector, parse.GetValue(browser) != "none", error, cancellationToken).ConfigureAwait(false)
+                    : await PasswordLoginAsync(client, parse.GetValue(user)!, parse.GetValue(passwordFile), parse.GetValue(otp), error, cancellationToken).ConfigureAwait(false);
+                if (answer is null)
                 {
-                    body = await SignInAsync(client, parse.GetValue(user)!, password, code, cancellationToken).ConfigureAwait(false);
-                }
-                catch (AdminClient.AdminException e) when (code is null && !Console.IsInputRedirected && e.Message.Contains("one-time code", StringComparison.Ordinal))
-                {
-                    await error.WriteAsync("One-time code: ").ConfigureAwait(false);
-                    body = await SignInAsync(client, parse.GetValue(user)!, password, Console.ReadLine(), cancellationToken).ConfigureAwait(false);
+                    return ExitCodes.Usage;
                 }
 
-                var answer = AdminClient.Read(body, AdminApiJsonContext.Answers.ClientLogin);
                 new ClientProfile(parse.GetValue(proxy)!.TrimEnd('/'), answer.User, answer.Roles, answer.Token, answer.Expires, caPem).Save();
                 await parse.InvocationConfiguration.Output.WriteLineAsync($"Logged in as {answer.User} (roles: {string.Join(", ", answer.Roles)}) until {answer.Expires:u}.").ConfigureAwait(false);
                 return ExitCodes.Ok;
@@ -75,6 +67,29 @@ internal static class LoginCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Signs in with the password (and one-time code, asked for on a terminal when needed); <c>null</c> when there is no password.</summary>
+    private static async Task<ClientLogin?> PasswordLoginAsync(AdminClient client, string user, string? passwordFile, string? code, TextWriter error, CancellationToken cancellationToken)
+    {
+        var password = await ReadPasswordAsync(passwordFile, error, cancellationToken).ConfigureAwait(false);
+        if (password is null)
+        {
+            return null;
+        }
+
+        string body;
+        try
+        {
+            body = await SignInAsync(client, user, password, code, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AdminClient.AdminException e) when (code is null && !Console.IsInputRedirected && e.Message.Contains("one-time code", StringComparison.Ordinal))
+        {
+            await error.WriteAsync("One-time code: ").ConfigureAwait(false);
+            body = await SignInAsync(client, user, password, Console.ReadLine(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return AdminClient.Read(body, AdminApiJsonContext.Answers.ClientLogin);
     }
 
     private static Task<string> SignInAsync(AdminClient client, string user, string password, string? otp, CancellationToken cancellationToken) =>

@@ -155,14 +155,15 @@ public sealed class AuditTally : IAsyncDisposable
         }
     }
 
-    private static JsonObject Fields(string address, string reason, Counted counted) => new()
+    /// <summary>The event's fields: written by Postern (the tally) for requests that named no one, from the address counted.</summary>
+    private static JsonObject Fields(string address, string reason, Counted counted) => (AuditActor.System with { ClientAddr = address }).Stamp(new JsonObject
     {
         ["remote_addr"] = address,
         ["reason"] = reason,
         ["count"] = counted.Count,
         ["first"] = counted.First.ToString("O", CultureInfo.InvariantCulture),
         ["last"] = counted.Last.ToString("O", CultureInfo.InvariantCulture),
-    };
+    });
 
     private readonly record struct Counted(long Count, DateTimeOffset First, DateTimeOffset Last)
     {

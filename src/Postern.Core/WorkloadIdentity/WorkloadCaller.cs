@@ -40,6 +40,9 @@ public sealed record WorkloadCaller
     /// <summary>The workload's attested Unix attributes, when the request came through an agent.</summary>
     public UnixAttributes? Unix { get; init; }
 
+    /// <summary>The client address the request came from, for audit events (<c>client_addr</c>); no rule may use it.</summary>
+    public string? ClientAddr { get; init; }
+
     /// <summary>How the caller is named in audit events and locks: <c>user/alice</c>, <c>bot/ci</c>.</summary>
     public string Target => (Kind == WorkloadCallerKind.Bot ? "bot/" : "user/") + Name;
 

@@ -91,6 +91,8 @@ internal sealed class AppProxy(
             return;
         }
 
+        session.ClientAddr = context.Connection.RemoteIpAddress?.ToString();
+
         // Held as open from here, so that a revocation made while the access check runs still finds and aborts it.
         if (!session.Open.TryEnter(context))
         {

@@ -42,18 +42,18 @@ internal sealed class AppSessionAccess(ClusterState cluster, AuditLog audit, ILo
 
         if (!decision.Access.Allowed && (last is null || last.Access.Allowed))
         {
-            _ = AuditDeniedAsync(session.User, app.Name, decision.Access.Reason, SessionKeys.Reference(session.Hash));
+            _ = AuditDeniedAsync(session.User, session.ClientAddr, app.Name, decision.Access.Reason, SessionKeys.Reference(session.Hash));
         }
 
         session.LastDecision = decision;
         return decision;
     }
 
-    private async Task AuditDeniedAsync(string user, string app, string reason, string? session)
+    private async Task AuditDeniedAsync(string user, string? clientAddr, string app, string reason, string? session)
     {
         try
         {
-            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, AuditActor.User(user, null).Stamp(new JsonObject
+            await audit.AppendAsync(AuditEventTypes.AppAccessDenied, AuditActor.User(user, clientAddr).Stamp(new JsonObject
             {
                 ["user"] = user,
                 ["app"] = app,

@@ -28,6 +28,9 @@ internal sealed class AppSessionState(string hash, string user, string app, stri
     /// <summary>The assertion in use; replaced, never changed.</summary>
     public volatile MintedAssertion? Assertion;
 
+    /// <summary>The client address of the session's latest request, for the audit events it causes.</summary>
+    public volatile string? ClientAddr;
+
     public SemaphoreSlim MintLock => _mintLock;
 
     /// <summary>The requests it has open through the proxy, ended with it.</summary>

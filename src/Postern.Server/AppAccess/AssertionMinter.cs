@@ -98,7 +98,7 @@ internal sealed class AssertionMinter(
             return new MintedAssertion("", jti, token.KeyId, issuedAt, issuedAt + (lifetime / 2), expires, userRevision, app.Revision, budget);
         }
 
-        await audit.AppendAsync(AuditEventTypes.AppAssertionIssued, AuditActor.User(user.Name, null).Stamp(new JsonObject
+        await audit.AppendAsync(AuditEventTypes.AppAssertionIssued, AuditActor.User(user.Name, session.ClientAddr).Stamp(new JsonObject
         {
             ["user"] = user.Name,
             ["app"] = app.Name,

@@ -16,6 +16,7 @@ internal static class SessionKeys
     public const string CodePrefix = "/sessions/codes/";
     public const string SignupPrefix = "/sessions/signup/";
     public const string ClientPrefix = "/sessions/client/";
+    public const string ClientCodePrefix = "/sessions/client_codes/";
     public const string LoginAttemptsPrefix = "/login_attempts/";
 
     private const int TokenBytes = 32;

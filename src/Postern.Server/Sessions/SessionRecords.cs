@@ -34,3 +34,11 @@ internal sealed record SignupToken(string User, DateTimeOffset UserCreated, Date
 /// <paramref name="User"/>. It lives only as long as the web session <paramref name="WebSession"/> (hash) it was opened with.
 /// </summary>
 internal sealed record ClientCredential(string User, string WebSession, DateTimeOffset Created, DateTimeOffset Expires);
+
+/// <summary>
+/// A one-time code that carries an SSO sign-in made for <c>postern login --sso</c> from the browser to the command line, at
+/// <c>/sessions/client_codes/&lt;hash&gt;</c>. Only the command that started the sign-in can redeem it: it must present the
+/// verifier whose SHA-256 (base64url) is <paramref name="Challenge"/>. It redeems to a client credential for the web session
+/// <paramref name="WebSession"/> (hash), and lives until <paramref name="Expires"/> (a minute).
+/// </summary>
+internal sealed record ClientLoginCode(string User, string WebSession, string Challenge, DateTimeOffset Expires);

@@ -12,6 +12,9 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
     /// <summary>How long a launch code lives between the web address and the app's host.</summary>
     public static readonly TimeSpan LaunchCodeLifetime = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long the code of <c>postern login --sso</c> lives between the browser and the command line.</summary>
+    public static readonly TimeSpan ClientLoginCodeLifetime = TimeSpan.FromSeconds(60);
+
     public async Task<(string Token, WebSession Session)> CreateWebSessionAsync(string user, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -89,6 +92,50 @@ internal sealed class SessionStore(IBackend store, TimeProvider time)
 
         var taken = await store.CompareAndDeleteAsync(key, item.Revision, cancellationToken).ConfigureAwait(false);
         return taken.Succeeded && StoreJson.TryDeserialize<LaunchCode>(item.Value) is { } code && code.Expires > time.GetUtcNow() ? code : null;
+    }
+
+    /// <summary>
+    /// Stores a one-time code for the SSO sign-in of <c>postern login --sso</c>, redeemable with the verifier of
+    /// <paramref name="challenge"/> for <see cref="ClientLoginCodeLifetime"/>; returns the code.
+    /// </summary>
+    public async Task<string> CreateClientLoginCodeAsync(string user, string webSessionHash, string challenge, CancellationToken cancellationToken)
+    {
+        var code = new ClientLoginCode(user, webSessionHash, challenge, time.GetUtcNow() + ClientLoginCodeLifetime);
+        var token = SessionKeys.NewToken();
+        await store.PutAsync(SessionKeys.ClientCodePrefix + SessionKeys.Hash(token), StoreJson.Serialize(code), code.Expires, cancellationToken).ConfigureAwait(false);
+        return token;
+    }
+
+    /// <summary>
+    /// Takes the code of <c>postern login --sso</c>: it is deleted as it is read, whatever follows, so a code tried with a
+    /// wrong verifier is spent too. The code, or why it is refused.
+    /// </summary>
+    public async Task<(ClientLoginCode? Code, string? Refusal)> TakeClientLoginCodeAsync(string? token, string? verifier, CancellationToken cancellationToken)
+    {
+        const string Unknown = "the sign-in code is unknown, was used already, or expired (it lives 60 s); run `postern login --sso` again";
+        if (!SessionKeys.IsWellFormed(token))
+        {
+            return (null, Unknown);
+        }
+
+        var key = SessionKeys.ClientCodePrefix + SessionKeys.Hash(token!);
+        var item = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (item is null
+            || !(await store.CompareAndDeleteAsync(key, item.Revision, cancellationToken).ConfigureAwait(false)).Succeeded
+            || StoreJson.TryDeserialize<ClientLoginCode>(item.Value) is not { } code)
+        {
+            return (null, Unknown);
+        }
+
+        // The store drops an expired code by itself, but not necessarily at once.
+        if (code.Expires <= time.GetUtcNow())
+        {
+            return (null, Unknown);
+        }
+
+        return ClientLoginChallenge.Matches(code.Challenge, verifier)
+            ? (code, null)
+            : (null, "the verifier does not match the sign-in code's challenge (the code was not issued to this command); run `postern login --sso` again");
     }
 
     /// <summary>Opens a client credential for the web session stored as <paramref name="webSessionHash"/>; it ends when that session does.</summary>

@@ -29,7 +29,7 @@ internal sealed record EnrolmentOutcome(IReadOnlyList<string>? RecoveryCodes, st
 /// becomes the user's only when a code computed from it is confirmed; the user then gets ten recovery
 /// codes, stored hashed.
 /// </summary>
-internal sealed class TotpEnrolment(IBackend store, UserDirectory users, SecondFactor secondFactor, AuthorityKeyring keyring, ClusterState cluster, AuditLog audit, TimeProvider time)
+internal sealed class TotpEnrolment(IBackend store, UserDirectory users, SecondFactor secondFactor, AuthorityKeyring keyring, ClusterState cluster, AuditedWrites writes, TimeProvider time)
 {
     public const string PendingPrefix = "/totp_pending/";
     public const string EnrolmentPrefix = "/sessions/enrol/";
@@ -83,7 +83,7 @@ internal sealed class TotpEnrolment(IBackend store, UserDirectory users, SecondF
     /// Makes the pending secret the user's when <paramref name="code"/> is right for it; the code's step counts as used,
     /// so the same code cannot then sign in. Refused when the user already has a second factor.
     /// </summary>
-    public async Task<EnrolmentOutcome> ConfirmAsync(string user, string code, CancellationToken cancellationToken)
+    public async Task<EnrolmentOutcome> ConfirmAsync(string user, string code, string? clientAddr, CancellationToken cancellationToken)
     {
         var item = await store.GetAsync(PendingKey(user), cancellationToken).ConfigureAwait(false);
         if (item is null || StoreJson.TryDeserialize<PendingTotp>(item.Value) is not { } pending || pending.Expires <= time.GetUtcNow()
@@ -112,11 +112,12 @@ internal sealed class TotpEnrolment(IBackend store, UserDirectory users, SecondF
             }
 
             var enrolled = found.User with { TotpSecret = sealedSecret, LegacyTotpSecret = null, RecoveryCodeHashes = [.. codes.Select(RecoveryCodes.Hash)] };
-            var write = await users.WriteAsync(enrolled, found.Revision, cancellationToken).ConfigureAwait(false);
+            // The second factor and its event in one transaction.
+            var write = await users.WriteAsync(enrolled, found.Revision, writes, AuditEventTypes.UserTotpEnrol,
+                new JsonObject { ["user"] = user, ["recovery_codes"] = codes.Count }, AuditActor.User(user, clientAddr), cancellationToken).ConfigureAwait(false);
             if (write.Succeeded)
             {
                 await store.CompareAndDeleteAsync(PendingKey(user), item.Revision, cancellationToken).ConfigureAwait(false);
-                await audit.AppendAsync(AuditEventTypes.UserTotpEnrol, AuditActor.User(user, null).Stamp(new JsonObject { ["user"] = user, ["recovery_codes"] = codes.Count }), cancellationToken).ConfigureAwait(false);
                 await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
                 return new EnrolmentOutcome(codes, null);
             }

@@ -11,7 +11,8 @@ namespace Postern.Server.Sso;
 /// <summary>
 /// Sign-in through an identity provider: <c>GET /v1/sso/oidc/NAME/login</c> sends the browser to the provider,
 /// and the provider sends it back to <c>/v1/sso/oidc/NAME/callback</c>, where ASP.NET Core's OpenID Connect
-/// handler for that connector takes the answer. Both spend one budget per client address
+/// handler for that connector takes the answer. A start for <c>postern login --sso</c> carries the command's loopback
+/// callback (<see cref="CommandLineCallback"/>), kept in the handler's protected state until the sign-in ends. Both spend one budget per client address
 /// (<see cref="SsoRateLimitPolicy"/>): a junk callback may be audited as a refused sign-in.
 /// </summary>
 internal static class SsoEndpoints
@@ -40,8 +41,16 @@ internal static class SsoEndpoints
             return;
         }
 
-        var redirect = context.Request.Query["redirect"].ToString();
+        var query = context.Request.Query;
+        if (!CommandLineCallback.TryParse(query[CommandLineCallback.RedirectParameter], query[CommandLineCallback.StateParameter], query[CommandLineCallback.ChallengeParameter], out var callback, out var refusal))
+        {
+            await Pages.WriteProblemAsync(context, StatusCodes.Status400BadRequest, $"This is not a sign-in Postern can start for the command line: {refusal}.", "Sign in", "/web/login").ConfigureAwait(false);
+            return;
+        }
+
+        var redirect = query["redirect"].ToString();
         var properties = new AuthenticationProperties { RedirectUri = LocalPath.IsSafe(redirect) ? redirect : "/web/" };
+        callback?.Keep(properties.Items);
         try
         {
             await context.ChallengeAsync(ConnectorSchemes.SchemeName(name), properties).ConfigureAwait(false);

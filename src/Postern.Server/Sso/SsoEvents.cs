@@ -79,7 +79,7 @@ internal sealed class SsoEvents(ClusterState cluster, ConnectorSecrets secrets, 
             return;
         }
 
-        await signIn.CompleteAsync(http, connector, idToken, http.Items[UserInfoKey] as JsonElement?, context.ReturnUri).ConfigureAwait(false);
+        await signIn.CompleteAsync(http, connector, idToken, http.Items[UserInfoKey] as JsonElement?, context.ReturnUri, CommandLineCallback.From(context.Properties?.Items)).ConfigureAwait(false);
     }
 
     public override async Task RemoteFailure(RemoteFailureContext context)

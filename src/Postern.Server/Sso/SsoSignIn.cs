@@ -23,6 +23,7 @@ namespace Postern.Server.Sso;
 internal sealed class SsoSignIn(
     ClusterState cluster,
     UserDirectory users,
+    AuditedWrites writes,
     SessionStore sessions,
     WebSessionCookie cookie,
     AuditLog audit,
@@ -31,7 +32,12 @@ internal sealed class SsoSignIn(
     SignInTelemetry telemetry,
     ILogger<SsoSignIn> logger)
 {
-    public async Task CompleteAsync(HttpContext context, OidcConnector connector, JsonElement idToken, JsonElement? userInfo, string? returnUri)
+    /// <summary>
+    /// Ends a sign-in whose ID token is valid: for the browser, a web session cookie and the return address; for
+    /// <c>postern login --sso</c> (<paramref name="commandLine"/>), a web session without a cookie and the browser sent to the
+    /// command's loopback callback with a one-time code only that command can redeem.
+    /// </summary>
+    public async Task CompleteAsync(HttpContext context, OidcConnector connector, JsonElement idToken, JsonElement? userInfo, string? returnUri, CommandLineCallback? commandLine)
     {
         var traits = ExternalClaims.ToTraits(Claims(idToken), Claims(userInfo));
         var mapped = ExternalClaims.Map(connector, traits, ExternalClaims.EmailVerified(Claims(idToken), Claims(userInfo)));
@@ -57,7 +63,7 @@ internal sealed class SsoSignIn(
             return;
         }
 
-        var (user, failure) = await SaveUserAsync(connector, identity, subject, roles, context.RequestAborted).ConfigureAwait(false);
+        var (user, failure) = await SaveUserAsync(connector, identity, subject, roles, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted).ConfigureAwait(false);
         if (failure is not null)
         {
             await RefuseAsync(context, connector.Name, failure, identity.UserName).ConfigureAwait(false);
@@ -65,13 +71,26 @@ internal sealed class SsoSignIn(
         }
 
         var (token, session) = await sessions.CreateWebSessionAsync(user!.Name, settings.SessionTtl, context.RequestAborted).ConfigureAwait(false);
-        cookie.Set(context, token, session);
         var fields = Fields(context, connector.Name, user.Name, true, null, null, roles);
         fields["session"] = SessionKeys.ReferenceOfToken(token);
+        string next;
+        if (commandLine is null)
+        {
+            cookie.Set(context, token, session);
+            next = returnUri is not null && LocalPath.IsSafe(returnUri) ? returnUri : "/web/";
+        }
+        else
+        {
+            var code = await sessions.CreateClientLoginCodeAsync(user.Name, SessionKeys.Hash(token), commandLine.Challenge, context.RequestAborted).ConfigureAwait(false);
+            fields["client"] = "cli";
+            next = commandLine.With(code);
+        }
+
         await audit.AppendAsync(AuditEventTypes.UserLogin, fields, CancellationToken.None).ConfigureAwait(false);
         telemetry.Ended("sso", "success", System.Diagnostics.Activity.Current);
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Redirect(returnUri is not null && LocalPath.IsSafe(returnUri) ? returnUri : "/web/");
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        context.Response.Redirect(next);
     }
 
     /// <summary>Refuses the sign-in: no session, a page that says why, a log line and an audit event.</summary>
@@ -87,7 +106,7 @@ internal sealed class SsoSignIn(
     /// Creates the user on the first sign-in, or replaces the roles and external traits of the one the connector made
     /// for <paramref name="subject"/> before; a lock is checked only once the subject is, so that it tells an impostor nothing.
     /// </summary>
-    private async Task<(User? User, SsoFailure? Failure)> SaveUserAsync(OidcConnector connector, ExternalIdentity identity, ExternalSubject subject, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    private async Task<(User? User, SsoFailure? Failure)> SaveUserAsync(OidcConnector connector, ExternalIdentity identity, ExternalSubject subject, IReadOnlyList<string> roles, string? clientAddr, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -106,22 +125,20 @@ internal sealed class SsoSignIn(
                 ? found.User with { Roles = roles, ExternalTraits = identity.Traits, ExternalSubject = subject }
                 : new User { Name = identity.UserName, Roles = roles, ExternalTraits = identity.Traits, Connector = connector.Name, ExternalSubject = subject, CreatedAt = time.GetUtcNow() };
 
-            var write = await users.WriteAsync(user, existing?.Revision ?? Revision.Absent, cancellationToken).ConfigureAwait(false);
-            if (!write.Succeeded)
-            {
-                continue;
-            }
-
-            if (existing is null)
-            {
-                await audit.AppendAsync(AuditEventTypes.UserCreate, AuditActor.System.Stamp(new JsonObject
+            // A user the sign-in creates is written in one transaction with its event, by the person signing in.
+            var write = existing is null
+                ? await users.WriteAsync(user, Revision.Absent, writes, AuditEventTypes.UserCreate, new JsonObject
                 {
                     ["user"] = user.Name,
                     ["connector"] = connector.Name,
                     ["issuer"] = subject.Issuer,
                     ["subject"] = subject.Subject,
                     ["roles"] = new JsonArray([.. roles.Select(r => JsonValue.Create(r))]),
-                }), CancellationToken.None).ConfigureAwait(false);
+                }, AuditActor.User(user.Name, clientAddr), cancellationToken).ConfigureAwait(false)
+                : await users.WriteAsync(user, existing.Value.Revision, cancellationToken).ConfigureAwait(false);
+            if (!write.Succeeded)
+            {
+                continue;
             }
 
             await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);

@@ -19,10 +19,17 @@ internal sealed class AuditedWrites(IBackend store, AuditLog audit)
     /// Writes <paramref name="value"/> at <paramref name="key"/> if it is still at <paramref name="expectedRevision"/>
     /// (<see cref="Revision.Absent"/>: a new key), with the event <paramref name="type"/> by <paramref name="actor"/>.
     /// </summary>
-    public Task<WriteResult> PutAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, string type, JsonObject fields, AuditActor actor, CancellationToken cancellationToken)
+    public Task<WriteResult> PutAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, string type, JsonObject fields, AuditActor actor, CancellationToken cancellationToken) =>
+        PutAsync(key, expectedRevision, value, expires, type, fields, actor, [], cancellationToken);
+
+    /// <summary>
+    /// As the other <c>PutAsync</c>, with <paramref name="alongside"/> (records the change makes, and their own events) in
+    /// the same transaction, after the event.
+    /// </summary>
+    public Task<WriteResult> PutAsync(string key, long expectedRevision, ReadOnlyMemory<byte> value, DateTimeOffset? expires, string type, JsonObject fields, AuditActor actor, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken)
     {
         var (item, _) = audit.Prepare(type, actor.Stamp(fields));
-        return store.CompareAndSwapWithAsync(key, expectedRevision, value, expires, [item], cancellationToken);
+        return store.CompareAndSwapWithAsync(key, expectedRevision, value, expires, [item, .. alongside], cancellationToken);
     }
 
     /// <summary>Deletes <paramref name="key"/> with the event <paramref name="type"/> by <paramref name="actor"/>; <c>false</c> when the key is absent.</summary>

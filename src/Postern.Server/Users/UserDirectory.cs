@@ -23,7 +23,11 @@ internal sealed class UserDirectory(IBackend store)
 
     /// <summary>Writes <paramref name="user"/> as <see cref="WriteAsync"/> does, with its audit event in the same transaction.</summary>
     public Task<WriteResult> WriteAsync(User user, long expectedRevision, AuditedWrites writes, string type, JsonObject fields, AuditActor actor, CancellationToken cancellationToken) =>
-        writes.PutAsync(ResourceJson.StoreKey("user", user.Name), expectedRevision, ResourceJson.Serialize(UserResource.Of(user)), null, type, fields, actor, cancellationToken);
+        WriteAsync(user, expectedRevision, writes, type, fields, actor, [], cancellationToken);
+
+    /// <summary>As the other audited <c>WriteAsync</c>, with <paramref name="alongside"/> (e.g. a sign-up link) in the same transaction.</summary>
+    public Task<WriteResult> WriteAsync(User user, long expectedRevision, AuditedWrites writes, string type, JsonObject fields, AuditActor actor, IReadOnlyList<BatchPut> alongside, CancellationToken cancellationToken) =>
+        writes.PutAsync(ResourceJson.StoreKey("user", user.Name), expectedRevision, ResourceJson.Serialize(UserResource.Of(user)), null, type, fields, actor, alongside, cancellationToken);
 
     /// <summary>
     /// Deletes the user named <paramref name="name"/> with its audit event (one transaction, see <see cref="AuditedWrites"/>) and the

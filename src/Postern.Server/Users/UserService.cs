@@ -42,24 +42,25 @@ internal sealed class UserService(UserDirectory users, ClusterState cluster, Ses
             PasswordHash = password is null ? null : Passwords.Hash(password),
             CreatedAt = time.GetUtcNow(),
         };
-        var write = await users.WriteAsync(user, Revision.Absent, writes, AuditEventTypes.UserCreate, Describe(user), actor, cancellationToken).ConfigureAwait(false);
+        // Without a password, the sign-up link is written in the user's transaction: a user is never left without a way in.
+        string? signupUrl = null;
+        DateTimeOffset? signupExpires = null;
+        List<BatchPut> alongside = [];
+        if (password is null)
+        {
+            var token = SessionKeys.NewToken();
+            signupExpires = time.GetUtcNow() + SignupLifetime;
+            alongside.Add(new BatchPut(SessionKeys.SignupPrefix + SessionKeys.Hash(token), StoreJson.Serialize(new SignupToken(user.Name, user.CreatedAt, signupExpires.Value)), signupExpires));
+            signupUrl = settings.PublicAddr.Combine("/web/signup?token=" + token);
+        }
+
+        var write = await users.WriteAsync(user, Revision.Absent, writes, AuditEventTypes.UserCreate, Describe(user), actor, alongside, cancellationToken).ConfigureAwait(false);
         if (!write.Succeeded)
         {
             return ChangeResult<Added>.Refused(StatusCodes.Status409Conflict, $"user '{user.Name}' already exists");
         }
 
-        string? signupUrl = null;
-        DateTimeOffset? signupExpires = null;
-        var revision = write.Revision;
-        if (password is null)
-        {
-            var token = SessionKeys.NewToken();
-            signupExpires = time.GetUtcNow() + SignupLifetime;
-            revision = await store.PutAsync(SessionKeys.SignupPrefix + SessionKeys.Hash(token), StoreJson.Serialize(new SignupToken(user.Name, user.CreatedAt, signupExpires.Value)), signupExpires, cancellationToken).ConfigureAwait(false);
-            signupUrl = settings.PublicAddr.Combine("/web/signup?token=" + token);
-        }
-
-        await cluster.WaitForRevisionAsync(revision, cancellationToken).ConfigureAwait(false);
+        await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
         return ChangeResult<Added>.Done(new Added(user.Name, signupUrl, signupExpires));
     }
 

@@ -74,7 +74,7 @@ internal static class TotpEnrolmentEndpoints
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var code = form["code"].ToString().Trim();
-        var outcome = await enrolment.ConfirmAsync(found.User.Name, code, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await enrolment.ConfirmAsync(found.User.Name, code, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted).ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
             await WriteOfferAsync(context, antiforgery, enrolment, found.User, outcome.Error, StatusCodes.Status400BadRequest).ConfigureAwait(false);

@@ -28,12 +28,12 @@ internal sealed partial class BotAuthority(IBackend store, ClusterState cluster,
     /// Makes a join token for <paramref name="bot"/>, whose joins carry <paramref name="labels"/>: an agent's when
     /// <paramref name="agent"/>, a script's otherwise.
     /// </summary>
-    public async Task<(string Token, DateTimeOffset Expires)> CreateJoinTokenAsync(string bot, IReadOnlyDictionary<string, string> labels, bool agent, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <remarks>Not written here: the caller writes <c>Record</c> in one transaction with its audit event.</remarks>
+    public (string Token, DateTimeOffset Expires, BatchPut Record) PrepareJoinToken(string bot, IReadOnlyDictionary<string, string> labels, bool agent, TimeSpan lifetime)
     {
         var token = SessionKeys.NewToken();
         var expires = time.GetUtcNow() + lifetime;
-        await store.PutAsync(JoinTokenRecord.Prefix + SessionKeys.Hash(token), StoreJson.Serialize(new JoinTokenRecord(bot, labels, expires, null, agent)), expires, cancellationToken).ConfigureAwait(false);
-        return (token, expires);
+        return (token, expires, new BatchPut(JoinTokenRecord.Prefix + SessionKeys.Hash(token), StoreJson.Serialize(new JoinTokenRecord(bot, labels, expires, null, agent)), expires));
     }
 
     /// <summary>

@@ -40,20 +40,21 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
         }
 
         var bot = new BotResource { Metadata = new ResourceMetadata { Name = name! }, Roles = roles! };
-        // The bot and its event in one transaction; its first join token is recorded by its own event.
-        var write = await writes.PutAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot.Metadata.Name), Revision.Absent, ResourceJson.Serialize(bot), null, AuditEventTypes.BotCreate, new JsonObject
+        // The bot, its event, its first join token and that token's own event in one transaction, the events in that order.
+        var (created, _) = audit.Prepare(AuditEventTypes.BotCreate, actor.Stamp(new JsonObject
         {
             ["bot"] = bot.Metadata.Name,
             ["roles"] = new JsonArray([.. bot.Roles.Select(r => JsonValue.Create(r))]),
             ["agent"] = agent,
-        }, actor, cancellationToken).ConfigureAwait(false);
+        }));
+        var (token, expires, records) = PrepareJoinToken(bot.Metadata.Name, labels ?? new Dictionary<string, string>(), agent, lifetime, actor);
+        var write = await store.CompareAndSwapWithAsync(ResourceJson.StoreKey(ResourceKinds.Bot, bot.Metadata.Name), Revision.Absent, ResourceJson.Serialize(bot), null, [created, .. records], cancellationToken).ConfigureAwait(false);
         if (!write.Succeeded)
         {
             return ChangeResult<JoinToken>.Refused(StatusCodes.Status409Conflict, $"bot '{bot.Metadata.Name}' already exists; `postern bots token {bot.Metadata.Name}` makes another join token for it");
         }
 
         await cluster.WaitForRevisionAsync(write.Revision, cancellationToken).ConfigureAwait(false);
-        var (token, expires) = await MakeJoinTokenAsync(bot.Metadata.Name, labels ?? new Dictionary<string, string>(), agent, lifetime, actor, cancellationToken).ConfigureAwait(false);
         return ChangeResult<JoinToken>.Done(new JoinToken(bot.Metadata.Name, token, expires));
     }
 
@@ -75,21 +76,23 @@ internal sealed class BotRegistry(IBackend store, ClusterState cluster, BotAutho
             return ChangeResult<JoinToken>.Refused(StatusCodes.Status400BadRequest, $"cannot make a join token for bot '{name}'", problems);
         }
 
-        var (token, expires) = await MakeJoinTokenAsync(name, labels ?? new Dictionary<string, string>(), agent, lifetime, actor, cancellationToken).ConfigureAwait(false);
+        var (token, expires, records) = PrepareJoinToken(name, labels ?? new Dictionary<string, string>(), agent, lifetime, actor);
+        await store.PutBatchAsync(records, cancellationToken).ConfigureAwait(false);
         return ChangeResult<JoinToken>.Done(new JoinToken(name, token, expires));
     }
 
-    private async Task<(string Token, DateTimeOffset Expires)> MakeJoinTokenAsync(string name, IReadOnlyDictionary<string, string> labels, bool agent, TimeSpan lifetime, AuditActor actor, CancellationToken cancellationToken)
+    /// <summary>A join token, and what to write for it in one transaction: its record and its event.</summary>
+    private (string Token, DateTimeOffset Expires, BatchPut[] Records) PrepareJoinToken(string name, IReadOnlyDictionary<string, string> labels, bool agent, TimeSpan lifetime, AuditActor actor)
     {
-        var (token, expires) = await authority.CreateJoinTokenAsync(name, labels, agent, lifetime, cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(AuditEventTypes.BotJoinTokenCreate, actor.Stamp(new JsonObject
+        var (token, expires, record) = authority.PrepareJoinToken(name, labels, agent, lifetime);
+        var (recorded, _) = audit.Prepare(AuditEventTypes.BotJoinTokenCreate, actor.Stamp(new JsonObject
         {
             ["bot"] = name,
             ["labels"] = JsonSerializer.SerializeToNode(labels),
             ["agent"] = agent,
             ["expires"] = expires.ToString("O"),
-        }), cancellationToken).ConfigureAwait(false);
-        return (token, expires);
+        }));
+        return (token, expires, [record, recorded]);
     }
 
     /// <summary>Removes a bot with its credentials and join tokens, and records a <c>resource.delete</c> event.</summary>

@@ -167,9 +167,9 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
         telemetry.Refused();
     }
 
-    /// <summary>The caller as the audit log names it; the address is the caller's attributes' business (<c>caller</c> fields).</summary>
+    /// <summary>The caller as the audit log names it, with the client address its request came from.</summary>
     private static AuditActor ActorOf(WorkloadCaller caller) =>
-        caller.Kind == WorkloadCallerKind.Bot ? AuditActor.Bot(caller.Name, null) : AuditActor.User(caller.Name, null);
+        caller.Kind == WorkloadCallerKind.Bot ? AuditActor.Bot(caller.Name, caller.ClientAddr) : AuditActor.User(caller.Name, caller.ClientAddr);
 
     private static JsonObject Describe(WorkloadCaller caller, SvidRequest request)
     {

@@ -99,7 +99,7 @@ internal static class WorkloadIdentityEndpoints
                 return Error(authenticated.Status, authenticated.Error!);
             }
 
-            caller = new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = bot.Bot, JoinLabels = bot.Labels, Agent = bot.Agent };
+            caller = new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = bot.Bot, JoinLabels = bot.Labels, Agent = bot.Agent, ClientAddr = context.Connection.RemoteIpAddress?.ToString() };
             checker = cluster.BotAccess(bot.Bot);
         }
         else
@@ -114,7 +114,7 @@ internal static class WorkloadIdentityEndpoints
                 return Error(StatusCodes.Status401Unauthorized, "sign in first (POST /v1/login), or present a bot credential");
             }
 
-            caller = new WorkloadCaller { Kind = WorkloadCallerKind.User, Name = signedIn.User.Name, Traits = signedIn.User.Traits };
+            caller = new WorkloadCaller { Kind = WorkloadCallerKind.User, Name = signedIn.User.Name, Traits = signedIn.User.Traits, ClientAddr = context.Connection.RemoteIpAddress?.ToString() };
             checker = AccessChecker.Create(signedIn.User, cluster.RolesOf(signedIn.User));
         }
 

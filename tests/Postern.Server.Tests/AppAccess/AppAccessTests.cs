@@ -116,7 +116,8 @@ public sealed class AppAccessTests(AppAccessFixture fixture) : IClassFixture<App
         Assert.NotEqual(renewed.GetProperty("jti").GetString(), Claims(Upstream.Last).GetProperty("jti").GetString());
 
         var issued = await fixture.Admin.AuditAsync("app.assertion.issued");
-        Assert.Contains(issued, e => e.GetProperty("jti").GetString() == first.GetProperty("jti").GetString() && e.GetProperty("app").GetString() == "whoami");
+        var minted = Assert.Single(issued, e => e.GetProperty("jti").GetString() == first.GetProperty("jti").GetString() && e.GetProperty("app").GetString() == "whoami");
+        Assert.Equal("127.0.0.1", minted.GetProperty("client_addr").GetString());
     }
 
     [Fact]
@@ -162,7 +163,27 @@ public sealed class AppAccessTests(AppAccessFixture fixture) : IClassFixture<App
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal(before + 1, Upstream.Requests.Count);
         var events = await fixture.Admin.AuditAsync("app.access.denied");
-        Assert.Contains(events, e => e.GetProperty("user").GetString() == "bob" && e.GetProperty("app").GetString() == "prod");
+        var refused = Assert.Single(events, e => e.GetProperty("user").GetString() == "bob" && e.GetProperty("app").GetString() == "prod");
+        Assert.Equal("127.0.0.1", refused.GetProperty("client_addr").GetString());
+    }
+
+    [Fact]
+    public async Task A_request_on_an_app_session_whose_access_was_withdrawn_gets_403_and_an_event_with_the_requests_address()
+    {
+        await fixture.Admin.AddUserAsync("fred", AppAccessFixture.Password, ["dev-only"]);
+        using var browser = await fixture.SignedInAsync("fred");
+        using var allowed = await browser.GetAsync(browser.AppUrl("whoami.localhost"));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+
+        await fixture.Admin.UpdateUserAsync("fred", roles: ["no-prod"]);
+        using var denied = await browser.GetAsync(browser.AppUrl("whoami.localhost"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var events = await fixture.Admin.AuditAsync("app.access.denied");
+        var refused = Assert.Single(events, e => e.GetProperty("user").GetString() == "fred" && e.TryGetProperty("session", out _));
+        Assert.Equal("whoami", refused.GetProperty("app").GetString());
+        Assert.Equal("fred", refused.GetProperty("actor").GetProperty("name").GetString());
+        Assert.Equal("127.0.0.1", refused.GetProperty("client_addr").GetString());
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public sealed class SsoFixture : IAsyncLifetime
             ["dora"] = new { email = "dora@example.com", email_verified = true, groups = new[] { "devs", "admins" } },
             ["erin"] = new { email = "erin@example.com", email_verified = true, groups = new[] { "devs" } },
             ["nora"] = new { email = "nora@example.com", email_verified = true, groups = new[] { "visitors" } },
+            ["olga"] = new { email = "olga@example.com", email_verified = true, groups = new[] { "auditors" } },
+            ["pia"] = new { email = "pia@example.com", email_verified = true, groups = new[] { "devs" } },
         });
         Provider = await StartProviderAsync("oidc-provider.mjs", new
         {
@@ -109,6 +111,7 @@ public sealed class SsoFixture : IAsyncLifetime
             - {claim: groups, value: devs, roles: [dev-apps]}
             - {claim: groups, value: admins, roles: [prod-apps]}
             - {claim: groups, value: "team-*", roles: [own-apps]}
+            - {claim: groups, value: auditors, roles: [auditor]}
         {{string.Join("\n", extra.Select(e => "  " + e))}}
 
         """;

@@ -5,7 +5,10 @@ using Postern.Testing;
 
 namespace Postern.Server.Tests.Sso;
 
-/// <summary>A web session made by an SSO sign-in, and the app sessions opened from it, end at <c>app_access.session_ttl</c>.</summary>
+/// <summary>
+/// A web session made by an SSO sign-in, and the app sessions opened from it, end at <c>app_access.session_ttl</c>; the
+/// code of a sign-in for <c>postern login --sso</c> lives a minute.
+/// </summary>
 public sealed class SsoSessionLifetimeTests : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
@@ -56,6 +59,22 @@ public sealed class SsoSessionLifetimeTests : IAsyncLifetime
         Assert.StartsWith("/web/login", expired.Headers.Location!.OriginalString, StringComparison.Ordinal);
         using var appExpired = await client.Browser.GetAsync(client.Browser.AppUrl("whoami.localhost"));
         Assert.Equal(HttpStatusCode.Unauthorized, appExpired.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_code_of_a_command_line_sign_in_redeems_within_a_minute_and_not_after()
+    {
+        using var client = new SsoClient(_server);
+        var prompt = await CommandLineSignIn.RunAsync(client, "idp", "mallory");
+        var late = await CommandLineSignIn.RunAsync(client, "idp", "mallory");
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        using var inTime = await CommandLineSignIn.ExchangeAsync(client, prompt.Code, prompt.Verifier);
+        Assert.True(inTime.StatusCode == HttpStatusCode.OK, await inTime.Content.ReadAsStringAsync());
+        _time.Advance(TimeSpan.FromSeconds(2));
+        using var expired = await CommandLineSignIn.ExchangeAsync(client, late.Code, late.Verifier);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Contains("unknown, was used already, or expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -77,6 +77,7 @@ public sealed class JwtSvidApiTests : RunningServerTests
             Assert.Equal(["x", "y"], e.GetProperty("audiences").EnumerateArray().Select(a => a.GetString()));
             Assert.Equal("2m", e.GetProperty("ttl").GetString());
             Assert.Equal("bot/audited", e.GetProperty("caller").GetString());
+            Assert.Equal("127.0.0.1", e.GetProperty("client_addr").GetString());
             Assert.Equal("/opt/app", e.GetProperty("attributes").GetProperty("workload.unix.exe").GetString());
             Assert.Equal(jti, Claims(svid.GetProperty("jwt_svid").GetString()!).GetProperty("jti").GetString());
         }
@@ -232,6 +233,8 @@ public sealed class JwtSvidApiTests : RunningServerTests
         var strangers = await Admin.AuditAsync("bot.join.refused");
         Assert.Equal(1, Assert.Single(strangers, e => e.GetProperty("reason").GetString() == "the join token is unknown or expired").GetProperty("count").GetInt64());
         Assert.Equal(1, Assert.Single(strangers, e => e.GetProperty("reason").GetString() == "the join token is malformed").GetProperty("count").GetInt64());
+        Assert.All(strangers, e => Assert.Equal("system", e.GetProperty("actor").GetProperty("kind").GetString()));
+        Assert.All(strangers, e => Assert.Equal(e.GetProperty("remote_addr").GetString(), e.GetProperty("client_addr").GetString()));
     }
 
     [Fact]

@@ -34,6 +34,7 @@ namespace Postern.Admin.Api;
 [JsonSerializable(typeof(AdminError))]
 [JsonSerializable(typeof(ClientLoginRequest))]
 [JsonSerializable(typeof(ClientLogin))]
+[JsonSerializable(typeof(ClientCodeExchange))]
 [JsonSerializable(typeof(Caller))]
 [JsonSerializable(typeof(AssertionReport))]
 [JsonSerializable(typeof(DoctorRequest))]
