@@ -25,6 +25,8 @@ MARKERS = [
 COMPILED = [(p, re.compile(r)) for p, r in MARKERS]
 
 def parts_of(stack, comm):
+    if comm.startswith(".NET Tiered Com"):
+        return "JIT: tiered compilation still at work (warm-up not over)"
     for frame in stack:  # leaf first
         for part, rx in COMPILED:
             if rx.search(frame):

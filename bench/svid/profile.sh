@@ -5,14 +5,15 @@
 # nearest its leaf).
 #
 # usage: bench/svid/profile.sh
-# env:   DURATION=8 (seconds) CONNECTIONS=32 ALG=ES256 KEEP_TMP=1
+# env:   DURATION=8 (seconds) WARMUP=20 (seconds; longer on a busy machine, until the JIT line is near 0)
+#        CONNECTIONS=32 ALG=ES256 KEEP_TMP=1
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION="${DURATION:-8}"
 CONNECTIONS="${CONNECTIONS:-32}"
 ALG="${ALG:-ES256}"
-[ "${1:-}" = -h ] || [ "${1:-}" = --help ] && { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
+[ "${1:-}" = -h ] || [ "${1:-}" = --help ] && { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
 
 # shellcheck source=../lib.sh
 source "$repo/bench/lib.sh"
@@ -25,8 +26,8 @@ export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 # JIT-compiled fra
 start_svid_postern "$ALG"
 load() { wrk -t2 -c"$CONNECTIONS" -d"$1" -s "$repo/bench/svid/issue.lua" "$SVID_URL"; }
 
-log "warming up (10s)"
-load 10s >/dev/null 2>&1
+log "warming up (${WARMUP:-20}s)"
+load "${WARMUP:-20}s" >/dev/null 2>&1
 
 # CPU ticks by thread name (numbers at the end of a name dropped: the pool's workers count as one).
 threads() {
