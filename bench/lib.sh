@@ -28,6 +28,9 @@ _bench_exit() {
   [ -n "${KEEP_TMP:-}" ] && log "kept $TMP" || rm -rf "$TMP"
 }
 
+# cpu_seconds PID: the user and system CPU time the process has used so far, in seconds.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ split($0, a, ") "); split(a[2], f, " "); printf "%.2f", (f[12] + f[13]) / hz }' "/proc/$1/stat"; }
+
 # The CLI, built in Release.
 build_cli() {
   log "building (Release)"
@@ -68,6 +71,30 @@ start_postern() {
 # bot_token CONFIG NAME: adds a bot with the role `workload` and an agent's join token (it presents workload attributes), and prints the token.
 bot_token() {
   "${cli[@]}" bots add "$2" --roles workload --agent --format json --config "$1" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+
+# start_svid_postern ALG: in TMP, starts Postern (TLS off, its own SQLite store) with a workload key of ALG, the policy
+# of write_policy and a joined bot; sets POSTERN_PID, BOT_CREDENTIAL (exported, for bench/svid/issue.lua) and
+# SVID_URL, the issuance endpoint.
+start_svid_postern() {
+  local port token
+  port="$(free_port)"
+  cat >"$TMP/postern.yaml" <<YAML
+cluster_name: bench.example.com
+listen_addr: 127.0.0.1:$port
+public_addr: http://127.0.0.1:$port
+data_dir: $TMP/data
+tls: { disabled: true }
+authorities: { workload: { keys: { algorithm: $1 } } }
+YAML
+  write_policy "$TMP/policy.yaml"
+  start_postern "$TMP/postern.yaml" "$TMP/postern.log" "http://127.0.0.1:$port"
+  "${cli[@]}" create -f "$TMP/policy.yaml" --config "$TMP/postern.yaml" >/dev/null
+  token="$(bot_token "$TMP/postern.yaml" bench)"
+  BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":\"$token\"}" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
+  export BOT_CREDENTIAL
+  [ -n "$BOT_CREDENTIAL" ] || { log "could not join; see $TMP/postern.log"; exit 1; }
+  SVID_URL="http://127.0.0.1:$port/v1/workload-identity/jwt-svids"
 }
 
 # app_session_cookie SERVER APP_HOST USER PASSWORD JAR [curl options]: signs USER in at SERVER (POST /v1/login),

@@ -4,18 +4,21 @@
 # transactions, WAL bytes), read from pg_stat_statements, pg_stat_database and the WAL position.
 # PostgreSQL runs durably (fsync, synchronous_commit on), as SQLite does (synchronous = FULL).
 #
+# Also prints each instance's CPU time per issuance, and PostgreSQL's (its server processes', all of them).
+#
 # usage: bench/store/run.sh [--quick]     (--quick: 3 s runs)
-# env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1
+# env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1 ALG=RS256 (the workload authority's key; or ES256)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
+ALG="${ALG:-RS256}"
 for arg in "$@"; do
   case "$arg" in
     --quick) DURATION=3s ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) printf 'unknown argument: %s\n' "$arg" >&2; exit 2 ;;
   esac
 done
@@ -55,6 +58,18 @@ pg_counters() {
     pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
 }
 
+# The CPU seconds used so far by every process of the PostgreSQL server (the postmaster and its children).
+pg_cpu_seconds() {
+  local total=0 pid postmaster
+  postmaster="$(head -1 "$TMP/pg/postmaster.pid")"
+  for pid in "$postmaster" $(pgrep -P "$postmaster"); do
+    total="$(awk -v t="$total" -v c="$(cpu_seconds "$pid" 2>/dev/null || echo 0)" 'BEGIN { print t + c }')"
+  done
+  echo "$total"
+}
+# per_issuance AFTER BEFORE WRK_OUTPUT: CPU µs per request answered in the wrk run.
+per_issuance() { awk -v a="$1" -v b="$2" -v n="$(awk '/requests in/ { print $1 }' "$3")" 'BEGIN { printf "%.0f", (a - b) * 1e6 / n }'; }
+
 # run_backend NAME STORAGE_YAML: starts Postern, measures issuance and sign-in; sets ISSUE_RATE, LOGIN_RATE,
 # ISSUE_P99, and for postgres the per-issuance costs.
 run_backend() {
@@ -66,6 +81,7 @@ listen_addr: 127.0.0.1:$port
 public_addr: http://127.0.0.1:$port
 data_dir: $dir/data
 tls: { disabled: true }
+authorities: { workload: { keys: { algorithm: $ALG } } }
 $storage
 YAML
   start_postern "$dir/postern.yaml" "$dir/postern.log" "http://127.0.0.1:$port"
@@ -83,11 +99,13 @@ YAML
   wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$repo/bench/svid/issue.lua" "$url/v1/workload-identity/jwt-svids" >/dev/null 2>&1
   wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$repo/bench/store/login.lua" "$url/v1/login" >/dev/null 2>&1
 
-  local before after
-  [ "$name" = postgres ] && before="$(pg_counters)"
+  local before after cpu_before pg_cpu_before
+  [ "$name" = postgres ] && before="$(pg_counters)" && pg_cpu_before="$(pg_cpu_seconds)"
+  cpu_before="$(cpu_seconds "$server_pid")"
   log "$name: issuance ($DURATION, $CONNECTIONS connections)"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$repo/bench/svid/issue.lua" "$url/v1/workload-identity/jwt-svids" >"$dir/issue.txt" 2>"$dir/issue.err"
-  [ "$name" = postgres ] && after="$(pg_counters)"
+  [ "$name" = postgres ] && after="$(pg_counters)" && PG_CPU_US="$(per_issuance "$(pg_cpu_seconds)" "$pg_cpu_before" "$dir/issue.txt")"
+  ISSUE_CPU_US="$(per_issuance "$(cpu_seconds "$server_pid")" "$cpu_before" "$dir/issue.txt")"
   local issued_total
   issued_total="$(awk '/requests in/ { print $1 }' "$dir/issue.txt")"
   ISSUE_RATE="$(wrk_rate "$dir/issue.txt")"
@@ -107,9 +125,9 @@ YAML
 }
 
 run_backend sqlite ""
-sqlite_issue="$ISSUE_RATE"; sqlite_login="$LOGIN_RATE"; sqlite_p99="$ISSUE_P99"
+sqlite_issue="$ISSUE_RATE"; sqlite_login="$LOGIN_RATE"; sqlite_p99="$ISSUE_P99"; sqlite_cpu="$ISSUE_CPU_US"
 run_backend postgres "storage: { type: postgres, conn_string: \"Host=127.0.0.1;Port=$pgport;Database=postern;Username=postgres\" }"
-pg_issue="$ISSUE_RATE"; pg_login="$LOGIN_RATE"; pg_p99="$ISSUE_P99"
+pg_issue="$ISSUE_RATE"; pg_login="$LOGIN_RATE"; pg_p99="$ISSUE_P99"; pg_cpu="$ISSUE_CPU_US"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
@@ -117,6 +135,8 @@ echo "| measure ($DURATION each, $(nproc) CPUs, load generator and PostgreSQL on
 echo "|---|---:|---:|---:|"
 echo "| JWT-SVIDs issued over HTTP, audit included (p99 $sqlite_p99 / $pg_p99) | $sqlite_issue | $pg_issue | $(ratio "$pg_issue" "$sqlite_issue") |"
 echo "| sign-ins (POST /v1/login) | $sqlite_login | $pg_login | $(ratio "$pg_login" "$sqlite_login") |"
+echo
+echo "CPU µs per issuance ($ALG): Postern on SQLite $sqlite_cpu; Postern on PostgreSQL $pg_cpu, and PostgreSQL's own processes $PG_CPU_US"
 echo
 echo "PostgreSQL cost per issuance (all instance activity during the run, divided by the issuances): $PER_STATEMENTS statements, $PER_COMMITS transactions, $PER_WAL WAL bytes"
 echo

@@ -34,26 +34,11 @@ build_cli
 dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench" >/dev/null
 bench=(dotnet "$repo/bench/Postern.Bench/bin/Release/net10.0/Postern.Bench.dll")
 
-port="$(free_port)"
-cat >"$TMP/postern.yaml" <<YAML
-cluster_name: bench.example.com
-listen_addr: 127.0.0.1:$port
-public_addr: http://127.0.0.1:$port
-data_dir: $TMP/data
-tls: { disabled: true }
-authorities: { workload: { keys: { algorithm: $ALG } } }
-YAML
-write_policy "$TMP/policy.yaml"
-start_postern "$TMP/postern.yaml" "$TMP/postern.log" "http://127.0.0.1:$port"
-"${cli[@]}" create -f "$TMP/policy.yaml" --config "$TMP/postern.yaml" >/dev/null
-token="$(bot_token "$TMP/postern.yaml" bench)"
-BOT_CREDENTIAL="$(curl -fs "http://127.0.0.1:$port/v1/bots/join" -d "{\"token\":\"$token\"}" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
-export BOT_CREDENTIAL
-[ -n "$BOT_CREDENTIAL" ] || { log "could not join; see $TMP/postern.log"; exit 1; }
+start_svid_postern "$ALG"
 
 # load URL DURATION [wrk options]: the issuance requests of issue.lua against URL.
 load() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" -s "$repo/bench/svid/issue.lua" "${@:3}" "$1"; }
-url="http://127.0.0.1:$port/v1/workload-identity/jwt-svids"
+url="$SVID_URL"
 
 # Long enough for tiered compilation (with its profile-guided rejits) to settle: the figure is the steady state.
 log "warming up (10s)"
@@ -64,7 +49,6 @@ load "$url" 10s >/dev/null 2>&1
 log "raw $ALG signing, every core busy ($DURATION)"
 raw_before="$("${bench[@]}" raw-sign-rate "$seconds" "$(nproc)" "$ALG")"
 
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ split($0, a, ") "); split(a[2], f, " "); printf "%.2f", (f[12] + f[13]) / hz }' "/proc/$1/stat"; }
 log "issuance over HTTP ($DURATION, $CONNECTIONS connections)"
 server_cpu_before="$(cpu_seconds "$POSTERN_PID")"
 TIMEFORMAT='%U %S'

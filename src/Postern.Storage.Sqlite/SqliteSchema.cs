@@ -9,7 +9,7 @@ namespace Postern.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     // Keys are TEXT with the BINARY collation: they compare as UTF-8 bytes, which PrefixRange relies on.
     // Times are Unix milliseconds. Revisions count from 1; 0 means "no write yet".
@@ -79,21 +79,53 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         """;
 
+    // The audit events as a rowid table (version 2 kept them WITHOUT ROWID, keyed by chain and sequence). An event's
+    // row is some 800 bytes, a fifth of a page, and a WITHOUT ROWID table (an index b-tree) keeps whole rows in its
+    // interior pages too, five to a page:
+    // with five rows a leaf and few keys an interior page, each group commit rewrote the table's path from its root
+    // to its last leaf, some 24 pages of WAL a commit. Keyed by rowid, appends touch the last leaf and rarely a
+    // parent; the chain's positions keep their uniqueness in an index of their own.
+    private const string Version3 =
+        """
+        CREATE TABLE audit_events_by_rowid (
+            chain    TEXT    NOT NULL,
+            sequence INTEGER NOT NULL,
+            time     INTEGER NOT NULL,
+            type     TEXT    NOT NULL,
+            actor    TEXT    NULL,
+            jti      TEXT    NULL,
+            id       TEXT    NOT NULL,
+            previous BLOB    NOT NULL,
+            hash     BLOB    NOT NULL,
+            line     BLOB    NOT NULL
+        );
+        INSERT INTO audit_events_by_rowid (chain, sequence, time, type, actor, jti, id, previous, hash, line)
+            SELECT chain, sequence, time, type, actor, jti, id, previous, hash, line FROM audit_events ORDER BY id, chain, sequence;
+        DROP TABLE audit_events;
+        ALTER TABLE audit_events_by_rowid RENAME TO audit_events;
+        CREATE UNIQUE INDEX audit_events_by_position ON audit_events (chain, sequence);
+        CREATE INDEX audit_events_by_id ON audit_events (id);
+        CREATE INDEX audit_events_by_type ON audit_events (type, id);
+        CREATE INDEX audit_events_by_actor ON audit_events (actor, id) WHERE actor IS NOT NULL;
+        CREATE INDEX audit_events_by_jti ON audit_events (jti) WHERE jti IS NOT NULL;
+        """;
+
     /// <summary>Reads the file's schema version.</summary>
     public static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
         (int)(await Statement.ScalarAsync(connection, transaction, "PRAGMA user_version", cancellationToken) ?? 0);
 
     /// <summary>Creates the schema on an empty file or brings an older one up to <see cref="Version"/>, in one transaction.</summary>
-    public static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    /// <remarks><paramref name="upTo"/>, below <see cref="Version"/>, is for tests that make a file of an older version.</remarks>
+    public static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken, int upTo = Version)
     {
         await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
         var found = await ReadVersionAsync(connection, transaction, cancellationToken);
         ThrowIfNewer(found, path);
-        for (var version = found; version < Version; version++)
+        for (var version = found; version < upTo; version++)
             await Statement.ExecuteAsync(connection, transaction, Migration(version), cancellationToken);
 
-        if (found != Version)
-            await Statement.ExecuteAsync(connection, transaction, $"PRAGMA user_version = {Version}", cancellationToken);
+        if (found < upTo)
+            await Statement.ExecuteAsync(connection, transaction, $"PRAGMA user_version = {upTo}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -119,6 +151,7 @@ internal static class SqliteSchema
     {
         0 => Version1,
         1 => Version2,
+        2 => Version3,
         _ => throw new InvalidOperationException($"no migration from schema version {fromVersion}"),
     };
 }

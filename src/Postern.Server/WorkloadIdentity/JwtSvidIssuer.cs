@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Postern.Audit;
 using Postern.Authority;
@@ -102,9 +101,10 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
         for (var i = 0; i < chosen.Count; i++)
         {
             var (policy, id) = chosen[i];
-            var issuedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+            var now = time.GetUtcNow();
+            var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
             var expires = issuedAt + TimeSpan.FromSeconds(Math.Ceiling(ttl.TotalSeconds));
-            var jti = RandomNumberGenerator.GetHexString(32, lowercase: true);
+            var jti = SvidTokenId.New(now);
             var token = signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>
             {
                 ["iss"] = issuer,

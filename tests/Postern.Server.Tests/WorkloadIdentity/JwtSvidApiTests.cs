@@ -155,13 +155,15 @@ public sealed class JwtSvidApiTests : RunningServerTests
     }
 
     [Fact]
-    public async Task Checklist_sub_is_a_well_formed_spiffe_id_in_the_trust_domain_and_jti_is_128_random_bits()
+    public async Task Checklist_sub_is_a_well_formed_spiffe_id_in_the_trust_domain_and_jti_is_the_issuance_time_then_80_random_bits()
     {
         var claims = Claims(await IssueForChecklistAsync("check-sub"));
         var sub = claims.GetProperty("sub").GetString()!;
         Assert.Null(SpiffeId.Check(sub, out var trustDomain, out _));
         Assert.Equal("test.example.com", trustDomain);
-        Assert.Matches("^[0-9a-f]{32}$", claims.GetProperty("jti").GetString());
+        var jti = claims.GetProperty("jti").GetString()!;
+        Assert.Matches("^[0-9a-f]{32}$", jti);
+        Assert.Equal(claims.GetProperty("iat").GetInt64(), Convert.ToInt64(jti[..12], 16) / 1000); // milliseconds of the issuance, in its second
         Assert.Equal(["aud", "exp", "iat", "iss", "jti", "sub"], claims.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
