@@ -6,8 +6,9 @@ namespace Postern.Testing;
 /// <summary>
 /// A real Apache with Debian's <c>mod_auth_openidc</c> as an app behind Postern that verifies the assertion itself: an
 /// OAuth 2.0 resource server (<c>AuthType oauth20</c>) taking the token from <c>Authorization: Bearer</c>, verifying its
-/// signature locally against Postern's key set (<c>OIDCOAuthVerifyJwksUri</c>) and requiring the app's <c>aud</c> and the
-/// cluster's <c>iss</c> (<c>Require claim</c>). Every path answers <see cref="Body"/> to a verified caller. It runs as the
+/// signature locally against Postern's key set (<c>OIDCOAuthVerifyJwksUri</c>) and, by default, requiring the app's
+/// <c>aud</c> and the cluster's <c>iss</c> (<c>Require claim</c>): the module itself checks the signature, the
+/// algorithm and <c>exp</c>, but neither <c>aud</c> nor <c>iss</c> of a bearer token. Every path answers <see cref="Body"/> to a verified caller. It runs as the
 /// test's user in the foreground (<c>-DFOREGROUND</c>), from a temporary ServerRoot holding its config, pid file and
 /// logs, on 127.0.0.1 at a port chosen when it is made, so that Postern can be configured with
 /// <see cref="Address"/> before Apache, which needs Postern's key set address, starts. Killed and removed when disposed.
@@ -34,10 +35,15 @@ public sealed class ApacheOAuthApp : IAsyncDisposable
 
     /// <summary>
     /// Starts Apache verifying tokens with the keys at <paramref name="jwksUri"/> (served over TLS with the certificate
-    /// in <paramref name="caBundle"/> when given), for the audience <see cref="Address"/> and the issuer <paramref name="issuer"/>.
+    /// in <paramref name="caBundle"/> when given), requiring the audience <see cref="Address"/> and the issuer
+    /// <paramref name="issuer"/>; or, when <paramref name="requireClaims"/> is false, only what the module checks by
+    /// itself (<c>Require valid-user</c>: any token whose signature and <c>exp</c> it verified).
     /// </summary>
-    public async Task StartAsync(Uri jwksUri, string issuer, string? caBundle)
+    public async Task StartAsync(Uri jwksUri, string issuer, string? caBundle, bool requireClaims = true)
     {
+        var require = requireClaims
+            ? $"<RequireAll>\n        Require claim aud:{Address}\n        Require claim iss:{issuer}\n    </RequireAll>"
+            : "Require valid-user";
         const string apache2 = "/usr/sbin/apache2";
         if (!File.Exists(apache2) || !File.Exists(Path.Combine(Modules, "mod_auth_openidc.so")))
         {
@@ -59,6 +65,7 @@ public sealed class ApacheOAuthApp : IAsyncDisposable
             LoadModule mpm_prefork_module {{Modules}}/mod_mpm_prefork.so
             LoadModule authn_core_module {{Modules}}/mod_authn_core.so
             LoadModule authz_core_module {{Modules}}/mod_authz_core.so
+            LoadModule authz_user_module {{Modules}}/mod_authz_user.so
             LoadModule alias_module {{Modules}}/mod_alias.so
             LoadModule auth_openidc_module {{Modules}}/mod_auth_openidc.so
             StartServers 1
@@ -74,10 +81,7 @@ public sealed class ApacheOAuthApp : IAsyncDisposable
             OIDCCacheType shm
             <Location />
                 AuthType oauth20
-                <RequireAll>
-                    Require claim aud:{{Address}}
-                    Require claim iss:{{issuer}}
-                </RequireAll>
+                {{require}}
             </Location>
             """);
         var start = new ProcessStartInfo(apache2) { RedirectStandardError = true, RedirectStandardOutput = true };
