@@ -24,8 +24,9 @@ fi
 
 # A real PostgreSQL for the PostgreSQL store's tests, Debian's Chromium (with playwright-core
 # driving it) for the browser sign-in test, SoftHSM2 for the hardware-key tests, and oathtool for the
-# second-factor tests, Prometheus (promtool and a real server) for the observability tests, and nginx as an app with
-# real header limits for the assertion budget tests: each installed with apt-get when missing.
+# second-factor tests, Prometheus (promtool and a real server) for the observability tests, nginx as an app with
+# real header limits for the assertion budget tests, and Apache with mod_auth_openidc as an app verifying the assertion
+# for the doctor tests: each installed with apt-get when missing.
 bash tests/setup/postgres.sh
 bash tests/setup/browser.sh
 bash tests/setup/softhsm.sh
@@ -33,6 +34,7 @@ bash tests/setup/oathtool.sh
 bash tests/setup/jq.sh
 bash tests/setup/prometheus.sh
 bash tests/setup/nginx.sh
+bash tests/setup/apache.sh
 
 results=.test-results
 rm -rf "$results"
