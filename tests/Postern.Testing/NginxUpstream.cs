@@ -91,6 +91,23 @@ public sealed class NginxUpstream : IAsyncDisposable
     /// <summary>nginx's access log: one line per request it read, with the status it answered.</summary>
     public string AccessLog => File.Exists(Path.Combine(_prefix.FullName, "access.log")) ? File.ReadAllText(Path.Combine(_prefix.FullName, "access.log")) : "";
 
+    /// <summary>
+    /// The access log once it contains <paramref name="text"/>, or as it is after <paramref name="timeout"/>: nginx writes a
+    /// request's line after it has sent the answer, so a client can see the answer before the line is there.
+    /// </summary>
+    public async Task<string> AccessLogContainingAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var log = AccessLog;
+        while (!log.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+            log = AccessLog;
+        }
+
+        return log;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

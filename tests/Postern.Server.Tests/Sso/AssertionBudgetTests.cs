@@ -52,7 +52,7 @@ public sealed class AssertionBudgetTests(SsoFixture fixture) : IClassFixture<Sso
         using (unbudgeted.Response)
         {
             Assert.Equal(HttpStatusCode.BadRequest, unbudgeted.Response!.StatusCode);
-            Assert.Contains("400", nginx.AccessLog, StringComparison.Ordinal);
+            Assert.Contains("400", await nginx.AccessLogContainingAsync("400", TimeSpan.FromSeconds(5)), StringComparison.Ordinal);
         }
     }
 
@@ -74,7 +74,7 @@ public sealed class AssertionBudgetTests(SsoFixture fixture) : IClassFixture<Sso
             Assert.Equal(NginxUpstream.Body, narrow.Body);
         }
 
-        Assert.Contains(" 200 ", nginx.AccessLog, StringComparison.Ordinal);
+        Assert.Contains(" 200 ", await nginx.AccessLogContainingAsync(" 200 ", TimeSpan.FromSeconds(5)), StringComparison.Ordinal);
         Assert.DoesNotContain(await fixture.Admin.AuditAsync("app.assertion.oversize_warning"), e => e.GetProperty("app").GetString() == "narrow");
 
         // An app whose budget the filtered assertion fills to 80 %: forwarded, with a warning.
