@@ -23,6 +23,8 @@ internal static class WorkloadIdentityServices
         services.TryAddSingleton<BotAuthority>();
         services.TryAddSingleton<BotRegistry>();
         services.TryAddSingleton<JwtSvidIssuer>();
+        services.TryAddSingleton<X509SvidIssuer>();
+        services.TryAddSingleton(sp => new Postern.Authority.X509SvidSigner(sp.GetRequiredService<Postern.Authority.CertAuthorities>()));
         services.TryAddSingleton<SvidTelemetry>();
         return services;
     }
