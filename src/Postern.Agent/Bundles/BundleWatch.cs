@@ -1,14 +1,15 @@
 namespace Postern.Agent.Bundles;
 
-/// <summary>The current JWT bundle, and a way to wait for the next one.</summary>
-internal sealed class BundleWatch
+/// <summary>The current bundle (a <see cref="JwtBundle"/> or an <see cref="X509Bundle"/>), and a way to wait for the next one.</summary>
+internal sealed class BundleWatch<TBundle>
+    where TBundle : class
 {
     private readonly object _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public JwtBundle? Current { get; private set; }
+    public TBundle? Current { get; private set; }
 
-    public void Publish(JwtBundle bundle)
+    public void Publish(TBundle bundle)
     {
         TaskCompletionSource changed;
         lock (_lock)
@@ -22,7 +23,7 @@ internal sealed class BundleWatch
     }
 
     /// <summary>The current bundle once it is not <paramref name="seen"/> (null: any bundle); waits for one if needed.</summary>
-    public async Task<JwtBundle> NextAsync(JwtBundle? seen, CancellationToken cancellationToken)
+    public async Task<TBundle> NextAsync(TBundle? seen, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -27,6 +27,9 @@ internal static class WorkloadIdentityEndpoints
         app.MapPost(WorkloadApiPaths.Renew, RenewAsync);
         app.MapPost(WorkloadApiPaths.JwtSvids, IssueAsync);
         app.MapPost(WorkloadApiPaths.X509Svids, IssueX509Async);
+        app.MapGet(WorkloadApiPaths.X509Bundle, (Postern.Authority.CertAuthorities authorities, PosternConfig config) => Results.Json(
+            new X509BundleDocument(config.TrustDomain, [.. authorities.Get(Postern.Authority.CertAuthorityType.X509).CaCertificates.Select(c => Convert.ToBase64String(c.RawData))]),
+            WorkloadApiJsonContext.Default.X509BundleDocument));
         app.MapGet(WorkloadApiPaths.Policy, PolicyAsync);
     }
 

@@ -18,6 +18,7 @@ namespace Postern.WorkloadIdentity.Api;
 [JsonSerializable(typeof(JwtSvidResponse))]
 [JsonSerializable(typeof(X509SvidRequest))]
 [JsonSerializable(typeof(X509SvidResponse))]
+[JsonSerializable(typeof(X509BundleDocument))]
 [JsonSerializable(typeof(PolicyRevision))]
 [JsonSerializable(typeof(ApiError))]
 public sealed partial class WorkloadApiJsonContext : JsonSerializerContext

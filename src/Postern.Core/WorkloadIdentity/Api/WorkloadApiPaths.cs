@@ -15,6 +15,9 @@ public static class WorkloadApiPaths
     /// <summary><c>POST</c> an <see cref="X509SvidRequest"/> with a bot credential; answered with an <see cref="X509SvidResponse"/>.</summary>
     public const string X509Svids = "/v1/workload-identity/x509-svids";
 
+    /// <summary><c>GET</c>, no credential needed; answered with an <see cref="X509BundleDocument"/>.</summary>
+    public const string X509Bundle = "/v1/workload-identity/x509-bundle";
+
     /// <summary><c>GET</c> with the bot credential as a bearer token; answered with a <see cref="PolicyRevision"/>.</summary>
     public const string Policy = "/v1/workload-identity/policy";
 }
