@@ -145,6 +145,12 @@ public sealed class AgentHost : IAsyncDisposable
 
         var stopping = new CancellationTokenSource();
         var loop = Task.Run(() => link.RunAsync(stopping.Token), CancellationToken.None);
+        if (options.Outputs is { } outputs)
+        {
+            var files = new Outputs.FileOutputs(link, outputs, Outputs.FileOutputs.Self(attestor), options.Time, logger);
+            loop = Task.WhenAll(loop, Task.Run(() => files.RunAsync(stopping.Token), CancellationToken.None));
+        }
+
         logger.Listening(socketPath, link.Credential?.TrustDomain);
         return new AgentHost(app, http, stopping, loop, link, socketPath)
         {

@@ -26,7 +26,10 @@ internal sealed class ServerWithAgent : IAsyncDisposable
 
     public string SocketPath => Dir.File("workload.sock");
 
-    public static async Task<ServerWithAgent> StartAsync(string serverYaml = "")
+    /// <summary>The bot's join token, for an agent started another way (it is used once).</summary>
+    public string JoinToken { get; private init; } = "";
+
+    public static async Task<ServerWithAgent> StartAsync(string serverYaml = "", Func<TempDir, AgentOptions, AgentOptions>? adjust = null)
     {
         var dir = new TempDir();
         var server = await TestPostern.StartAsync(dir.File("server"), serverYaml);
@@ -35,7 +38,7 @@ internal sealed class ServerWithAgent : IAsyncDisposable
         using var response = await admin.SendAsync(HttpMethod.Post, "bots", JsonContent.Create(new { name = "agent", roles = new[] { "workload" }, agent = true }));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        var agent = await AgentHost.StartAsync(new AgentOptions
+        var options = new AgentOptions
         {
             Server = new Uri(server.BaseUrl),
             JoinToken = token,
@@ -44,7 +47,8 @@ internal sealed class ServerWithAgent : IAsyncDisposable
             CaFile = server.CertificatePath,
             PollInterval = TimeSpan.FromMilliseconds(200),
             ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
-        }, CancellationToken.None);
+        };
+        var agent = await AgentHost.StartAsync(adjust is null ? options : adjust(dir, options), CancellationToken.None);
         return new ServerWithAgent(dir, server, agent);
     }
 
