@@ -9,9 +9,10 @@ namespace Postern.Agent.Outputs;
 
 /// <summary>
 /// Keeps the files of <see cref="FileOutputOptions"/> current for the agent's own process as the workload: written at
-/// once, again before half their life is over and whenever the X.509 bundle changes. Each file is replaced whole
+/// once, again before half their life is over and whenever the X.509 bundle changes. Each token file is replaced whole
 /// (<see cref="PrivateFile.Write(string, string, bool, UnixFileMode)"/>: a temporary file, flushed to disk, renamed over
-/// the old one), so a reader or a crash never sees a truncated file; keys and tokens are 0600, certificates 0644. After
+/// the old one) and the X.509 files together (<see cref="X509FileSet"/>), so a reader or a crash never sees a truncated
+/// file or a certificate beside another's key; keys and tokens are 0600, certificates 0644. After
 /// each round that changed a file, the <c>--on-change</c> command runs.
 /// </summary>
 internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, UnixWorkload self, TimeProvider time, ILogger logger)
@@ -19,6 +20,7 @@ internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, Un
     private const UnixFileMode Public = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, string> _written = [];
+    private readonly X509FileSet _x509Files = new(options.Folder);
 
     /// <summary>The agent's own process as the workload the files are for: its uid and gid (from <c>/proc/self/status</c>), pid and executable.</summary>
     public static UnixWorkload Self(UnixAttestor attestor)
@@ -31,6 +33,7 @@ internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, Un
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         RemoveStaleTemporaryFiles();
+        _x509Files.RemoveStale();
         while (!cancellationToken.IsCancellationRequested)
         {
             var bundle = link.X509Bundles.Current;
@@ -39,8 +42,9 @@ internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, Un
             {
                 next = await WriteAllAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever failed, the files already there stay, and the next round tries again.
                 logger.OutputsUnavailable(options.Folder, e.Message);
                 next = time.GetUtcNow() + Retry;
             }
@@ -71,9 +75,13 @@ internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, Un
         var x509 = await link.FetchX509SvidAsync(self, cancellationToken).ConfigureAwait(false);
         if (x509.Svid is { } svid)
         {
-            Write("svid.pem", Pem(svid.Certificates), Public, changed);
-            Write("svid_key.pem", new string(PemEncoding.Write("PRIVATE KEY", x509.PrivateKey)) + "\n", PrivateFile.Mode, changed);
-            Write("bundle.pem", Pem(svid.Bundle), Public, changed);
+            // The three together, or the certificate could meet another certificate's key.
+            _x509Files.Replace([
+                ("svid.pem", Pem(svid.Certificates), Public),
+                ("svid_key.pem", new string(PemEncoding.Write("PRIVATE KEY", x509.PrivateKey)) + "\n", PrivateFile.Mode),
+                ("bundle.pem", Pem(svid.Bundle), Public),
+            ]);
+            changed.Add("svid.pem, svid_key.pem, bundle.pem");
             next = Earlier(next, x509.RenewAt);
         }
         else
