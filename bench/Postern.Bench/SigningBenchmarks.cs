@@ -86,8 +86,9 @@ public class SigningBenchmarks
         var authorities = new CertAuthorities();
         foreach (var type in CertAuthorityTypes.All)
         {
-            var key = AuthorityKeys.Generate(type, alg, kek, DateTimeOffset.UnixEpoch);
-            authorities.Set(CertAuthority.Open(type, new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] }, 1, new AuthorityKeyring(kek, "bench")));
+            var keyring = new AuthorityKeyring(kek, "bench", x509Ca: new X509CaProfile("bench.example.com", TimeSpan.FromDays(365)));
+            var key = keyring.Generate(type, alg, DateTimeOffset.UnixEpoch);
+            authorities.Set(CertAuthority.Open(type, new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] }, 1, keyring));
         }
 
         return authorities;

@@ -64,4 +64,16 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 23, EventName = "AttestationFailed", Level = LogLevel.Warning,
         Message = "Could not attest a Workload API caller: {Reason}")]
     public static partial void AttestationFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 40, EventName = "OutputsWritten", Level = LogLevel.Information,
+        Message = "Wrote {Files} to {Folder}.")]
+    public static partial void OutputsWritten(this ILogger logger, string files, string folder);
+
+    [LoggerMessage(EventId = 41, EventName = "OutputsUnavailable", Level = LogLevel.Warning,
+        Message = "Could not renew the files in {Folder}: {Message}; the files there are kept and tried again.")]
+    public static partial void OutputsUnavailable(this ILogger logger, string folder, string message);
+
+    [LoggerMessage(EventId = 42, EventName = "OnChangeFailed", Level = LogLevel.Warning,
+        Message = "The --on-change command exited with {ExitCode}: {Output}")]
+    public static partial void OnChangeFailed(this ILogger logger, int exitCode, string output);
 }

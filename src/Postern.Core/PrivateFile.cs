@@ -15,7 +15,10 @@ public static class PrivateFile
     /// (<see cref="PrivateFolder"/>). The temporary file is removed when the write fails.
     /// </summary>
     /// <exception cref="IOException">The target exists and <paramref name="overwrite"/> is false, or the write failed.</exception>
-    public static void Write(string path, string content, bool overwrite)
+    public static void Write(string path, string content, bool overwrite) => Write(path, content, overwrite, Mode);
+
+    /// <summary>As <see cref="Write(string, string, bool)"/>, with the file's <paramref name="mode"/> (e.g. 0644 for a certificate others may read).</summary>
+    public static void Write(string path, string content, bool overwrite, UnixFileMode mode)
     {
         var target = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(target)!;
@@ -24,7 +27,7 @@ public static class PrivateFile
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = Mode;
+            options.UnixCreateMode = mode;
         }
 
         try

@@ -125,6 +125,7 @@ public sealed class PosternHost : IAsyncDisposable
             kekSource,
             config.Authorities,
             vaults.ByAuthority,
+            new X509CaProfile(config.TrustDomain, config.WorkloadIdentity.X509.CaTtl),
             options.Time,
             bootLoggers.CreateLogger("Postern.Server.Startup"));
         IBackend store;

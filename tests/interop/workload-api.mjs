@@ -6,10 +6,8 @@
 // Prints {"ok":true,"spiffe_ids":[…],"spiffe_id":…,"validated":…,"payload":…} and exits 0, or
 // {"ok":false,"step":…,"code":…,"message":…} and exits 1.
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
+import { connect } from './workload-client.mjs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 const { values } = parseArgs({
@@ -21,14 +19,7 @@ const { values } = parseArgs({
   },
 });
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const protoPath = path.resolve(here, '../../src/Postern.Agent/Protos/workload.proto');
-const definition = protoLoader.loadSync(protoPath, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-const { SpiffeWorkloadAPI } = grpc.loadPackageDefinition(definition);
-
-const client = new SpiffeWorkloadAPI(`unix://${values.socket}`, grpc.credentials.createInsecure());
-const metadata = new grpc.Metadata();
-metadata.set('workload.spiffe.io', 'true');
+const { client, metadata } = connect(values.socket);
 
 function call(method, request) {
   return new Promise((resolve, reject) => {

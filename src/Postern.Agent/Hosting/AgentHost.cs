@@ -114,6 +114,7 @@ public sealed class AgentHost : IAsyncDisposable
         services.AddSingleton(credentialFile);
         services.AddSingleton(new SvidCache(options.CacheCapacity));
         services.AddSingleton<BundleWatch>();
+        services.AddSingleton<X509BundleWatch>();
         services.AddSingleton<ServerLink>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<SecurityHeaderInterceptor>());
 
@@ -144,6 +145,12 @@ public sealed class AgentHost : IAsyncDisposable
 
         var stopping = new CancellationTokenSource();
         var loop = Task.Run(() => link.RunAsync(stopping.Token), CancellationToken.None);
+        if (options.Outputs is { } outputs)
+        {
+            var files = new Outputs.FileOutputs(link, outputs, Outputs.FileOutputs.Self(attestor), options.Time, logger);
+            loop = Task.WhenAll(loop, Task.Run(() => files.RunAsync(stopping.Token), CancellationToken.None));
+        }
+
         logger.Listening(socketPath, link.Credential?.TrustDomain);
         return new AgentHost(app, http, stopping, loop, link, socketPath)
         {

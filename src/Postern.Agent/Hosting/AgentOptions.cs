@@ -39,6 +39,9 @@ public sealed record AgentOptions
     /// <summary>Sends the agent's requests to the server instead of a socket handler (tests); the caller disposes it.</summary>
     public HttpMessageHandler? ServerHandler { get; init; }
 
+    /// <summary>Files for programs that do not speak the Workload API (<c>--output-dir</c>); <c>null</c>, the default, for none.</summary>
+    public FileOutputOptions? Outputs { get; init; }
+
     /// <summary>The clock; tests move a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

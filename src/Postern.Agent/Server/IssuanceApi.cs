@@ -9,7 +9,7 @@ using Postern.WorkloadIdentity.Api;
 namespace Postern.Agent.Server;
 
 /// <summary>
-/// The server endpoints the agent calls: join and renew for the bot credential, JWT-SVID issuance,
+/// The server endpoints the agent calls: join and renew for the bot credential, JWT-SVID and X.509-SVID issuance, the X.509 bundle,
 /// the policy revision and the workload key set. Expected failures come back as a
 /// <see cref="ServerAnswer{T}"/>; only cancellation by the caller throws.
 /// </summary>
@@ -31,9 +31,18 @@ internal sealed class IssuanceApi(HttpClient http, Uri server, AgentTelemetry? t
 
     public Task<ServerAnswer<JwtSvidResponse>> FetchSvidsAsync(string credential, UnixWorkload workload, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
     {
-        var body = new JwtSvidRequest(audiences, Workload: new WorkloadAttestation(new UnixAttestation(workload.Uid, workload.Gid, workload.Pid, workload.Exe, workload.ExeSha256)));
+        var body = new JwtSvidRequest(audiences, Workload: Attestation(workload));
         return SendAsync(HttpMethod.Post, WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(body, Json.JwtSvidRequest), Answers.JwtSvidResponse, cancellationToken);
     }
+
+    public Task<ServerAnswer<X509SvidResponse>> FetchX509SvidAsync(string credential, UnixWorkload workload, byte[] csr, CancellationToken cancellationToken)
+    {
+        var body = new X509SvidRequest(Convert.ToBase64String(csr), Workload: Attestation(workload));
+        return SendAsync(HttpMethod.Post, WorkloadApiPaths.X509Svids, credential, JsonContent.Create(body, Json.X509SvidRequest), Answers.X509SvidResponse, cancellationToken);
+    }
+
+    public Task<ServerAnswer<X509BundleDocument>> GetX509BundleAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, WorkloadApiPaths.X509Bundle, credential: null, content: null, Answers.X509BundleDocument, cancellationToken);
 
     public Task<ServerAnswer<PolicyRevision>> GetPolicyAsync(string credential, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, WorkloadApiPaths.Policy, credential, content: null, Answers.PolicyRevision, cancellationToken);
@@ -97,6 +106,9 @@ internal sealed class IssuanceApi(HttpClient http, Uri server, AgentTelemetry? t
             return ServerAnswer<KeySetDocument>.Failed(ServerOutcome.Unavailable, Unreachable(e));
         }
     }
+
+    private static WorkloadAttestation Attestation(UnixWorkload workload) =>
+        new(new UnixAttestation(workload.Uid, workload.Gid, workload.Pid, workload.Exe, workload.ExeSha256));
 
     private async Task<ServerAnswer<T>> SendAsync<T>(HttpMethod method, string path, string? credential, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
 using Postern.Agent.Bundles;
@@ -27,7 +29,7 @@ internal sealed class ServerLink
     private long? _policyRevision;
     private bool _joinTokenUnused;
 
-    public ServerLink(IssuanceApi api, CredentialFile file, AgentOptions options, SvidCache cache, BundleWatch bundles, ILogger<ServerLink> logger)
+    public ServerLink(IssuanceApi api, CredentialFile file, AgentOptions options, SvidCache cache, BundleWatch bundles, X509BundleWatch x509Bundles, ILogger<ServerLink> logger)
     {
         _api = api;
         _file = file;
@@ -36,6 +38,7 @@ internal sealed class ServerLink
         _logger = logger;
         Cache = cache;
         Bundles = bundles;
+        X509Bundles = x509Bundles;
         _joinTokenUnused = !string.IsNullOrEmpty(options.JoinToken);
     }
 
@@ -45,6 +48,9 @@ internal sealed class ServerLink
     public SvidCache Cache { get; }
 
     public BundleWatch Bundles { get; }
+
+    /// <summary>The trust domain's X.509 bundle, refreshed with the key set.</summary>
+    public X509BundleWatch X509Bundles { get; }
 
     public BotCredential? Credential => Volatile.Read(ref _credential);
 
@@ -201,7 +207,80 @@ internal sealed class ServerLink
             PublishFederated(federated.Value!);
         }
 
+        // A server without X.509-SVIDs (older than the agent) leaves the X.509 bundle unset; the JWT profile goes on.
+        var x509 = await _api.GetX509BundleAsync(cancellationToken).ConfigureAwait(false);
+        if (x509.IsOk)
+        {
+            PublishX509Bundle(x509.Value!);
+        }
+
         return await RenewCachedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A new X.509-SVID for <paramref name="workload"/>: a P-256 key made here (it never leaves this host), its CSR
+    /// signed by the server. Not cached: each Workload API stream holds its own and asks again at half its life.
+    /// </summary>
+    public async Task<X509SvidFetchResult> FetchX509SvidAsync(UnixWorkload workload, CancellationToken cancellationToken)
+    {
+        if (Refusal is { } refusal)
+        {
+            return X509SvidFetchResult.Failed(SvidFetchFailure.Denied, refusal);
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest("CN=postern-agent", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+        await _fetches.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var use = await _gate.UseAsync(cancellationToken).ConfigureAwait(false);
+            if (Credential is not { } credential)
+            {
+                return X509SvidFetchResult.Failed(SvidFetchFailure.Unavailable, "the agent has not joined the server yet: it is unreachable");
+            }
+
+            var issued = _time.GetUtcNow();
+            var answer = await _api.FetchX509SvidAsync(credential.Credential, workload, csr, cancellationToken).ConfigureAwait(false);
+            if (answer.Outcome == ServerOutcome.Unauthenticated && Credential is { } current && !ReferenceEquals(current, credential))
+            {
+                // The credential was renewed while this request was on its way: ask once more with the new one.
+                answer = await _api.FetchX509SvidAsync(current.Credential, workload, csr, cancellationToken).ConfigureAwait(false);
+            }
+
+            return answer.Outcome switch
+            {
+                ServerOutcome.Ok => new X509SvidFetchResult(answer.Value!, key.ExportPkcs8PrivateKey(), issued, SvidFetchFailure.None, ""),
+                ServerOutcome.BadRequest => X509SvidFetchResult.Failed(SvidFetchFailure.BadRequest, answer.Message),
+                ServerOutcome.Unauthenticated or ServerOutcome.Forbidden => X509SvidFetchResult.Failed(SvidFetchFailure.Denied, answer.Message),
+                _ => X509SvidFetchResult.Failed(SvidFetchFailure.Unavailable, answer.Message),
+            };
+        }
+        finally
+        {
+            _fetches.Release();
+        }
+    }
+
+    private void PublishX509Bundle(X509BundleDocument document)
+    {
+        X509Bundle bundle;
+        try
+        {
+            bundle = new X509Bundle(document.TrustDomain, [.. document.Certificates.Select(Convert.FromBase64String)]);
+        }
+        catch (FormatException e)
+        {
+            _logger.KeySetUnreadable("the X.509 bundle: " + e.Message);
+            return;
+        }
+
+        if (X509Bundles.Current is { } current && current.SameAs(bundle))
+        {
+            return;
+        }
+
+        X509Bundles.Publish(bundle);
+        _logger.BundleChanged(bundle.TrustDomain, $"{bundle.Certificates.Count} X.509 CA certificate(s)");
     }
 
     /// <summary>

@@ -10,9 +10,9 @@ using Postern.Verification;
 namespace Postern.Agent.WorkloadApi;
 
 /// <summary>
-/// The SPIFFE Workload API, JWT profile: SVIDs for the attested caller, the trust domain's bundle, and
-/// local validation of JWT-SVIDs (by <see cref="PosternTokenValidator"/>, against the bundle). The X.509
-/// profile is not offered.
+/// The SPIFFE Workload API: X.509-SVIDs (a key made on this host, its CSR signed by the server) and JWT-SVIDs for the
+/// attested caller, the trust domain's X.509 and JWT bundles, and local validation of JWT-SVIDs (by
+/// <see cref="PosternTokenValidator"/>, against the bundle).
 /// </summary>
 internal sealed class WorkloadApiService(
     ServerLink link,
@@ -22,13 +22,95 @@ internal sealed class WorkloadApiService(
     ILogger<PosternTokenValidator> validatorLogger)
     : SpiffeWorkloadAPI.SpiffeWorkloadAPIBase
 {
-    private const string NoX509 = "Postern issues JWT-SVIDs only; the X.509 profile is not offered";
+    /// <summary>How long a stream waits before asking again when the server could not be reached for a renewal.</summary>
+    private static readonly TimeSpan RenewalRetry = TimeSpan.FromSeconds(1);
 
-    public override Task FetchX509SVID(X509SVIDRequest request, IServerStreamWriter<X509SVIDResponse> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, NoX509));
+    /// <summary>
+    /// The caller's X.509-SVID, at once, then again at half its life and whenever the X.509 bundle changes (a rotation of
+    /// the X.509 authority), each time with a new key made on this host.
+    /// </summary>
+    public override async Task FetchX509SVID(X509SVIDRequest request, IServerStreamWriter<X509SVIDResponse> responseStream, ServerCallContext context)
+    {
+        var workload = Attested(context);
+        var cancellationToken = context.CancellationToken;
+        var sent = false;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var bundle = link.X509Bundles.Current;
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var result = await link.FetchX509SvidAsync(workload, cancellationToken).ConfigureAwait(false);
+                telemetry.Fetched(nameof(FetchX509SVID), false, started);
+                if (result.Svid is not { } svid)
+                {
+                    if (!sent || result.Failure != SvidFetchFailure.Unavailable)
+                    {
+                        throw new RpcException(new Status(result.Failure switch
+                        {
+                            SvidFetchFailure.Denied => StatusCode.PermissionDenied,
+                            SvidFetchFailure.BadRequest => StatusCode.InvalidArgument,
+                            _ => StatusCode.Unavailable,
+                        }, result.Message));
+                    }
 
-    public override Task FetchX509Bundles(X509BundlesRequest request, IServerStreamWriter<X509BundlesResponse> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, NoX509));
+                    // The SVID sent last is still good for a while: try again soon.
+                    await Task.Delay(RenewalRetry, time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await responseStream.WriteAsync(X509Response(svid, result.PrivateKey), cancellationToken).ConfigureAwait(false);
+                sent = true;
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var due = result.RenewAt - time.GetUtcNow();
+                await Task.WhenAny(
+                    Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, wait.Token),
+                    link.X509Bundles.NextAsync(bundle, wait.Token)).ConfigureAwait(false);
+                await wait.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the agent is stopping.
+        }
+    }
+
+    /// <summary>The trust domain's X.509 bundle, at once and whenever it changes.</summary>
+    public override async Task FetchX509Bundles(X509BundlesRequest request, IServerStreamWriter<X509BundlesResponse> responseStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        Bundles.X509Bundle? sent = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var bundle = await link.X509Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                var response = new X509BundlesResponse();
+                response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.Concatenated));
+                await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                sent = bundle;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the agent is stopping.
+        }
+    }
+
+    // Federated bundles stay empty until Postern federates with other trust domains.
+    private static X509SVIDResponse X509Response(Postern.WorkloadIdentity.Api.X509SvidResponse svid, byte[] privateKey)
+    {
+        var response = new X509SVIDResponse();
+        response.Svids.Add(new X509SVID
+        {
+            SpiffeId = svid.SpiffeId,
+            X509Svid = ByteString.CopyFrom([.. svid.Certificates.SelectMany(Convert.FromBase64String)]),
+            X509SvidKey = ByteString.CopyFrom(privateKey),
+            Bundle = ByteString.CopyFrom([.. svid.Bundle.SelectMany(Convert.FromBase64String)]),
+            Hint = svid.Hint ?? svid.WorkloadIdentity ?? "",
+        });
+        return response;
+    }
 
     public override async Task<JWTSVIDResponse> FetchJWTSVID(JWTSVIDRequest request, ServerCallContext context)
     {

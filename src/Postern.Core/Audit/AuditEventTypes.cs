@@ -78,6 +78,12 @@ public static class AuditEventTypes
     /// <summary>A JWT-SVID was refused: no workload identity admitted the caller (<c>reasons</c>).</summary>
     public const string JwtSvidDenied = "jwt_svid.denied";
 
+    /// <summary>An X.509-SVID was issued (<c>serial</c>, <c>spiffe_id</c>, <c>expires</c>, <c>kid</c>, the caller, its attributes and address).</summary>
+    public const string X509SvidIssued = "x509_svid.issued";
+
+    /// <summary>An X.509-SVID was refused: a bad certificate signing request, or no workload identity admitted the caller (<c>reasons</c>).</summary>
+    public const string X509SvidDenied = "x509_svid.denied";
+
     /// <summary>A bot was created (with a join token).</summary>
     public const string BotCreate = "bot.create";
 

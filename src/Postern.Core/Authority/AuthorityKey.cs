@@ -26,6 +26,12 @@ public sealed record AuthorityKey
     /// </summary>
     public Pkcs11KeyRef? Pkcs11 { get; init; }
 
+    /// <summary>
+    /// The DER CA certificate of the key, for the <see cref="CertAuthorityType.X509"/> authority (made with the key);
+    /// <c>null</c> for the other authorities.
+    /// </summary>
+    public byte[]? Certificate { get; init; }
+
     /// <summary>When the key was made.</summary>
     public required DateTimeOffset Created { get; init; }
 }

@@ -23,7 +23,8 @@ public interface IKeyVault
 /// Makes and opens the private keys of every authority: sealed under the key-encryption key in the store
 /// (the default), or in the <see cref="IKeyVault"/> configured for an authority.
 /// </summary>
-public sealed class AuthorityKeyring(KeyEncryptionKey kek, string kekOrigin, IReadOnlyDictionary<CertAuthorityType, IKeyVault>? vaults = null)
+/// <remarks>A new key of the <see cref="CertAuthorityType.X509"/> authority comes with its CA certificate, made by <see cref="X509CaCertificate"/> from <paramref name="x509Ca"/>.</remarks>
+public sealed class AuthorityKeyring(KeyEncryptionKey kek, string kekOrigin, IReadOnlyDictionary<CertAuthorityType, IKeyVault>? vaults = null, X509CaProfile? x509Ca = null)
 {
     /// <summary>The key-encryption key.</summary>
     public KeyEncryptionKey Kek { get; } = kek;
@@ -35,8 +36,26 @@ public sealed class AuthorityKeyring(KeyEncryptionKey kek, string kekOrigin, IRe
     public IKeyVault? VaultOf(CertAuthorityType type) => vaults is not null && vaults.TryGetValue(type, out var vault) ? vault : null;
 
     /// <summary>Makes a new key for <paramref name="type"/> where its configuration says.</summary>
-    public AuthorityKey Generate(CertAuthorityType type, string alg, DateTimeOffset now) =>
-        VaultOf(type) is { } vault ? vault.Generate(type, alg, now) : AuthorityKeys.Generate(type, alg, Kek, now);
+    public AuthorityKey Generate(CertAuthorityType type, string alg, DateTimeOffset now)
+    {
+        var key = VaultOf(type) is { } vault ? vault.Generate(type, alg, now) : AuthorityKeys.Generate(type, alg, Kek, now);
+        if (type != CertAuthorityType.X509)
+        {
+            return key;
+        }
+
+        var profile = x509Ca ?? throw new InvalidOperationException("the X.509 authority's keys need a CA profile (trust domain and CA lifetime)");
+        var opened = Open(type, key);
+        try
+        {
+            return key with { Certificate = X509CaCertificate.Create(key, opened, profile, now) };
+        }
+        finally
+        {
+            (opened as ECDsaSecurityKey)?.ECDsa.Dispose();
+            (opened as RsaSecurityKey)?.Rsa?.Dispose();
+        }
+    }
 
     /// <summary>Opens <paramref name="key"/> of <paramref name="type"/>.</summary>
     /// <exception cref="KeyEncryptionKeyException">It cannot be opened; the message says why.</exception>

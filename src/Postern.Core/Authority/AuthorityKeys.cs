@@ -96,7 +96,8 @@ public static class AuthorityKeys
         return Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
     }
 
-    private static Dictionary<string, string> PublicJwk(AsymmetricAlgorithm key) => key switch
+    /// <summary>The JWK members of a public key (P-256 or RSA).</summary>
+    internal static Dictionary<string, string> PublicJwk(AsymmetricAlgorithm key) => key switch
     {
         RSA rsa when rsa.ExportParameters(false) is var p => new()
         {

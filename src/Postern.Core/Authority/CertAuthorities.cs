@@ -3,10 +3,10 @@ namespace Postern.Authority;
 /// <summary>The authorities in use now; replaced whole when the store changes.</summary>
 public sealed class CertAuthorities
 {
-    private readonly CertAuthority?[] _current = new CertAuthority?[CertAuthorityTypes.All.Count];
+    private readonly CertAuthority?[] _current = new CertAuthority?[Enum.GetValues<CertAuthorityType>().Length];
 
-    /// <summary>Whether both authorities are loaded.</summary>
-    public bool IsReady => Array.TrueForAll(_current, ca => ca is not null);
+    /// <summary>Whether every issuing authority (<see cref="CertAuthorityTypes.All"/>) is loaded.</summary>
+    public bool IsReady => CertAuthorityTypes.All.All(type => Volatile.Read(ref _current[(int)type]) is not null);
 
     /// <summary>The authority of <paramref name="type"/>.</summary>
     /// <exception cref="InvalidOperationException">It has not been loaded.</exception>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Postern.Authority;
@@ -8,8 +9,9 @@ namespace Postern.Authority;
 /// </summary>
 public sealed class CertAuthority
 {
-    private CertAuthority(CertAuthorityType type, CertAuthorityDocument document, long revision, SigningCredentials signing)
+    private CertAuthority(CertAuthorityType type, CertAuthorityDocument document, long revision, SigningCredentials signing, IReadOnlyList<X509Certificate2> caCertificates)
     {
+        CaCertificates = caCertificates;
         Type = type;
         Document = document;
         Revision = revision;
@@ -49,8 +51,17 @@ public sealed class CertAuthority
     /// <summary>The published key set (<c>use: sig</c>).</summary>
     public CachedJson KeySet { get; }
 
+    /// <summary>
+    /// The CA certificates of every published key, the signing key's first (for <see cref="CertAuthorityType.X509"/>;
+    /// empty for the others): during a rotation both the old and the new one, which is what an X.509 bundle holds.
+    /// </summary>
+    public IReadOnlyList<X509Certificate2> CaCertificates { get; }
+
+    /// <summary>The CA certificate of the signing key; <c>null</c> for an authority other than <see cref="CertAuthorityType.X509"/>.</summary>
+    public X509Certificate2? SigningCertificate => CaCertificates.Count > 0 ? CaCertificates[0] : null;
+
     /// <summary>This authority as stored at <paramref name="revision"/>, with the keys already opened.</summary>
-    internal CertAuthority AtRevision(long revision) => new(Type, Document, revision, SigningCredentials);
+    internal CertAuthority AtRevision(long revision) => new(Type, Document, revision, SigningCredentials, CaCertificates);
 
     /// <summary>Opens every key of <paramref name="document"/> with <paramref name="keyring"/>.</summary>
     /// <exception cref="KeyEncryptionKeyException">A key cannot be opened.</exception>
@@ -68,6 +79,21 @@ public sealed class CertAuthority
 
         return signing is null
             ? throw new InvalidDataException($"the {type.Name()} authority's signing key {document.SigningKid} is not among its keys")
-            : new CertAuthority(type, document, revision, signing);
+            : new CertAuthority(type, document, revision, signing, type == CertAuthorityType.X509 ? ReadCaCertificates(document) : []);
     }
+
+    // The signing key's certificate first: the document lists the signing key first in every phase.
+    private static X509Certificate2[] ReadCaCertificates(CertAuthorityDocument document) =>
+        [.. document.Keys.OrderBy(k => k.Kid == document.SigningKid ? 0 : 1).Select(key =>
+        {
+            if (key.Certificate is null)
+            {
+                throw new InvalidDataException($"the x509 authority's key {key.Kid} has no CA certificate");
+            }
+
+            var certificate = X509CertificateLoader.LoadCertificate(key.Certificate);
+            return X509CaCertificate.Certifies(certificate, key)
+                ? certificate
+                : throw new InvalidDataException($"the x509 authority's CA certificate for key {key.Kid} holds another public key");
+        })];
 }

@@ -14,4 +14,10 @@ public enum CertAuthorityType
     /// no key set and is not rotated by <c>postern ca rotate</c>; its keys are held as the others' are.
     /// </summary>
     Audit,
+
+    /// <summary>
+    /// The trust domain's X.509 certificate authority: its keys sign the CA certificates in the X.509 bundle and the
+    /// X.509-SVIDs issued under them.
+    /// </summary>
+    X509,
 }

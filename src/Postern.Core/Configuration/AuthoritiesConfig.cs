@@ -20,8 +20,16 @@ public sealed record AuthoritiesConfig
     /// <summary>The workload identity authority.</summary>
     public AuthorityConfig Workload { get; init; } = new();
 
+    /// <summary>The trust domain's X.509 authority (CA certificates and X.509-SVIDs); its keys are P-256 unless set otherwise.</summary>
+    public AuthorityConfig X509 { get; init; } = new() { Algorithm = SigningAlgorithm.ES256 };
+
     /// <summary>The settings of <paramref name="type"/>.</summary>
-    public AuthorityConfig For(CertAuthorityType type) => type == CertAuthorityType.Jwt ? Jwt : Workload;
+    public AuthorityConfig For(CertAuthorityType type) => type switch
+    {
+        CertAuthorityType.Jwt => Jwt,
+        CertAuthorityType.X509 => X509,
+        _ => Workload,
+    };
 }
 
 /// <summary>One authority's settings.</summary>

@@ -130,6 +130,13 @@ public static partial class ConfigLoader
             }
         }
 
+        // A CA certificate must still be valid when the key after it takes over, two phases after the rotation starts.
+        if (authorities.X509.Rotation is { } x509Rotation
+            && x509Rotation.Every + (2 * (x509Rotation.Grace ?? config.MinimumRotationGrace(CertAuthorityType.X509).Grace)) >= workloadIdentity.X509.CaTtl)
+        {
+            c.Error("authorities.x509.rotation.every", $"'{Durations.Format(x509Rotation.Every)}' plus two grace periods is not shorter than workload_identity.x509.ca_ttl ({Durations.Format(workloadIdentity.X509.CaTtl)}): the CA certificate would expire before the next key signs");
+        }
+
         return config;
     }
 
@@ -264,7 +271,7 @@ public static partial class ConfigLoader
 
     private static WorkloadIdentityConfig ReadWorkloadIdentity(YamlCursor c, Dictionary<string, YamlNode>? root)
     {
-        var map = root is not null && root.TryGetValue("workload_identity", out var node) ? c.Mapping(node, "workload_identity", "trust_domain", "default_ttl", "max_ttl") : null;
+        var map = root is not null && root.TryGetValue("workload_identity", out var node) ? c.Mapping(node, "workload_identity", "trust_domain", "default_ttl", "max_ttl", "x509") : null;
         var defaults = new WorkloadIdentityConfig();
         var trustDomain = c.String(map, "trust_domain", "workload_identity");
         if (trustDomain is not null && WorkloadIdentity.SpiffeId.CheckTrustDomain(trustDomain) is { } bad)
@@ -280,13 +287,34 @@ public static partial class ConfigLoader
             c.Error("workload_identity.default_ttl", $"'{Durations.Format(defaultTtl)}' is longer than max_ttl ({Durations.Format(maxTtl)})");
         }
 
-        return new WorkloadIdentityConfig { TrustDomain = trustDomain, DefaultTtl = defaultTtl, MaxTtl = maxTtl };
+        return new WorkloadIdentityConfig { TrustDomain = trustDomain, DefaultTtl = defaultTtl, MaxTtl = maxTtl, X509 = ReadX509Svids(c, map) };
+    }
+
+    private static X509SvidConfig ReadX509Svids(YamlCursor c, Dictionary<string, YamlNode>? workloadIdentity)
+    {
+        const string Section = "workload_identity.x509";
+        var map = workloadIdentity is not null && workloadIdentity.TryGetValue("x509", out var node) ? c.Mapping(node, Section, "default_ttl", "max_ttl", "ca_ttl") : null;
+        var defaults = new X509SvidConfig();
+        var maxTtl = Duration(c, map, Section, "max_ttl", defaults.MaxTtl, TimeSpan.FromSeconds(5), TimeSpan.FromDays(30));
+        var defaultTtl = Duration(c, map, Section, "default_ttl", defaults.DefaultTtl < maxTtl ? defaults.DefaultTtl : maxTtl, TimeSpan.FromSeconds(5), TimeSpan.FromDays(30));
+        var caTtl = Duration(c, map, Section, "ca_ttl", defaults.CaTtl, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
+        if (defaultTtl > maxTtl)
+        {
+            c.Error($"{Section}.default_ttl", $"'{Durations.Format(defaultTtl)}' is longer than max_ttl ({Durations.Format(maxTtl)})");
+        }
+
+        if (maxTtl >= caTtl)
+        {
+            c.Error($"{Section}.max_ttl", $"'{Durations.Format(maxTtl)}' is not shorter than ca_ttl ({Durations.Format(caTtl)}): an SVID never outlives its CA certificate");
+        }
+
+        return new X509SvidConfig { DefaultTtl = defaultTtl, MaxTtl = maxTtl, CaTtl = caTtl };
     }
 
     private static AuthoritiesConfig ReadAuthorities(YamlCursor c, Dictionary<string, YamlNode>? root)
     {
         const string Section = "authorities";
-        var map = root is not null && root.TryGetValue(Section, out var node) ? c.Mapping(node, Section, "key_set_max_age", "clock_skew", "jwt", "workload") : null;
+        var map = root is not null && root.TryGetValue(Section, out var node) ? c.Mapping(node, Section, "key_set_max_age", "clock_skew", "jwt", "workload", "x509") : null;
         var defaults = new AuthoritiesConfig();
         return new AuthoritiesConfig
         {
@@ -294,15 +322,16 @@ public static partial class ConfigLoader
             ClockSkew = Duration(c, map, Section, "clock_skew", defaults.ClockSkew, TimeSpan.Zero, TimeSpan.FromHours(1)),
             Jwt = ReadAuthority(c, map, "jwt"),
             Workload = ReadAuthority(c, map, "workload"),
+            X509 = ReadAuthority(c, map, "x509", defaults.X509.Algorithm),
         };
     }
 
-    private static AuthorityConfig ReadAuthority(YamlCursor c, Dictionary<string, YamlNode>? authorities, string name)
+    private static AuthorityConfig ReadAuthority(YamlCursor c, Dictionary<string, YamlNode>? authorities, string name, string defaultAlgorithm = SigningAlgorithm.RS256)
     {
         var path = $"authorities.{name}";
         var map = authorities is not null && authorities.TryGetValue(name, out var node) ? c.Mapping(node, path, "keys", "rotation") : null;
         var keys = map is not null && map.TryGetValue("keys", out var keysNode) ? c.Mapping(keysNode, $"{path}.keys", "algorithm", "pkcs11") : null;
-        var algorithm = c.String(keys, "algorithm", $"{path}.keys") ?? SigningAlgorithm.RS256;
+        var algorithm = c.String(keys, "algorithm", $"{path}.keys") ?? defaultAlgorithm;
         if (algorithm is not (SigningAlgorithm.RS256 or SigningAlgorithm.ES256))
         {
             c.Error($"{path}.keys.algorithm", $"unsupported algorithm '{algorithm}' (expected RS256 or ES256)");

@@ -43,9 +43,12 @@ public sealed record PosternConfig
     /// </summary>
     public (TimeSpan Grace, string Reason) MinimumRotationGrace(Authority.CertAuthorityType type)
     {
-        var (lifetime, setting) = type == Authority.CertAuthorityType.Jwt
-            ? (AppAccess.AssertionTtl, "app_access.assertion_ttl")
-            : (WorkloadIdentity.MaxTtl, "workload_identity.max_ttl");
+        var (lifetime, setting) = type switch
+        {
+            Authority.CertAuthorityType.Jwt => (AppAccess.AssertionTtl, "app_access.assertion_ttl"),
+            Authority.CertAuthorityType.X509 => (WorkloadIdentity.X509.MaxTtl, "workload_identity.x509.max_ttl"),
+            _ => (WorkloadIdentity.MaxTtl, "workload_identity.max_ttl"),
+        };
         var tokens = lifetime + Authorities.ClockSkew;
         var grace = tokens > Authorities.KeySetMaxAge ? tokens : Authorities.KeySetMaxAge;
         return (grace, $"each phase must outlast the key set's max-age ({Durations.Format(Authorities.KeySetMaxAge)}, authorities.key_set_max_age) "

@@ -11,4 +11,7 @@ public sealed record WorkloadIdentityConfig
 
     /// <summary>The longest lifetime a caller may ask for.</summary>
     public TimeSpan MaxTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The <c>workload_identity.x509</c> section: lifetimes of X.509-SVIDs and of the CA certificates.</summary>
+    public X509SvidConfig X509 { get; init; } = new();
 }

@@ -16,6 +16,7 @@ internal sealed class AuthorityBootstrap(
     KeyEncryptionKeySource kekSource,
     AuthoritiesConfig config,
     IReadOnlyDictionary<CertAuthorityType, IKeyVault> vaults,
+    X509CaProfile x509Ca,
     TimeProvider time,
     ILogger logger)
 {
@@ -23,7 +24,7 @@ internal sealed class AuthorityBootstrap(
     {
         var kek = kekSource.Load();
         await location.InspectExistingAsync(
-            existing => new CertAuthorityStore(existing, time).VerifyKeyEncryptionKeyAsync(kek, kekSource.Origin, k => new AuthorityKeyring(k, kekSource.Origin, vaults), cancellationToken),
+            existing => new CertAuthorityStore(existing, time).VerifyKeyEncryptionKeyAsync(kek, kekSource.Origin, k => new AuthorityKeyring(k, kekSource.Origin, vaults, x509Ca), cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
         if (kek is null)
@@ -32,7 +33,7 @@ internal sealed class AuthorityBootstrap(
             logger.KeyEncryptionKeyCreated(kekSource.FilePath);
         }
 
-        var keyring = new AuthorityKeyring(kek, kekSource.Origin, vaults);
+        var keyring = new AuthorityKeyring(kek, kekSource.Origin, vaults, x509Ca);
         var store = await location.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -42,52 +42,9 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
     private async Task<SvidIssuance> IssueAllowedAsync(WorkloadCaller caller, AccessChecker checker, SvidRequest request, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
-        var chosen = new List<(WorkloadIdentityPolicy Policy, string Id)>();
-        foreach (var policy in cluster.WorkloadIdentities)
-        {
-            var decision = checker.CheckWorkloadIdentity(policy.Name, policy.Labels);
-            if (!decision.Allowed)
-            {
-                reasons.Add(decision.Reason);
-                continue;
-            }
-
-            if (policy.Admits(caller) is { } refused)
-            {
-                reasons.Add(refused);
-                continue;
-            }
-
-            if (policy.SpiffeId.Render(caller, out var renderError) is not { } path)
-            {
-                reasons.Add($"workload identity '{policy.Name}': {renderError}");
-                continue;
-            }
-
-            var id = SpiffeId.Scheme + config.TrustDomain + path;
-            if (SpiffeId.Check(id, out _, out _) is { } invalid)
-            {
-                reasons.Add($"workload identity '{policy.Name}': {invalid}");
-                continue;
-            }
-
-            if ((request.SpiffeId is null || request.SpiffeId == id) && !chosen.Any(c => c.Id == id))
-            {
-                chosen.Add((policy, id));
-            }
-        }
-
+        var chosen = new WorkloadIdentityChoice(cluster, config.TrustDomain).Choose(caller, checker, request.SpiffeId, reasons);
         if (chosen.Count == 0)
         {
-            if (request.SpiffeId is { } wanted)
-            {
-                reasons.Insert(0, $"{caller.Target} may not have '{wanted}'");
-            }
-            else if (reasons.Count == 0)
-            {
-                reasons.Add("no workload identity exists");
-            }
-
             var denied = Describe(caller, request);
             denied["reasons"] = new JsonArray([.. reasons.Select(r => JsonValue.Create(r))]);
             await audit.AppendAsync(AuditEventTypes.JwtSvidDenied, ActorOf(caller).Stamp(denied), cancellationToken).ConfigureAwait(false);
@@ -173,21 +130,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
 
     private static JsonObject Describe(WorkloadCaller caller, SvidRequest request)
     {
-        var attributes = new JsonObject();
-        if (caller.Unix is { } unix)
-        {
-            attributes["workload.unix.uid"] = unix.Uid;
-            attributes["workload.unix.gid"] = unix.Gid;
-            attributes["workload.unix.pid"] = unix.Pid;
-            attributes["workload.unix.exe"] = unix.Exe;
-            attributes[WorkloadAttributes.ExeSha256] = unix.ExeSha256;
-        }
-
-        foreach (var (key, value) in caller.JoinLabels)
-        {
-            attributes[WorkloadAttributes.JoinLabelsPrefix + key] = value;
-        }
-
+        var attributes = WorkloadAuditFields.Attributes(caller);
         return new JsonObject
         {
             ["caller"] = caller.Target,

@@ -28,6 +28,10 @@ internal static class WorkloadIdentityEndpoints
         app.MapPost(WorkloadApiPaths.Join, JoinAsync).RequireRateLimiting(JoinRateLimitPolicy.Name);
         app.MapPost(WorkloadApiPaths.Renew, RenewAsync);
         app.MapPost(WorkloadApiPaths.JwtSvids, IssueAsync);
+        app.MapPost(WorkloadApiPaths.X509Svids, IssueX509Async);
+        app.MapGet(WorkloadApiPaths.X509Bundle, (Postern.Authority.CertAuthorities authorities, PosternConfig config) => Results.Json(
+            new X509BundleDocument(config.TrustDomain, [.. authorities.Get(Postern.Authority.CertAuthorityType.X509).CaCertificates.Select(c => Convert.ToBase64String(c.RawData))]),
+            WorkloadApiJsonContext.Default.X509BundleDocument));
         app.MapGet(WorkloadApiPaths.Policy, PolicyAsync);
         app.MapGet(WorkloadApiPaths.FederatedBundles, FederatedBundlesAsync);
         app.MapGet(TrustBundlePaths.Bundle, (HttpContext context, TrustBundleSource bundles, PosternConfig config) =>
@@ -145,6 +149,48 @@ internal static class WorkloadIdentityEndpoints
 
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(new JwtSvidResponse(issuance.Svids), WorkloadApiJsonContext.Default.JwtSvidResponse);
+    }
+
+    private static async Task<IResult> IssueX509Async(HttpContext context, BotAuthority bots, ClusterState cluster, X509SvidIssuer issuer, PosternConfig config)
+    {
+        // X.509-SVIDs go to bots only: the agent holds the private key on the workload's host.
+        var authenticated = await bots.AuthenticateAsync(context).ConfigureAwait(false);
+        if (authenticated.Bot is not { } bot)
+        {
+            return Error(authenticated.Status, authenticated.Error!);
+        }
+
+        var caller = new WorkloadCaller { Kind = WorkloadCallerKind.Bot, Name = bot.Bot, JoinLabels = bot.Labels, Agent = bot.Agent };
+        var (body, tooLarge) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return tooLarge!;
+        }
+
+        var clientAddr = context.Connection.RemoteIpAddress?.ToString();
+        if (!X509SvidOrder.TryParse(body, caller, config.WorkloadIdentity.X509.MaxTtl, out var order, out var problem))
+        {
+            if (problem.Code == SvidRequestRefusalCode.BadRequest)
+            {
+                return Error(StatusCodes.Status400BadRequest, problem.Message);
+            }
+
+            // Not an input mistake but a claim the caller may not make (attributes, a forged or over-asking CSR): refused and recorded.
+            await issuer.RefuseAsync(caller, problem.Message, clientAddr, context.RequestAborted).ConfigureAwait(false);
+            return Error(StatusCodes.Status403Forbidden, problem.Message);
+        }
+
+        caller = caller with { Unix = order.Unix };
+        var issuance = await issuer.IssueAsync(caller, cluster.BotAccess(bot.Bot), order, clientAddr, context.RequestAborted).ConfigureAwait(false);
+        if (issuance.Svid is not { } svid)
+        {
+            return issuance.Unavailable
+                ? Error(StatusCodes.Status503ServiceUnavailable, issuance.Reasons[0])
+                : Results.Json(new ApiError($"no workload identity may be issued to {caller.Target}", issuance.Reasons), WorkloadApiJsonContext.Default.ApiError, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Json(svid, WorkloadApiJsonContext.Default.X509SvidResponse);
     }
 
     /// <summary>The request's body, or the answer that refuses it as too large; what it holds is for the contract's parser to judge.</summary>

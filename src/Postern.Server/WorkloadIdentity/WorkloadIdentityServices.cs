@@ -26,6 +26,8 @@ internal static class WorkloadIdentityServices
         services.TryAddSingleton<SvidHolders>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateFollower, SvidHolders>(sp => sp.GetRequiredService<SvidHolders>()));
         services.TryAddSingleton<JwtSvidIssuer>();
+        services.TryAddSingleton<X509SvidIssuer>();
+        services.TryAddSingleton(sp => new Postern.Authority.X509SvidSigner(sp.GetRequiredService<Postern.Authority.CertAuthorities>()));
         services.TryAddSingleton<SvidTelemetry>();
         services.TryAddSingleton<IX509AuthoritySource, NoX509Authorities>();
         services.TryAddSingleton<TrustBundleSource>();

@@ -46,15 +46,14 @@ public sealed class WorkloadApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_X509_profile_is_unimplemented()
+    public async Task Against_a_server_that_issues_no_X509_SVIDs_FetchX509SVID_is_unavailable_and_the_JWT_profile_still_works()
     {
         using var svids = _agent.Client.Api.FetchX509SVID(new X509SVIDRequest(), WorkloadClient.SecurityHeader);
         var error = await Assert.ThrowsAsync<RpcException>(() => svids.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("no such endpoint", error.Status.Detail, StringComparison.Ordinal);
 
-        using var bundles = _agent.Client.Api.FetchX509Bundles(new X509BundlesRequest(), WorkloadClient.SecurityHeader);
-        error = await Assert.ThrowsAsync<RpcException>(() => bundles.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.NotEmpty((await _agent.Client.FetchAsync("db")).Svids);
     }
 
     [Theory]

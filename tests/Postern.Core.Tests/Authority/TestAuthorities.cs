@@ -7,9 +7,10 @@ internal static class TestAuthorities
 {
     public static CertAuthority Create(CertAuthorityType type, string alg, KeyEncryptionKey kek)
     {
-        var key = AuthorityKeys.Generate(type, alg, kek, DateTimeOffset.UnixEpoch);
+        var keyring = new AuthorityKeyring(kek, "test", x509Ca: new X509CaProfile("test.example.com", TimeSpan.FromDays(365)));
+        var key = keyring.Generate(type, alg, DateTimeOffset.UnixEpoch);
         var document = new CertAuthorityDocument { Type = type.Name(), SigningKid = key.Kid, Keys = [key] };
-        return CertAuthority.Open(type, document, revision: 1, new AuthorityKeyring(kek, "test"));
+        return CertAuthority.Open(type, document, revision: 1, keyring);
     }
 
     public static CertAuthorities Both(string alg = SigningAlgorithm.RS256)

@@ -6,20 +6,43 @@ namespace Postern.Core.Tests.Configuration;
 public sealed class AuthoritiesConfigTests
 {
     [Fact]
-    public void Defaults_are_RS256_keys_in_the_store_a_one_minute_key_set_and_no_schedule()
+    public void Defaults_are_RS256_keys_and_P256_for_x509_in_the_store_a_one_minute_key_set_and_no_schedule()
     {
         var config = ConfigLoader.Parse("", "/etc/postern");
 
         Assert.Equal(TimeSpan.FromMinutes(1), config.Authorities.KeySetMaxAge);
         Assert.Equal(TimeSpan.FromMinutes(1), config.Authorities.ClockSkew);
-        foreach (var type in CertAuthorityTypes.All)
-        {
-            Assert.Equal(new AuthorityConfig(), config.Authorities.For(type));
-        }
+        Assert.Equal(new AuthorityConfig(), config.Authorities.For(CertAuthorityType.Jwt));
+        Assert.Equal(new AuthorityConfig(), config.Authorities.For(CertAuthorityType.Workload));
+        Assert.Equal(new AuthorityConfig { Algorithm = SigningAlgorithm.ES256 }, config.Authorities.For(CertAuthorityType.X509));
 
         // The workload authority signs SVIDs of up to an hour (workload_identity.max_ttl), so it needs the longer grace.
         Assert.Equal(TimeSpan.FromMinutes(6), config.MinimumRotationGrace(CertAuthorityType.Jwt).Grace);
         Assert.Equal(TimeSpan.FromMinutes(61), config.MinimumRotationGrace(CertAuthorityType.Workload).Grace);
+
+        // The x509 authority's old CA certificate stays in the bundle until the X.509-SVIDs it signed (up to an hour) have expired.
+        Assert.Equal(TimeSpan.FromMinutes(61), config.MinimumRotationGrace(CertAuthorityType.X509).Grace);
+    }
+
+    [Theory]
+    [InlineData("workload_identity: { x509: { max_ttl: 2h, default_ttl: 3h } }", "workload_identity.x509.default_ttl: '3h' is longer than max_ttl (2h)")]
+    [InlineData("workload_identity: { x509: { max_ttl: 2d, ca_ttl: 1d } }", "workload_identity.x509.max_ttl: '2d' is not shorter than ca_ttl (1d)")]
+    [InlineData("workload_identity: { x509: { ca_ttl: 1d } }\nauthorities: { x509: { rotation: { every: 23h } } }", "authorities.x509.rotation.every: '23h' plus two grace periods is not shorter than workload_identity.x509.ca_ttl (1d)")]
+    [InlineData("workload_identity: { x509: { lifetime: 1h } }", "unknown field (expected one of: default_ttl, max_ttl, ca_ttl)")]
+    public void X509_lifetimes_that_cannot_work_are_refused_naming_the_field(string yaml, string message)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "/etc/postern"));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void X509_lifetimes_are_read_as_written()
+    {
+        var config = ConfigLoader.Parse("workload_identity: { x509: { default_ttl: 10m, max_ttl: 1d, ca_ttl: 90d } }", "/etc/postern");
+
+        Assert.Equal(new X509SvidConfig { DefaultTtl = TimeSpan.FromMinutes(10), MaxTtl = TimeSpan.FromDays(1), CaTtl = TimeSpan.FromDays(90) }, config.WorkloadIdentity.X509);
+        Assert.Equal(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1), config.MinimumRotationGrace(CertAuthorityType.X509).Grace);
     }
 
     [Fact]

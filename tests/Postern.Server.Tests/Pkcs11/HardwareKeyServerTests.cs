@@ -119,6 +119,25 @@ public sealed class HardwareKeyServerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_x509_authority_keeps_its_CA_key_on_the_workload_authoritys_token_and_signs_SVIDs_with_it()
+    {
+        await using var server = await StartAsync();
+        var x509 = server.Host.Authorities.Get(CertAuthorityType.X509);
+        var key = Assert.Single(x509.Document.Keys);
+        Assert.Null(key.PrivateKey);
+        Assert.Equal(_token.Label, key.Pkcs11?.TokenLabel);
+
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = Convert.ToBase64String(new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=x", leafKey, HashAlgorithmName.SHA256).CreateSigningRequest());
+        var (status, svid) = await new WorkloadClient(server).IssueX509Async(await JoinBotAsync(server), new X509SvidRequest(csr, Workload: WorkloadClient.Unix(1000)));
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        var leaf = Openssl.WritePem(_dir.File("leaf.pem"), [Convert.FromBase64String(svid.GetProperty("certificates")[0].GetString()!)]);
+        var bundle = Openssl.WritePem(_dir.File("bundle.pem"), [x509.SigningCertificate!.RawData]);
+        var (exit, output, errors) = await Openssl.RunAsync("verify", "-CAfile", bundle, leaf);
+        Assert.True(exit == 0, output + errors);
+    }
+
+    [Fact]
     public async Task The_store_scan_finds_keys_sealed_in_the_store_and_PKCS8_in_any_encoding()
     {
         await using (await TestPostern.StartAsync(_dir.Path))

@@ -43,6 +43,9 @@ internal sealed class WorkloadClient(TestPostern server)
     public async Task<(HttpStatusCode Status, JsonElement Body)> IssueAsync(string credential, JwtSvidRequest request) =>
         await SendAsync(WorkloadApiPaths.JwtSvids, credential, JsonContent.Create(request, WorkloadApiJsonContext.Default.JwtSvidRequest));
 
+    public async Task<(HttpStatusCode Status, JsonElement Body)> IssueX509Async(string credential, X509SvidRequest request) =>
+        await SendAsync(WorkloadApiPaths.X509Svids, credential, JsonContent.Create(request, WorkloadApiJsonContext.Default.X509SvidRequest));
+
     /// <summary>Issues and returns the one SVID, failing the test otherwise.</summary>
     public async Task<JsonElement> IssueOneAsync(string credential, JwtSvidRequest request)
     {

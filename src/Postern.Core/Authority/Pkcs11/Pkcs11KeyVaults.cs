@@ -94,6 +94,9 @@ internal sealed class Pkcs11KeyVaults : IDisposable
         if ((vaults.GetValueOrDefault(CertAuthorityType.Workload) ?? vaults.GetValueOrDefault(CertAuthorityType.Jwt)) is { } issuing)
         {
             vaults[CertAuthorityType.Audit] = issuing;
+
+            // Likewise the X.509 authority without a section of its own.
+            vaults.TryAdd(CertAuthorityType.X509, issuing);
         }
 
         if (errors.Count > 0)

@@ -58,7 +58,7 @@ public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl,
     }
 
     /// <summary>Why <paramref name="caller"/> may not present attested workload attributes; <c>null</c> for an agent.</summary>
-    private static string? NotAnAgent(WorkloadCaller caller) => caller switch
+    internal static string? NotAnAgent(WorkloadCaller caller) => caller switch
     {
         { Kind: WorkloadCallerKind.Bot, Agent: true } => null,
         { Kind: WorkloadCallerKind.Bot } =>
@@ -81,33 +81,60 @@ public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl,
             return AudienceNotString;
         }
 
-        if (read.Ttl is not null)
+        if (ReadTtl(read.Ttl, out ttl) is { } badTtl)
         {
-            if (!Durations.TryParse(read.Ttl, out var parsed, out var reason))
-            {
-                return $"ttl: {reason}";
-            }
-
-            ttl = parsed;
+            return badTtl;
         }
 
-        if (read.Workload is not null)
+        return ReadWorkload(read.Workload, out unix);
+    }
+
+    /// <summary>Reads a lifetime such as <c>5m</c>; <c>null</c> when it reads, else what is wrong.</summary>
+    internal static string? ReadTtl(string? text, out TimeSpan? ttl)
+    {
+        ttl = null;
+        if (text is null)
         {
-            if (read.Workload.Unix is not { } u)
-            {
-                return WorkloadShape;
-            }
-
-            if (u.Uid is not (>= 0 and var uid) || u.Gid is not (>= 0 and var gid))
-            {
-                return UidGidRequired;
-            }
-
-            unix = new UnixAttributes(uid, gid, u.Pid, u.Exe) { ExeSha256 = u.ExeSha256 };
+            return null;
         }
 
+        if (!Durations.TryParse(text, out var parsed, out var reason))
+        {
+            return $"ttl: {reason}";
+        }
+
+        ttl = parsed;
         return null;
     }
+
+    /// <summary>Reads the attested workload attributes; <c>null</c> when they read (or are absent), else what is wrong.</summary>
+    internal static string? ReadWorkload(WorkloadAttestation? workload, out UnixAttributes? unix)
+    {
+        unix = null;
+        if (workload is null)
+        {
+            return null;
+        }
+
+        if (workload.Unix is not { } u)
+        {
+            return WorkloadShape;
+        }
+
+        if (u.Uid is not (>= 0 and var uid) || u.Gid is not (>= 0 and var gid))
+        {
+            return UidGidRequired;
+        }
+
+        unix = new UnixAttributes(uid, gid, u.Pid, u.Exe) { ExeSha256 = u.ExeSha256 };
+        return null;
+    }
+
+    /// <summary>The message for a <c>workload</c> member that could not be read at <paramref name="path"/>.</summary>
+    internal static string WorkloadProblemAt(string path) =>
+        path.StartsWith("$.workload.unix.uid", StringComparison.Ordinal) || path.StartsWith("$.workload.unix.gid", StringComparison.Ordinal)
+            ? UidGidRequired
+            : WorkloadShape;
 
     /// <summary>What is out of bounds: the number, length and characters of audiences, the lifetime, the SPIFFE ID.</summary>
     private static string? Limits(IReadOnlyList<string> audiences, TimeSpan? ttl, string? spiffeId, TimeSpan maxTtl)
@@ -158,9 +185,7 @@ public sealed record SvidRequest(IReadOnlyList<string> Audiences, TimeSpan? Ttl,
         "audiences" => path == "$.audiences" ? AudiencesRequired : AudienceNotString,
         "ttl" => "ttl: expected a duration such as \"5m\"",
         "spiffe_id" => "spiffe_id: expected a string",
-        "workload" => path.StartsWith("$.workload.unix.uid", StringComparison.Ordinal) || path.StartsWith("$.workload.unix.gid", StringComparison.Ordinal)
-            ? UidGidRequired
-            : WorkloadShape,
+        "workload" => WorkloadProblemAt(path),
         _ => WorkloadApiJson.NotAnObject,
     };
 }

@@ -16,4 +16,10 @@ public enum SvidRequestRefusalCode
     /// whose credential is a script's (403, audited as <c>jwt_svid.denied</c>).
     /// </summary>
     NotAnAgent,
+
+    /// <summary>
+    /// The certificate signing request of an X.509-SVID is refused: a bad signature, a weak key, or extensions asked for
+    /// (403, audited as <c>x509_svid.denied</c>).
+    /// </summary>
+    BadSigningRequest,
 }

@@ -16,6 +16,9 @@ namespace Postern.WorkloadIdentity.Api;
 [JsonSerializable(typeof(BotCredentialGrant))]
 [JsonSerializable(typeof(JwtSvidRequest))]
 [JsonSerializable(typeof(JwtSvidResponse))]
+[JsonSerializable(typeof(X509SvidRequest))]
+[JsonSerializable(typeof(X509SvidResponse))]
+[JsonSerializable(typeof(X509BundleDocument))]
 [JsonSerializable(typeof(PolicyRevision))]
 [JsonSerializable(typeof(ApiError))]
 public sealed partial class WorkloadApiJsonContext : JsonSerializerContext
