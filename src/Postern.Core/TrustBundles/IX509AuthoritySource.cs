@@ -1,8 +1,7 @@
 namespace Postern.TrustBundles;
 
 /// <summary>
-/// Where the trust domain's bundle takes its X.509 authorities from. The X.509 authority registers one; until then
-/// <see cref="NoX509Authorities"/> answers with none.
+/// Where the trust domain's bundle takes its X.509 authorities from: the server's <c>x509</c> authority.
 /// </summary>
 public interface IX509AuthoritySource
 {

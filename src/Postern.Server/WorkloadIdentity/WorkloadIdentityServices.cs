@@ -29,7 +29,7 @@ internal static class WorkloadIdentityServices
         services.TryAddSingleton<X509SvidIssuer>();
         services.TryAddSingleton(sp => new Postern.Authority.X509SvidSigner(sp.GetRequiredService<Postern.Authority.CertAuthorities>()));
         services.TryAddSingleton<SvidTelemetry>();
-        services.TryAddSingleton<IX509AuthoritySource, NoX509Authorities>();
+        services.TryAddSingleton<IX509AuthoritySource, X509CaAuthoritySource>();
         services.TryAddSingleton<TrustBundleSource>();
         return services;
     }

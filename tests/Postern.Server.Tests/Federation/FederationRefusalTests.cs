@@ -63,11 +63,25 @@ public sealed class FederationRefusalTests : IAsyncLifetime
     public async Task A_document_holding_this_clusters_own_keys_is_refused_as_another_trust_domains()
     {
         // An endpoint that serves this very cluster's bundle (a URL pointed at the wrong cluster): it is not mirror.test's.
-        _stub.Document = await _server.Http.GetStringAsync(_server.BaseUrl + "/workload-identity/bundle");
+        // Its JWT-SVID keys alone: refused as this cluster's own keys.
+        var own = System.Text.Json.Nodes.JsonNode.Parse(await _server.Http.GetStringAsync(_server.BaseUrl + "/workload-identity/bundle"))!.AsObject();
+        var keys = own["keys"]!.AsArray();
+        foreach (var ca in keys.Where(k => (string?)k!["use"] == "x509-svid").ToList())
+        {
+            keys.Remove(ca);
+        }
+
+        _stub.Document = own.ToJsonString();
         await FederateAsync("mirror.test", _stub.Url);
 
         var refused = await RefusalAsync("mirror.test");
         Assert.Contains("is a key of this cluster's own trust domain 'home.test'", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // The whole document, whose CA certificate names this cluster's trust domain: refused for that too.
+        _stub.Document = await _server.Http.GetStringAsync(_server.BaseUrl + "/workload-identity/bundle");
+        await FederateAsync("mirror2.test", _stub.Url);
+        refused = await RefusalAsync("mirror2.test");
+        Assert.Contains("the certificate is the authority of trust domain 'home.test', not 'mirror2.test'", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

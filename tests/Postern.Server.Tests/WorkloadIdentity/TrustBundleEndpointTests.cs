@@ -38,12 +38,37 @@ public sealed class TrustBundleEndpointTests : IAsyncLifetime
 
         var bundle = SpiffeBundleSpec.Read(await response.Content.ReadAsStringAsync());
         Assert.Empty(bundle.Violations);
-        var key = Assert.Single(bundle.Keys);
-        Assert.Equal("jwt-svid", key.Use);
+        var key = Assert.Single(bundle.Keys, k => k.Use == "jwt-svid");
         Assert.Equal(_server.Host.Authorities.Get(CertAuthorityType.Workload).SigningKid, key.Kid);
         Assert.NotEqual(_server.Host.Authorities.Get(CertAuthorityType.Jwt).SigningKid, key.Kid);
         Assert.Equal(1, bundle.RefreshHint); // authorities.key_set_max_age
         Assert.True(bundle.Sequence > 0);
+
+        // The X.509 authority's CA certificate, as x5c of an x509-svid key.
+        var ca = Assert.Single(bundle.Keys, k => k.Use == "x509-svid");
+        Assert.Equal(_server.Host.Authorities.Get(CertAuthorityType.X509).SigningCertificate!.RawData, ca.Certificate);
+        Assert.Equal(2, bundle.Keys.Count);
+    }
+
+    [Fact]
+    public async Task A_rotation_of_the_x509_authority_carries_old_and_new_ca_certificates_and_raises_the_sequence()
+    {
+        var before = await ReadAsync();
+        var old = Assert.Single(before.Keys, k => k.Use == "x509-svid").Certificate;
+
+        await RotateAsync("x509", new { manual = true, phase = "init" });
+        var init = await ReadAsync();
+        Assert.True(init.Sequence > before.Sequence, $"{init.Sequence} after {before.Sequence}");
+        var during = init.Keys.Where(k => k.Use == "x509-svid").Select(k => Convert.ToBase64String(k.Certificate!)).ToList();
+        Assert.Equal(2, during.Count);
+        Assert.Contains(Convert.ToBase64String(old!), during);
+
+        await RotateAsync("x509", new { manual = true, phase = "update_clients" });
+        await RotateAsync("x509", new { manual = true, phase = "standby" });
+        var after = await ReadAsync();
+        var now = Assert.Single(after.Keys, k => k.Use == "x509-svid").Certificate;
+        Assert.NotEqual(Convert.ToBase64String(old!), Convert.ToBase64String(now!));
+        Assert.True(after.Sequence > init.Sequence, $"{after.Sequence} after {init.Sequence}");
     }
 
     [Fact]
@@ -70,17 +95,17 @@ public sealed class TrustBundleEndpointTests : IAsyncLifetime
     {
         var before = await ReadAsync();
 
-        await RotateAsync(new { manual = true, phase = "init" });
+        await RotateAsync("workload", new { manual = true, phase = "init" });
         var init = await ReadAsync();
-        Assert.Equal(2, init.Keys.Count);
+        Assert.Equal(2, init.Keys.Count(k => k.Use == "jwt-svid"));
         Assert.True(init.Sequence > before.Sequence, $"{init.Sequence} after {before.Sequence}");
-        Assert.Contains(before.Keys[0].Kid, init.Keys.Select(k => k.Kid));
+        Assert.Contains(before.Keys.Single(k => k.Use == "jwt-svid").Kid, init.Keys.Select(k => k.Kid));
 
-        await RotateAsync(new { manual = true, phase = "update_clients" });
-        await RotateAsync(new { manual = true, phase = "standby" });
+        await RotateAsync("workload", new { manual = true, phase = "update_clients" });
+        await RotateAsync("workload", new { manual = true, phase = "standby" });
         var after = await ReadAsync();
-        var key = Assert.Single(after.Keys);
-        Assert.NotEqual(before.Keys[0].Kid, key.Kid);
+        var key = Assert.Single(after.Keys, k => k.Use == "jwt-svid");
+        Assert.NotEqual(before.Keys.Single(k => k.Use == "jwt-svid").Kid, key.Kid);
         Assert.True(after.Sequence > init.Sequence, $"{after.Sequence} after {init.Sequence}");
 
         // Unchanged keys: the same sequence and document.
@@ -94,9 +119,9 @@ public sealed class TrustBundleEndpointTests : IAsyncLifetime
         return reading;
     }
 
-    private async Task RotateAsync(object body)
+    private async Task RotateAsync(string authority, object body)
     {
-        using var response = await _admin.SendAsync(HttpMethod.Post, "authorities/workload/rotate", JsonContent.Create(body));
+        using var response = await _admin.SendAsync(HttpMethod.Post, $"authorities/{authority}/rotate", JsonContent.Create(body));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }
