@@ -57,6 +57,39 @@ public sealed class AppDoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_probe_reaches_the_app_as_a_proxied_request_does_with_its_Host_rewrite_X_Forwarded_For_and_templated_headers()
+    {
+        await using var upstream = await Upstream.StartAsync();
+        await _admin.CreateAsync($$$"""
+            kind: app
+            version: v1
+            metadata: {name: recorded}
+            spec:
+              uri: "{{{upstream.Address}}}"
+              public_addr: recorded.localhost
+              doctor: {allow: true}
+              rewrite:
+                headers: ["Host: internal.example", "Authorization: Bearer {{internal.jwt}}"]
+            """);
+
+        var report = await DoctorAsync("recorded", "/private?page=2");
+
+        var requests = upstream.Requests.ToList();
+        Assert.Equal(report.Probes.Select(p => p.Name), requests.Select(r => r.Header("X-Postern-Probe")));
+        Assert.All(requests, r =>
+        {
+            Assert.Equal("/private?page=2", r.PathAndQuery);
+            Assert.Equal("internal.example", r.Header("Host"));
+            Assert.Equal("127.0.0.1", r.Header("X-Forwarded-For"));
+            Assert.StartsWith("recorded.localhost", r.Header("X-Forwarded-Host"), StringComparison.Ordinal);
+        });
+        var genuine = requests[0];
+        Assert.Equal("Bearer " + genuine.Header("Teleport-Jwt-Assertion"), genuine.Header("Authorization"));
+        Assert.Null(requests[1].Header("Teleport-Jwt-Assertion"));
+        Assert.Contains(", ", requests[^1].Header("Teleport-Jwt-Assertion"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_app_that_reads_only_the_first_key_it_fetched_is_reported_during_a_rotation()
     {
         await AddVerifyingAppAsync("first-key", "first-key");
@@ -132,9 +165,9 @@ public sealed class AppDoctorTests : IAsyncLifetime
         await _admin.CreateAsync($"kind: app\nversion: v1\nmetadata: {{name: {name}}}\nspec: {{uri: \"{app.Ready.GetProperty("address").GetString()}\", public_addr: {name}.localhost, doctor: {{allow: {(allow ? "true" : "false")}}}}}\n");
     }
 
-    private async Task<DoctorReport> DoctorAsync(string app)
+    private async Task<DoctorReport> DoctorAsync(string app, string? path = null)
     {
-        using var response = await _admin.SendAsync(HttpMethod.Post, $"apps/{app}/doctor", JsonContent.Create(new DoctorRequest(), AdminApiJsonContext.Default.DoctorRequest));
+        using var response = await _admin.SendAsync(HttpMethod.Post, $"apps/{app}/doctor", JsonContent.Create(new DoctorRequest(Path: path), AdminApiJsonContext.Default.DoctorRequest));
         return await AdminApi.ReadAsync(response, AdminApiJsonContext.Answers.DoctorReport);
     }
 
