@@ -59,18 +59,7 @@ public sealed class AppDoctorTests : IAsyncLifetime
     [Fact]
     public async Task Every_probe_reaches_the_app_as_a_proxied_request_does_with_its_Host_rewrite_X_Forwarded_For_and_templated_headers()
     {
-        await using var upstream = await Upstream.StartAsync();
-        await _admin.CreateAsync($$$"""
-            kind: app
-            version: v1
-            metadata: {name: recorded}
-            spec:
-              uri: "{{{upstream.Address}}}"
-              public_addr: recorded.localhost
-              doctor: {allow: true}
-              rewrite:
-                headers: ["Host: internal.example", "Authorization: Bearer {{internal.jwt}}"]
-            """);
+        await using var upstream = await AddRecordingAppAsync("recorded", """rewrite: {headers: ["Host: internal.example", "Authorization: Bearer {{internal.jwt}}"]}""");
 
         var report = await DoctorAsync("recorded", "/private?page=2");
 
@@ -87,6 +76,22 @@ public sealed class AppDoctorTests : IAsyncLifetime
         Assert.Equal("Bearer " + genuine.Header("Teleport-Jwt-Assertion"), genuine.Header("Authorization"));
         Assert.Null(requests[1].Header("Teleport-Jwt-Assertion"));
         Assert.Contains(", ", requests[^1].Header("Teleport-Jwt-Assertion"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_probe_over_the_apps_max_header_bytes_is_not_sent_and_the_report_says_why()
+    {
+        await using var upstream = await AddRecordingAppAsync("narrow", "max_header_bytes: 1024");
+        await _admin.AddUserAsync("wide", Password, ["access"], new() { ["groups"] = [.. Enumerable.Range(0, 100).Select(i => $"a-rather-long-group-name-{i}")] });
+
+        using var response = await _admin.SendAsync(HttpMethod.Post, "apps/narrow/doctor", JsonContent.Create(new DoctorRequest(User: "wide"), AdminApiJsonContext.Default.DoctorRequest));
+        var report = await AdminApi.ReadAsync(response, AdminApiJsonContext.Answers.DoctorReport);
+
+        Assert.False(report.Ok);
+        Assert.Equal((0, "baseline"), (report.Probes[0].Status, report.Probes[0].Verdict));
+        Assert.Contains("Postern did not send it", report.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("max_header_bytes (1024)", report.Problems[0], StringComparison.Ordinal);
+        Assert.Equal(["no_assertion"], upstream.Requests.Select(r => r.Header("X-Postern-Probe")));
     }
 
     [Fact]
@@ -163,6 +168,14 @@ public sealed class AppDoctorTests : IAsyncLifetime
         var app = await NodeService.StartAsync("verifying-upstream.mjs", new { jwks = _server.BaseUrl + "/.well-known/jwks.json", issuer = "test.example.com", mode }, _server.CertificatePath);
         _apps.Add(app);
         await _admin.CreateAsync($"kind: app\nversion: v1\nmetadata: {{name: {name}}}\nspec: {{uri: \"{app.Ready.GetProperty("address").GetString()}\", public_addr: {name}.localhost, doctor: {{allow: {(allow ? "true" : "false")}}}}}\n");
+    }
+
+    /// <summary>Adds app <paramref name="name"/>, open to the doctor, in front of an <see cref="Upstream"/> that records what it receives.</summary>
+    private async Task<Upstream> AddRecordingAppAsync(string name, string spec)
+    {
+        var upstream = await Upstream.StartAsync();
+        await _admin.CreateAsync($"kind: app\nversion: v1\nmetadata: {{name: {name}}}\nspec:\n  uri: \"{upstream.Address}\"\n  public_addr: {name}.localhost\n  doctor: {{allow: true}}\n  {spec}\n");
+        return upstream;
     }
 
     private async Task<DoctorReport> DoctorAsync(string app, string? path = null)
