@@ -95,6 +95,20 @@ public sealed class AppDoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_that_does_not_listen_gets_no_answer_for_every_probe_with_the_connection_error()
+    {
+        await _admin.CreateAsync("kind: app\nversion: v1\nmetadata: {name: gone}\nspec: {uri: \"http://127.0.0.1:9\", public_addr: gone.localhost, doctor: {allow: true}}\n");
+
+        var report = await DoctorAsync("gone");
+
+        Assert.False(report.Ok);
+        Assert.All(report.Probes, p => Assert.Equal(0, p.Status));
+        Assert.All(report.Probes.Skip(1), p => Assert.Equal("no_answer", p.Verdict));
+        Assert.StartsWith("genuine: the app did not answer (", report.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9", report.Problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_app_that_reads_only_the_first_key_it_fetched_is_reported_during_a_rotation()
     {
         await AddVerifyingAppAsync("first-key", "first-key");
