@@ -19,6 +19,7 @@ internal static class AppAccessServices
         services.TryAddSingleton<WorkloadAssertionMinter>();
         services.TryAddSingleton<AppClientFactory>();
         services.TryAddSingleton<ForwardedHeaderPolicy>();
+        services.TryAddSingleton<AppUpstream>();
         services.TryAddSingleton<AppProxy>();
         services.TryAddSingleton<AppMetrics>();
         services.TryAddSingleton<ForgedAssertions>();

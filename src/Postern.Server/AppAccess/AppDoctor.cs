@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Postern.Admin.Api;
 using Postern.AppAccess;
 using Postern.Audit;
@@ -6,16 +8,17 @@ using Postern.Authority;
 using Postern.Identity;
 using Postern.Server.State;
 using Postern.Server.Web;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Postern.Server.AppAccess;
 
 /// <summary>
 /// <c>postern doctor app</c>, run by the server so that no signing key leaves it: sends the app the genuine assertion
-/// and each forgery of <see cref="ForgedAssertions"/> the way the proxy forwards a request (the app's own client, its
-/// header rules, <c>X-Forwarded-*</c>), each marked <c>X-Postern-Probe: NAME</c>, and compares every answer with the
+/// and each forgery of <see cref="ForgedAssertions"/> through the proxy's own forwarding path (<see cref="AppUpstream"/>:
+/// the app's client, its header rules and Host rewrite, <c>X-Forwarded-*</c>, the header budget), each marked <c>X-Postern-Probe: NAME</c>, and compares every answer with the
 /// genuine one's. The run is audited (<c>app.doctor.run</c>), and so is the genuine assertion (<c>app.assertion.issued</c>).
 /// </summary>
-internal sealed class AppDoctor(ForgedAssertions forgeries, AppClientFactory clients, CertAuthorities authorities, AuditLog audit, WebSettings settings)
+internal sealed class AppDoctor(ForgedAssertions forgeries, AppUpstream upstream, CertAuthorities authorities, AuditLog audit, WebSettings settings)
 {
     public const string ProbeHeader = "X-Postern-Probe";
 
@@ -23,6 +26,8 @@ internal sealed class AppDoctor(ForgedAssertions forgeries, AppClientFactory cli
     public const string ProbeUser = "postern-doctor";
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = ProbeTimeout };
 
     public async Task<DoctorReport> RunAsync(AppEntry app, User user, string path, AuditActor caller, CancellationToken cancellationToken)
     {
@@ -36,10 +41,11 @@ internal sealed class AppDoctor(ForgedAssertions forgeries, AppClientFactory cli
             ["kid"] = genuine.KeyId,
         }), cancellationToken).ConfigureAwait(false);
 
+        var budget = HeaderBudget.Measure(app, user, genuine.Value, AssertionClaims.For(user, app.Config.Rewrite));
         var answers = new List<(AssertionProbe Probe, int Status, string? Error)>();
         foreach (var probe in probes)
         {
-            var (status, error) = await SendAsync(app, user, path, probe, cancellationToken).ConfigureAwait(false);
+            var (status, error) = await SendAsync(app, user, path, probe, budget, caller, cancellationToken).ConfigureAwait(false);
             answers.Add((probe, status, error));
         }
 
@@ -65,7 +71,7 @@ internal sealed class AppDoctor(ForgedAssertions forgeries, AppClientFactory cli
         {
             var keys = authorities.Get(CertAuthorityType.Jwt).Document.Keys.Count;
             problems.Add(genuine.Error is { } error
-                ? $"genuine: the app did not answer ({error})"
+                ? $"genuine: {error}"
                 : $"genuine: the app refused the genuine assertion ({genuine.Status}); it must accept it, or choose a --path it serves to a verified user"
                     + (keys > 1 ? $". The key set holds {keys} keys (a rotation is under way): an app that verifies with one key only (keys[0], or a key it fetched once) instead of the key the token's kid names fails now" : ""));
         }
@@ -78,7 +84,7 @@ internal sealed class AppDoctor(ForgedAssertions forgeries, AppClientFactory cli
             if (error is not null)
             {
                 verdict = "no_answer";
-                problems.Add($"{probe.Name}: the app did not answer ({error})");
+                problems.Add($"{probe.Name}: {error}");
             }
             else if ((genuineOk && status == genuine.Status) || status is >= 200 and < 300)
             {
@@ -97,41 +103,43 @@ internal sealed class AppDoctor(ForgedAssertions forgeries, AppClientFactory cli
         return new DoctorReport(app.Name, user.Name, path, results, accepted, problems, problems.Count == 0);
     }
 
-    private async Task<(int Status, string? Error)> SendAsync(AppEntry app, User user, string path, AssertionProbe probe, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="probe"/> as a <c>GET</c> of <paramref name="path"/> on the app's public address, from the
+    /// caller's address, through <see cref="AppUpstream"/>: what a user's request of that path would carry, with the
+    /// probe's assertions in place of a minted one.
+    /// </summary>
+    private async Task<(int Status, string? Error)> SendAsync(AppEntry app, User user, string path, AssertionProbe probe, HeaderBudget budget, AuditActor caller, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, app.DestinationPrefix + path);
-        var headers = request.Headers;
-        headers.TryAddWithoutValidation(ProbeHeader, probe.Name);
-        if (probe.Assertions.Count > 0)
-        {
-            headers.TryAddWithoutValidation(AppRequestTransformer.AssertionHeader, probe.Assertions);
-        }
-
-        foreach (var rule in app.Config.Rewrite.HeaderRules)
-        {
-            var jwt = probe.Assertions.Count > 0 ? probe.Assertions[0] : null;
-            if (HeaderRendering.Render(rule, user.Traits, user.ExternalTraits, jwt).Value is { } value && !rule.Name.Equals("Host", StringComparison.OrdinalIgnoreCase))
-            {
-                headers.TryAddWithoutValidation(rule.Name, value);
-            }
-        }
-
         var scheme = settings.PublicAddr.Uri.Scheme;
-        var port = app.Port ?? settings.PublicAddr.Uri.Port;
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", scheme);
-        headers.TryAddWithoutValidation("X-Forwarded-Host", new Uri(app.PublicOrigin(scheme, port)).Authority);
-        headers.TryAddWithoutValidation("X-Forwarded-Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var origin = app.PublicOrigin(scheme, app.Port ?? settings.PublicAddr.Uri.Port);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
-        try
+        var context = new DefaultHttpContext { RequestAborted = timeout.Token };
+        var request = context.Request;
+        request.Method = HttpMethods.Get;
+        request.Protocol = HttpProtocol.Http11;
+        request.Scheme = scheme;
+        request.Host = HostString.FromUriComponent(new Uri(origin));
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        request.Path = PathString.FromUriComponent(query < 0 ? path : path[..query]);
+        request.QueryString = query < 0 ? QueryString.Empty : new QueryString(path[query..]);
+        context.Connection.RemoteIpAddress = IPAddress.TryParse(caller.ClientAddr, out var address) ? address : null;
+
+        var (error, overBudget) = await upstream.SendAsync(context, app, user, probe.Assertions, budget, origin, RequestConfig, probe.Name).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (overBudget)
         {
-            using var response = await clients.ClientFor(app).SendAsync(request, timeout.Token).ConfigureAwait(false);
-            return ((int)response.StatusCode, null);
+            return (0, $"Postern did not send it: its headers are over the app's max_header_bytes ({app.Config.MaxHeaderBytes}); see postern doctor assertion");
         }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+
+        return error switch
         {
-            return (0, e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message);
-        }
+            ForwarderError.None or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyClient
+                => (context.Response.StatusCode, null),
+            ForwarderError.RequestTimedOut or ForwarderError.RequestCanceled
+                => (0, $"the app did not answer within {ProbeTimeout.TotalSeconds:0} s"),
+            _ => (0, $"the app did not answer ({context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString()})"),
+        };
     }
 
     private static string JwtId(string token)

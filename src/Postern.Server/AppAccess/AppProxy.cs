@@ -26,9 +26,7 @@ internal sealed class AppProxy(
     AssertionMinter minter,
     AuditLog audit,
     WebSettings settings,
-    ForwardedHeaderPolicy forwarding,
-    IHttpForwarder forwarder,
-    AppClientFactory clients,
+    AppUpstream upstream,
     TimeProvider time,
     AppMetrics metrics,
     WorkloadAppDoor workloads,
@@ -152,11 +150,8 @@ internal sealed class AppProxy(
     /// <summary>Forwards the request to <paramref name="app"/> as <paramref name="identity"/>, with <paramref name="assertion"/>.</summary>
     private async Task SendUpstreamAsync(HttpContext context, AppEntry app, User identity, MintedAssertion assertion, string publicOrigin)
     {
-        var web = settings.PublicAddr;
-        var cookies = new UpstreamCookieFilter(app.HostName, [web.Host, .. cluster.Apps.Select(a => a.HostName)]);
-        var transformer = new AppRequestTransformer(app, identity, assertion, publicOrigin, forwarding.For(context, app, web), cookies, logger);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var error = await forwarder.SendAsync(context, app.DestinationPrefix, clients.ClientFor(app), RequestConfig, transformer).ConfigureAwait(false);
+        var (error, _) = await upstream.SendAsync(context, app, identity, [assertion.Token], assertion.Budget, publicOrigin, RequestConfig).ConfigureAwait(false);
         metrics.Forwarded(app.Name, context.Response.StatusCode, started, error);
         if (error != ForwarderError.None)
         {

@@ -15,14 +15,22 @@ namespace Postern.Server.AppAccess;
 /// <c>X-Forwarded-*</c> are set from <paramref name="forwarded"/>. On the way back, <c>Location</c> headers naming a
 /// configured host are rewritten to the app's public address and <paramref name="cookies"/> removes the
 /// <c>Set-Cookie</c> headers the app may not send.
+/// <paramref name="assertions"/> are the <c>Teleport-Jwt-Assertion</c> values sent: one for a user's request; none, one
+/// or two for a probe of <c>postern doctor app</c> (two go as one field, joined with <c>", "</c>). Templated headers are
+/// rendered with the first; <paramref name="budget"/> is what Postern's own headers take, named when they are the cause.
+/// A probe is marked <c>X-Postern-Probe: </c><paramref name="probe"/> (a client's own <c>X-Postern-*</c> never passes).
 /// </summary>
 internal sealed class AppRequestTransformer(
-    AppEntry app, User user, MintedAssertion minted, string publicOrigin, ForwardedValues forwarded, UpstreamCookieFilter cookies, ILogger logger) : HttpTransformer
+    AppEntry app, User user, IReadOnlyList<string> assertions, HeaderBudget budget, string publicOrigin, ForwardedValues forwarded, UpstreamCookieFilter cookies, ILogger logger,
+    string? probe = null) : HttpTransformer
 {
     /// <summary>The name of the assertion header; kept from the reference system so its apps work unchanged.</summary>
     public const string AssertionHeader = "Teleport-Jwt-Assertion";
 
-    private readonly string assertion = minted.Token;
+    private readonly string? assertion = assertions.Count > 0 ? assertions[0] : null;
+
+    /// <summary>Whether the request was answered here (431) for its header size instead of being forwarded.</summary>
+    public bool OverBudget { get; private set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -43,7 +51,10 @@ internal sealed class AppRequestTransformer(
 
         RemovePosternCookies(headers);
 
-        headers.TryAddWithoutValidation(AssertionHeader, assertion);
+        if (assertions.Count > 0)
+        {
+            headers.TryAddWithoutValidation(AssertionHeader, assertions);
+        }
         foreach (var rule in rules)
         {
             var value = Expand(rule);
@@ -70,6 +81,11 @@ internal sealed class AppRequestTransformer(
         headers.TryAddWithoutValidation("X-Forwarded-Proto", forwarded.Proto);
         headers.TryAddWithoutValidation("X-Forwarded-Host", forwarded.Host);
         headers.TryAddWithoutValidation("X-Forwarded-Port", forwarded.Port);
+        if (probe is not null)
+        {
+            headers.TryAddWithoutValidation(AppDoctor.ProbeHeader, probe);
+        }
+
         UpstreamTraceContext.Apply(httpContext.Request.Headers, headers);
         await RefuseOverBudgetAsync(httpContext, proxyRequest).ConfigureAwait(false);
     }
@@ -87,9 +103,10 @@ internal sealed class AppRequestTransformer(
             return;
         }
 
+        OverBudget = true;
         logger.RequestOverBudget(app.Name, user.Name, bytes, limit);
-        var ownShare = minted.Budget.Bytes > limit * HeaderBudget.WarningShare;
-        await OversizePage.WriteAsync(httpContext, app.Name, bytes, limit, ownShare ? minted.Budget.LargestText : null).ConfigureAwait(false);
+        var ownShare = budget.Bytes > limit * HeaderBudget.WarningShare;
+        await OversizePage.WriteAsync(httpContext, app.Name, bytes, limit, ownShare ? budget.LargestText : null).ConfigureAwait(false);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -57,6 +57,58 @@ public sealed class AppDoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_probe_reaches_the_app_as_a_proxied_request_does_with_its_Host_rewrite_X_Forwarded_For_and_templated_headers()
+    {
+        await using var upstream = await AddRecordingAppAsync("recorded", """rewrite: {headers: ["Host: internal.example", "Authorization: Bearer {{internal.jwt}}"]}""");
+
+        var report = await DoctorAsync("recorded", "/private?page=2");
+
+        var requests = upstream.Requests.ToList();
+        Assert.Equal(report.Probes.Select(p => p.Name), requests.Select(r => r.Header("X-Postern-Probe")));
+        Assert.All(requests, r =>
+        {
+            Assert.Equal("/private?page=2", r.PathAndQuery);
+            Assert.Equal("internal.example", r.Header("Host"));
+            Assert.Equal("127.0.0.1", r.Header("X-Forwarded-For"));
+            Assert.StartsWith("recorded.localhost", r.Header("X-Forwarded-Host"), StringComparison.Ordinal);
+        });
+        var genuine = requests[0];
+        Assert.Equal("Bearer " + genuine.Header("Teleport-Jwt-Assertion"), genuine.Header("Authorization"));
+        Assert.Null(requests[1].Header("Teleport-Jwt-Assertion"));
+        Assert.Contains(", ", requests[^1].Header("Teleport-Jwt-Assertion"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_probe_over_the_apps_max_header_bytes_is_not_sent_and_the_report_says_why()
+    {
+        await using var upstream = await AddRecordingAppAsync("narrow", "max_header_bytes: 1024");
+        await _admin.AddUserAsync("wide", Password, ["access"], new() { ["groups"] = [.. Enumerable.Range(0, 100).Select(i => $"a-rather-long-group-name-{i}")] });
+
+        using var response = await _admin.SendAsync(HttpMethod.Post, "apps/narrow/doctor", JsonContent.Create(new DoctorRequest(User: "wide"), AdminApiJsonContext.Default.DoctorRequest));
+        var report = await AdminApi.ReadAsync(response, AdminApiJsonContext.Answers.DoctorReport);
+
+        Assert.False(report.Ok);
+        Assert.Equal((0, "baseline"), (report.Probes[0].Status, report.Probes[0].Verdict));
+        Assert.Contains("Postern did not send it", report.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("max_header_bytes (1024)", report.Problems[0], StringComparison.Ordinal);
+        Assert.Equal(["no_assertion"], upstream.Requests.Select(r => r.Header("X-Postern-Probe")));
+    }
+
+    [Fact]
+    public async Task An_app_that_does_not_listen_gets_no_answer_for_every_probe_with_the_connection_error()
+    {
+        await _admin.CreateAsync("kind: app\nversion: v1\nmetadata: {name: gone}\nspec: {uri: \"http://127.0.0.1:9\", public_addr: gone.localhost, doctor: {allow: true}}\n");
+
+        var report = await DoctorAsync("gone");
+
+        Assert.False(report.Ok);
+        Assert.All(report.Probes, p => Assert.Equal(0, p.Status));
+        Assert.All(report.Probes.Skip(1), p => Assert.Equal("no_answer", p.Verdict));
+        Assert.StartsWith("genuine: the app did not answer (", report.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9", report.Problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_app_that_reads_only_the_first_key_it_fetched_is_reported_during_a_rotation()
     {
         await AddVerifyingAppAsync("first-key", "first-key");
@@ -132,9 +184,17 @@ public sealed class AppDoctorTests : IAsyncLifetime
         await _admin.CreateAsync($"kind: app\nversion: v1\nmetadata: {{name: {name}}}\nspec: {{uri: \"{app.Ready.GetProperty("address").GetString()}\", public_addr: {name}.localhost, doctor: {{allow: {(allow ? "true" : "false")}}}}}\n");
     }
 
-    private async Task<DoctorReport> DoctorAsync(string app)
+    /// <summary>Adds app <paramref name="name"/>, open to the doctor, in front of an <see cref="Upstream"/> that records what it receives.</summary>
+    private async Task<Upstream> AddRecordingAppAsync(string name, string spec)
     {
-        using var response = await _admin.SendAsync(HttpMethod.Post, $"apps/{app}/doctor", JsonContent.Create(new DoctorRequest(), AdminApiJsonContext.Default.DoctorRequest));
+        var upstream = await Upstream.StartAsync();
+        await _admin.CreateAsync($"kind: app\nversion: v1\nmetadata: {{name: {name}}}\nspec:\n  uri: \"{upstream.Address}\"\n  public_addr: {name}.localhost\n  doctor: {{allow: true}}\n  {spec}\n");
+        return upstream;
+    }
+
+    private async Task<DoctorReport> DoctorAsync(string app, string? path = null)
+    {
+        using var response = await _admin.SendAsync(HttpMethod.Post, $"apps/{app}/doctor", JsonContent.Create(new DoctorRequest(Path: path), AdminApiJsonContext.Default.DoctorRequest));
         return await AdminApi.ReadAsync(response, AdminApiJsonContext.Answers.DoctorReport);
     }
 
