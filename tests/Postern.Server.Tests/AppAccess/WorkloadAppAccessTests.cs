@@ -42,6 +42,15 @@ public sealed class WorkloadAppAccessTests : IAsyncLifetime
                 public_addr: vault.localhost
                 labels: { team: api }
                 workload_access: { header: X-Postern-Authorization }
+              - name: tight
+                uri: {{_upstream.Address}}
+                public_addr: tight.localhost
+                labels: { team: api }
+                max_header_bytes: 1024
+                rewrite:
+                  headers:
+                    - "Authorization: Bearer {{"{{"}}internal.jwt{{"}}"}}"
+                workload_access: { header: X-Postern-Authorization }
             """, time: _time);
         _admin = new AdminApi(_server);
         await _admin.CreateAsync("""
@@ -258,5 +267,24 @@ public sealed class WorkloadAppAccessTests : IAsyncLifetime
         var minted = (await _admin.AuditAsync("app.assertion.issued")).Single(e => e.TryGetProperty("bot", out _));
         Assert.Equal(payload.GetProperty("jti").GetString(), minted.GetProperty("jti").GetString());
         Assert.Equal("bot", minted.GetProperty("actor").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task A_workloads_assertion_over_the_apps_header_budget_is_not_forwarded_but_refused_431_and_audited()
+    {
+        // The assertion goes twice (its own header and Authorization): over the 1024-byte budget.
+        var svid = await SvidAsync("tight-caller", "api-caller", "tight.localhost");
+        var before = _upstream.Requests.Count;
+
+        using var response = await CallAsync("tight.localhost", svid, "X-Postern-Authorization");
+
+        Assert.Equal((HttpStatusCode)431, response.StatusCode);
+        Assert.Contains("max_header_bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(response.Headers.Location);
+        Assert.Equal(before, _upstream.Requests.Count);
+        var oversize = Assert.Single(await _admin.AuditAsync("app.assertion.oversize"), e => e.GetProperty("app").GetString() == "tight");
+        Assert.Equal("tight-caller", oversize.GetProperty("bot").GetString());
+        Assert.Equal(1024, oversize.GetProperty("max_header_bytes").GetInt32());
+        Assert.DoesNotContain(await _admin.AuditAsync("app.assertion.issued"), e => e.GetProperty("app").GetString() == "tight");
     }
 }
