@@ -36,6 +36,8 @@ internal sealed class WorkloadApiService(
         var cancellationToken = context.CancellationToken;
         X509SvidFetchResult? held = null;
         Bundles.X509Bundle? heldFor = null;
+        IReadOnlyDictionary<string, Bundles.X509Bundle>? sentFederated = null;
+        var renewalDue = true;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -43,7 +45,8 @@ internal sealed class WorkloadApiService(
                 // The version is read first: a change from here on wakes the wait below.
                 var version = link.X509Bundles.Version;
                 var bundle = link.X509Bundles.Current;
-                if (held is null || !ReferenceEquals(bundle, heldFor) || time.GetUtcNow() >= held.RenewAt)
+                var fresh = held is null || renewalDue || !ReferenceEquals(bundle, heldFor);
+                if (fresh)
                 {
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     var result = await link.FetchX509SvidAsync(workload, cancellationToken).ConfigureAwait(false);
@@ -68,12 +71,19 @@ internal sealed class WorkloadApiService(
                     (held, heldFor) = (result, bundle);
                 }
 
-                await responseStream.WriteAsync(X509Response(held.Svid!, held.PrivateKey, link.X509Bundles.Federated), cancellationToken).ConfigureAwait(false);
+                var current = held!;
+                var federated = link.X509Bundles.Federated;
+                if (fresh || !ReferenceEquals(federated, sentFederated))
+                {
+                    await responseStream.WriteAsync(X509Response(current.Svid!, current.PrivateKey, federated), cancellationToken).ConfigureAwait(false);
+                    sentFederated = federated;
+                }
+
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var due = held.RenewAt - time.GetUtcNow();
-                await Task.WhenAny(
-                    Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, wait.Token),
-                    link.X509Bundles.NextAsync(version, wait.Token)).ConfigureAwait(false);
+                var due = current.RenewAt - time.GetUtcNow();
+                var renewal = Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, wait.Token);
+                // What woke the stream decides, not the clock: a timer may fire a moment before RenewAt reads as past.
+                renewalDue = await Task.WhenAny(renewal, link.X509Bundles.NextAsync(version, wait.Token)).ConfigureAwait(false) == renewal;
                 await wait.CancelAsync().ConfigureAwait(false);
             }
         }
