@@ -20,13 +20,7 @@ public sealed class X509DnsSanApiTests : RunningServerTests
 
     private AdminApi Admin => new(Server);
 
-    private static string Policy(string sans) => $$$"""
-        kind: role
-        version: v1
-        metadata: { name: workload }
-        spec:
-          allow:
-            workload_identity_labels: { "*": "*" }
+    private static string Policy(string sans) => WorkloadPolicy.WorkloadRole + $$$"""
         ---
         kind: workload_identity
         version: v1
