@@ -76,4 +76,8 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 42, EventName = "OnChangeFailed", Level = LogLevel.Warning,
         Message = "The --on-change command exited with {ExitCode}: {Output}")]
     public static partial void OnChangeFailed(this ILogger logger, int exitCode, string output);
+
+    [LoggerMessage(EventId = 43, EventName = "OnChangeSignalFailed", Level = LogLevel.Warning,
+        Message = "The --on-change-signal SIG{Signal} was not sent: {Reason}")]
+    public static partial void OnChangeSignalFailed(this ILogger logger, string signal, string reason);
 }

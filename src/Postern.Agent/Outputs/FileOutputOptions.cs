@@ -15,6 +15,9 @@ public sealed record FileOutputOptions
     /// <summary>A command run with <c>/bin/sh -c</c> after each change of the files; <c>null</c> for none.</summary>
     public string? OnChange { get; init; }
 
+    /// <summary>A signal sent after each change of the files (after <see cref="OnChange"/>) to the process in its pid file; <c>null</c> for none.</summary>
+    public ChangeSignal? OnChangeSignal { get; init; }
+
     /// <summary>The file name of <paramref name="audience"/>'s token: <c>jwt_svid.&lt;audience&gt;.token</c>, each character outside <c>A-Za-z0-9._-</c> as <c>_</c>.</summary>
     public static string TokenFileName(string audience) =>
         "jwt_svid." + string.Concat(audience.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')) + ".token";

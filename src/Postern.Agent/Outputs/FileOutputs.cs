@@ -13,7 +13,8 @@ namespace Postern.Agent.Outputs;
 /// (<see cref="PrivateFile.Write(string, string, bool, UnixFileMode)"/>: a temporary file, flushed to disk, renamed over
 /// the old one) and the X.509 files together (<see cref="X509FileSet"/>), so a reader or a crash never sees a truncated
 /// file or a certificate beside another's key; keys and tokens are 0600, certificates 0644. After
-/// each round that changed a file, the <c>--on-change</c> command runs.
+/// each round that changed a file, the <c>--on-change</c> command runs, and the <c>--on-change-signal</c> is sent to the
+/// process in the <c>--on-change-pid-file</c>.
 /// </summary>
 internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, UnixWorkload self, TimeProvider time, ILogger logger)
 {
@@ -113,6 +114,11 @@ internal sealed class FileOutputs(ServerLink link, FileOutputOptions options, Un
         {
             logger.OutputsWritten(string.Join(", ", changed), options.Folder);
             await RunOnChangeAsync(cancellationToken).ConfigureAwait(false);
+            if (options.OnChangeSignal is { } signal && PidFileSignaller.Send(signal) is { } notSent)
+            {
+                // Not fatal: the daemon may be restarting; the next change signals again.
+                logger.OnChangeSignalFailed(signal.Name, notSent);
+            }
         }
 
         return next;

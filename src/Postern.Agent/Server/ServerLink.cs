@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
 using Postern.Agent.Bundles;
 using Postern.Agent.Caching;
+using Postern.TrustBundles;
 using Postern.WorkloadIdentity.Api;
 
 namespace Postern.Agent.Server;
@@ -459,19 +460,34 @@ internal sealed class ServerLink
     private void PublishFederated(KeySetDocument document)
     {
         var bundles = new Dictionary<string, JwtBundle>(StringComparer.Ordinal);
+        var x509 = new Dictionary<string, X509Bundle>(StringComparer.Ordinal);
         try
         {
             using var json = System.Text.Json.JsonDocument.Parse(document.Json);
             foreach (var member in json.RootElement.EnumerateObject())
             {
                 var trustDomain = member.Name.StartsWith("spiffe://", StringComparison.Ordinal) ? member.Name["spiffe://".Length..] : member.Name;
-                if (JwtBundle.TryCreate(trustDomain, System.Text.Encoding.UTF8.GetBytes(member.Value.GetRawText()), null, out var bundle, out var error))
+                var raw = System.Text.Encoding.UTF8.GetBytes(member.Value.GetRawText());
+                if (JwtBundle.TryCreate(trustDomain, raw, null, out var bundle, out var error))
                 {
                     bundles[trustDomain] = bundle;
                 }
                 else
                 {
                     _logger.KeySetUnreadable(error);
+                }
+
+                // The x509-svid keys' certificates, as the server accepted them from the trust domain's bundle endpoint.
+                if (SpiffeBundleReader.TryRead(raw, trustDomain, out var spiffe, out var spiffeError))
+                {
+                    if (spiffe.X509Authorities.Count > 0)
+                    {
+                        x509[trustDomain] = new X509Bundle(trustDomain, [.. spiffe.X509Authorities.Select(a => a.Certificate)]);
+                    }
+                }
+                else
+                {
+                    _logger.KeySetUnreadable($"the federated bundle of '{trustDomain}': {spiffeError}");
                 }
             }
         }
@@ -487,7 +503,15 @@ internal sealed class ServerLink
         }
 
         Bundles.PublishFederated(bundles, document.ETag);
+        if (!SameX509Bundles(X509Bundles.Federated, x509))
+        {
+            _logger.BundleChanged("federated X.509: " + string.Join(", ", x509.Keys), string.Join(", ", x509.Values.Select(b => $"{b.Certificates.Count} CA certificate(s)")));
+            X509Bundles.PublishFederated(x509);
+        }
     }
+
+    private static bool SameX509Bundles(IReadOnlyDictionary<string, X509Bundle> a, IReadOnlyDictionary<string, X509Bundle> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && other.SameAs(p.Value));
 
     private static bool SameBundles(IReadOnlyDictionary<string, JwtBundle> a, IReadOnlyDictionary<string, JwtBundle> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && other.SpiffeJson.AsSpan().SequenceEqual(p.Value.SpiffeJson));

@@ -27,45 +27,63 @@ internal sealed class WorkloadApiService(
 
     /// <summary>
     /// The caller's X.509-SVID, at once, then again at half its life and whenever the X.509 bundle changes (a rotation of
-    /// the X.509 authority), each time with a new key made on this host.
+    /// the X.509 authority), each time with a new key made on this host; when only the federated bundles change, the same
+    /// SVID is sent again with them.
     /// </summary>
     public override async Task FetchX509SVID(X509SVIDRequest request, IServerStreamWriter<X509SVIDResponse> responseStream, ServerCallContext context)
     {
         var workload = Attested(context);
         var cancellationToken = context.CancellationToken;
-        var sent = false;
+        X509SvidFetchResult? held = null;
+        Bundles.X509Bundle? heldFor = null;
+        IReadOnlyDictionary<string, Bundles.X509Bundle>? sentFederated = null;
+        var renewalDue = true;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                // The version is read first: a change from here on wakes the wait below.
+                var version = link.X509Bundles.Version;
                 var bundle = link.X509Bundles.Current;
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var result = await link.FetchX509SvidAsync(workload, cancellationToken).ConfigureAwait(false);
-                telemetry.Fetched(nameof(FetchX509SVID), false, started);
-                if (result.Svid is not { } svid)
+                var fresh = held is null || renewalDue || !ReferenceEquals(bundle, heldFor);
+                if (fresh)
                 {
-                    if (!sent || result.Failure != SvidFetchFailure.Unavailable)
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var result = await link.FetchX509SvidAsync(workload, cancellationToken).ConfigureAwait(false);
+                    telemetry.Fetched(nameof(FetchX509SVID), false, started);
+                    if (result.Svid is null)
                     {
-                        throw new RpcException(new Status(result.Failure switch
+                        if (held is null || result.Failure != SvidFetchFailure.Unavailable)
                         {
-                            SvidFetchFailure.Denied => StatusCode.PermissionDenied,
-                            SvidFetchFailure.BadRequest => StatusCode.InvalidArgument,
-                            _ => StatusCode.Unavailable,
-                        }, result.Message));
+                            throw new RpcException(new Status(result.Failure switch
+                            {
+                                SvidFetchFailure.Denied => StatusCode.PermissionDenied,
+                                SvidFetchFailure.BadRequest => StatusCode.InvalidArgument,
+                                _ => StatusCode.Unavailable,
+                            }, result.Message));
+                        }
+
+                        // The SVID sent last is still good for a while: try again soon.
+                        await Task.Delay(RenewalRetry, time, cancellationToken).ConfigureAwait(false);
+                        continue;
                     }
 
-                    // The SVID sent last is still good for a while: try again soon.
-                    await Task.Delay(RenewalRetry, time, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    (held, heldFor) = (result, bundle);
                 }
 
-                await responseStream.WriteAsync(X509Response(svid, result.PrivateKey), cancellationToken).ConfigureAwait(false);
-                sent = true;
+                var current = held!;
+                var federated = link.X509Bundles.Federated;
+                if (fresh || !ReferenceEquals(federated, sentFederated))
+                {
+                    await responseStream.WriteAsync(X509Response(current.Svid!, current.PrivateKey, federated), cancellationToken).ConfigureAwait(false);
+                    sentFederated = federated;
+                }
+
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var due = result.RenewAt - time.GetUtcNow();
-                await Task.WhenAny(
-                    Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, wait.Token),
-                    link.X509Bundles.NextAsync(bundle, wait.Token)).ConfigureAwait(false);
+                var due = current.RenewAt - time.GetUtcNow();
+                var renewal = Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, wait.Token);
+                // What woke the stream decides, not the clock: a timer may fire a moment before RenewAt reads as past.
+                renewalDue = await Task.WhenAny(renewal, link.X509Bundles.NextAsync(version, wait.Token)).ConfigureAwait(false) == renewal;
                 await wait.CancelAsync().ConfigureAwait(false);
             }
         }
@@ -75,20 +93,34 @@ internal sealed class WorkloadApiService(
         }
     }
 
-    /// <summary>The trust domain's X.509 bundle, at once and whenever it changes.</summary>
+    /// <summary>The trust domain's X.509 bundle and the federated trust domains' ones, at once and whenever one changes.</summary>
     public override async Task FetchX509Bundles(X509BundlesRequest request, IServerStreamWriter<X509BundlesResponse> responseStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        Bundles.X509Bundle? sent = null;
+        var sent = -1L;
+        byte[]? last = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var bundle = await link.X509Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                var (own, federated, version) = await link.X509Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                sent = version;
                 var response = new X509BundlesResponse();
-                response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.Concatenated));
+                response.Bundles.Add(own.TrustDomainId, ByteString.CopyFrom(own.Concatenated));
+                foreach (var bundle in federated.Values.Where(b => b.TrustDomain != own.TrustDomain))
+                {
+                    response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.Concatenated));
+                }
+
+                // Sent again only when a bundle changed, not for every publication.
+                var bytes = response.ToByteArray();
+                if (last is not null && bytes.AsSpan().SequenceEqual(last))
+                {
+                    continue;
+                }
+
                 await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                sent = bundle;
+                last = bytes;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -97,8 +129,8 @@ internal sealed class WorkloadApiService(
         }
     }
 
-    // Federated bundles stay empty until Postern federates with other trust domains.
-    private static X509SVIDResponse X509Response(Postern.WorkloadIdentity.Api.X509SvidResponse svid, byte[] privateKey)
+    /// <summary>The response for one SVID: its chain, key and trust domain bundle, and the federated trust domains' bundles (keyed <c>spiffe://&lt;trust domain&gt;</c>).</summary>
+    private static X509SVIDResponse X509Response(Postern.WorkloadIdentity.Api.X509SvidResponse svid, byte[] privateKey, IReadOnlyDictionary<string, Bundles.X509Bundle> federated)
     {
         var response = new X509SVIDResponse();
         response.Svids.Add(new X509SVID
@@ -109,6 +141,12 @@ internal sealed class WorkloadApiService(
             Bundle = ByteString.CopyFrom([.. svid.Bundle.SelectMany(Convert.FromBase64String)]),
             Hint = svid.Hint ?? svid.WorkloadIdentity ?? "",
         });
+        var own = svid.SpiffeId.Split('/')[2];
+        foreach (var bundle in federated.Values.Where(b => b.TrustDomain != own))
+        {
+            response.FederatedBundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.Concatenated));
+        }
+
         return response;
     }
 

@@ -25,11 +25,13 @@ internal static class AgentCommand
         var outputDir = new Option<string?>("--output-dir") { Description = "Also write this process's X.509-SVID (svid.pem, svid_key.pem 0600, bundle.pem) and JWT-SVIDs (jwt_svid.<audience>.token) to this folder, renewed before half their life, for programs that do not speak the Workload API." };
         var outputAudiences = new Option<string?>("--output-audiences") { Description = "With --output-dir: the audiences of the JWT-SVID files, comma-separated (default: X.509 files only)." };
         var onChange = new Option<string?>("--on-change") { Description = "With --output-dir: a command run with /bin/sh -c after the files change (e.g. 'systemctl reload nginx')." };
+        var onChangeSignal = new Option<string?>("--on-change-signal") { Description = $"With --output-dir and --on-change-pid-file: a signal sent after the files change ({ChangeSignal.Expected}; e.g. HUP)." };
+        var onChangePidFile = new Option<string?>("--on-change-pid-file") { Description = "With --on-change-signal: the file holding the id of the process to signal, read each time (e.g. /run/nginx.pid)." };
         var caFile = TrustOptions.CaFile();
         var insecure = TrustOptions.Insecure();
         var command = new Command("agent", "Serve the SPIFFE Workload API (JWT-SVIDs) on a Unix socket for the workloads on this host.")
         {
-            server, joinToken, joinTokenFile, socket, dataDir, caFile, insecure, diagAddr, diagAddrPublic, logFormat, outputDir, outputAudiences, onChange,
+            server, joinToken, joinTokenFile, socket, dataDir, caFile, insecure, diagAddr, diagAddrPublic, logFormat, outputDir, outputAudiences, onChange, onChangeSignal, onChangePidFile,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(server)!,
@@ -39,7 +41,7 @@ internal static class AgentCommand
             parse.GetValue(caFile),
             parse.GetValue(insecure),
             new AgentDiagnostics(parse.GetValue(diagAddr), parse.GetValue(diagAddrPublic), parse.GetValue(logFormat) == "json" ? LogFormat.Json : LogFormat.Text),
-            (parse.GetValue(outputDir), parse.GetValue(outputAudiences), parse.GetValue(onChange)),
+            new FileOutputArguments(parse.GetValue(outputDir), parse.GetValue(outputAudiences), parse.GetValue(onChange), parse.GetValue(onChangeSignal), parse.GetValue(onChangePidFile)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             cancellationToken));
@@ -47,9 +49,9 @@ internal static class AgentCommand
     }
 
     private static async Task<int> RunAsync(
-        string server, JoinTokenSource joinTokenSource, string? socket, string dataDir, string? caFile, bool insecure, AgentDiagnostics diagnostics, (string? Dir, string? Audiences, string? OnChange) files, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string server, JoinTokenSource joinTokenSource, string? socket, string dataDir, string? caFile, bool insecure, AgentDiagnostics diagnostics, FileOutputArguments files, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var (outputs, outputsProblem) = ReadOutputs(files.Dir, files.Audiences, files.OnChange);
+        var (outputs, outputsProblem) = files.Read();
         if (outputsProblem is not null)
         {
             await error.WriteLineAsync($"postern: {outputsProblem}").ConfigureAwait(false);
@@ -150,20 +152,5 @@ internal static class AgentCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The file outputs asked for, or what is wrong with the options.</summary>
-    private static (FileOutputOptions? Outputs, string? Problem) ReadOutputs(string? dir, string? audiences, string? onChange)
-    {
-        if (dir is null)
-        {
-            return audiences is not null || onChange is not null ? (null, "--output-audiences and --on-change apply only with --output-dir") : (null, null);
-        }
-
-        var list = (audiences ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var clash = list.GroupBy(FileOutputOptions.TokenFileName).FirstOrDefault(g => g.Count() > 1);
-        return clash is not null
-            ? (null, $"--output-audiences: {string.Join(" and ", clash.Select(a => $"'{a}'"))} would share the file {clash.Key}")
-            : (new FileOutputOptions { Folder = dir, Audiences = list, OnChange = onChange }, null);
     }
 }

@@ -18,7 +18,8 @@ internal static partial class ResourceReader
     private static readonly string[] RuleFields = ["resources", "verbs"];
     private static readonly string[] AppSpecFields = ["uri", "public_addr", "rewrite", "max_header_bytes", "doctor", "insecure_skip_verify", "workload_access"];
     private static readonly string[] UserSpecFields = ["roles", "traits", "require_totp"];
-    private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "callers", "rules"];
+    private static readonly string[] WorkloadIdentitySpecFields = ["spiffe", "x509", "callers", "rules"];
+    private static readonly string[] X509Fields = ["dns_sans"];
     private static readonly string[] SpiffeFields = ["id", "hint"];
     private static readonly string[] WorkloadRulesFields = ["allow"];
     private static readonly string[] WorkloadRuleFields = ["conditions"];
@@ -292,6 +293,21 @@ internal static partial class ResourceReader
             c.Error("spec.spiffe.id", error);
         }
 
+        var dnsSans = new List<DnsNameTemplate>();
+        var x509 = spec is not null && spec.TryGetValue("x509", out var x509Node) ? c.Mapping(x509Node, "spec.x509", X509Fields) : null;
+        var sans = c.Strings(x509, "dns_sans", "spec.x509");
+        for (var i = 0; i < sans.Count; i++)
+        {
+            if (!DnsNameTemplate.TryParse(sans[i], out var san, out var sanError))
+            {
+                c.Error($"spec.x509.dns_sans[{i}]", sanError);
+            }
+            else
+            {
+                dnsSans.Add(san);
+            }
+        }
+
         var callers = WorkloadCallersText.Default;
         if (spec is not null && spec.ContainsKey("callers") && !WorkloadCallersText.TryParse(c.Strings(spec, "callers", "spec"), out callers, out var callersError))
         {
@@ -337,6 +353,7 @@ internal static partial class ResourceReader
                 Labels = metadata.Labels,
                 SpiffeId = template,
                 Hint = c.String(spiffe, "hint", "spec.spiffe"),
+                DnsSans = dnsSans,
                 Callers = callers,
                 Rules = rules,
             },

@@ -202,6 +202,11 @@ internal static class ResourceWriter
         }
 
         var spec = new JsonObject { ["spiffe"] = spiffe };
+        if (policy.DnsSans.Count > 0)
+        {
+            spec["x509"] = new JsonObject { ["dns_sans"] = List(policy.DnsSans.Select(t => t.Text)) };
+        }
+
         if (policy.Callers != WorkloadCallersText.Default)
         {
             spec["callers"] = List(policy.Callers.Names());

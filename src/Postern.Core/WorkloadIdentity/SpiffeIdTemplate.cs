@@ -25,71 +25,9 @@ public sealed class SpiffeIdTemplate
     public static bool TryParse(string text, [NotNullWhen(true)] out SpiffeIdTemplate? template, [NotNullWhen(false)] out string? error)
     {
         template = null;
-        var parts = new List<(string, bool, bool)>();
-        var at = 0;
-        while (at < text.Length)
+        if (!TemplateParts.TryParse(text, out var parts, out error))
         {
-            var open = text.IndexOf("{{", at, StringComparison.Ordinal);
-            var close = text.IndexOf("}}", at, StringComparison.Ordinal);
-            if (open < 0)
-            {
-                if (close >= 0)
-                {
-                    error = $"'{text}': '}}}}' without '{{{{'";
-                    return false;
-                }
-
-                parts.Add((text[at..], false, false));
-                break;
-            }
-
-            if (open > at)
-            {
-                parts.Add((text[at..open], false, false));
-            }
-
-            close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
-            var nextOpen = text.IndexOf("{{", open + 2, StringComparison.Ordinal);
-            if (close < 0 || (nextOpen >= 0 && nextOpen < close))
-            {
-                error = $"'{text}': '{{{{' without a matching '}}}}'";
-                return false;
-            }
-
-            var name = text[(open + 2)..close].Trim();
-            var isPath = false;
-            if (name.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0)
-            {
-                if (name[..paren].Trim() is not "path" and var function)
-                {
-                    error = $"'{text}': unknown function '{function}' (expected path(<attribute>))";
-                    return false;
-                }
-
-                if (name[^1] != ')')
-                {
-                    error = $"'{text}': 'path(' without a closing ')'";
-                    return false;
-                }
-
-                name = name[(paren + 1)..^1].Trim();
-                isPath = true;
-            }
-
-            if (!WorkloadAttributes.IsKnown(name))
-            {
-                error = $"'{text}': unknown attribute '{name}' (expected one of {WorkloadAttributes.Expected})";
-                return false;
-            }
-
-            if (UnstableAttributes.Refusal(name) is { } unstable)
-            {
-                error = $"'{text}': {unstable}";
-                return false;
-            }
-
-            parts.Add((name, true, isPath));
-            at = close + 2;
+            return false;
         }
 
         // Literal text is checked now by rendering every attribute as a harmless segment.
@@ -126,26 +64,18 @@ public sealed class SpiffeIdTemplate
                 continue;
             }
 
-            var values = caller.Lookup(text);
-            if (values is null || values.Count == 0)
+            if (TemplateParts.Value(caller, Text, text, out error) is not { } value)
             {
-                error = $"the template '{Text}' needs '{text}', which {caller.Target} does not have";
                 return null;
             }
 
-            if (values.Count > 1)
-            {
-                error = $"the template '{Text}' needs one value of '{text}'; {caller.Target} has {values.Count}";
-                return null;
-            }
-
-            if (SpliceCheck.Check(text, values[0], isPath) is { } unsafeValue)
+            if (SpliceCheck.Check(text, value, isPath) is { } unsafeValue)
             {
                 error = $"the template '{Text}' renders an invalid SPIFFE ID for {caller.Target}: {unsafeValue}";
                 return null;
             }
 
-            path.Append(values[0]);
+            path.Append(value);
         }
 
         var rendered = path.ToString();

@@ -18,6 +18,9 @@ public sealed record WorkloadIdentityPolicy
     /// <summary>An optional hint for workloads that receive several SVIDs (the Workload API's <c>hint</c>).</summary>
     public string? Hint { get; init; }
 
+    /// <summary>DNS name templates (<c>spec.x509.dns_sans</c>) for the DNS SANs of its X.509-SVIDs, next to the SPIFFE ID's URI SAN.</summary>
+    public IReadOnlyList<DnsNameTemplate> DnsSans { get; init; } = [];
+
     /// <summary>The kinds of caller it may go to (<c>spec.callers</c>); bots only unless it says otherwise.</summary>
     public WorkloadCallers Callers { get; init; } = WorkloadCallersText.Default;
 

@@ -29,8 +29,29 @@ internal sealed class X509SvidIssuer(ClusterState cluster, X509SvidSigner signer
         }
 
         var (policy, id) = chosen[0];
+        var dnsNames = new List<string>(policy.DnsSans.Count);
+        var unrendered = new List<string>();
+        foreach (var template in policy.DnsSans)
+        {
+            if (template.Render(caller, out var error) is not { } name)
+            {
+                unrendered.Add($"workload identity '{policy.Name}': {error}");
+            }
+            else if (!dnsNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                dnsNames.Add(name);
+            }
+        }
+
+        if (unrendered.Count > 0)
+        {
+            // A DNS SAN that cannot be rendered is never dropped quietly: the peer that expects it would see a different certificate.
+            await DenyAsync(caller, unrendered, clientAddr, cancellationToken).ConfigureAwait(false);
+            return new X509SvidIssuance(null, unrendered, Unavailable: false);
+        }
+
         var ttl = order.Ttl ?? config.WorkloadIdentity.X509.DefaultTtl;
-        if (signer.Sign(order.Key, id, [], time.GetUtcNow(), ttl, out var unavailable) is not { } signed)
+        if (signer.Sign(order.Key, id, dnsNames, time.GetUtcNow(), ttl, out var unavailable) is not { } signed)
         {
             await DenyAsync(caller, [unavailable!], clientAddr, cancellationToken).ConfigureAwait(false);
             return new X509SvidIssuance(null, [unavailable!], Unavailable: true);
@@ -39,6 +60,11 @@ internal sealed class X509SvidIssuer(ClusterState cluster, X509SvidSigner signer
         var fields = Attributes(caller);
         fields["serial"] = signed.Serial;
         fields["spiffe_id"] = id;
+        if (dnsNames.Count > 0)
+        {
+            fields["dns_sans"] = new JsonArray([.. dnsNames.Select(n => JsonValue.Create(n))]);
+        }
+
         fields["workload_identity"] = policy.Name;
         fields["key"] = SvidSigningRequest.Describe(order.Key);
         fields["expires"] = signed.Expires.ToString("O");

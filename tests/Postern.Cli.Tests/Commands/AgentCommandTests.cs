@@ -32,6 +32,10 @@ public sealed class AgentCommandTests : IDisposable
     [InlineData("interface diag address", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr", "10.1.2.3:3001" }, "--diag-addr-public")]
     [InlineData("public flag alone", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr-public" }, "--diag-addr-public applies only with --diag-addr")]
     [InlineData("public flag on loopback", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--diag-addr", "127.0.0.1:3001", "--diag-addr-public" }, "applies to a non-loopback address only")]
+    [InlineData("signal without pid file", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--output-dir", "/tmp/o", "--on-change-signal", "HUP" }, "--on-change-signal and --on-change-pid-file go together")]
+    [InlineData("pid file without signal", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--output-dir", "/tmp/o", "--on-change-pid-file", "/run/x.pid" }, "--on-change-signal and --on-change-pid-file go together")]
+    [InlineData("unknown signal", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--output-dir", "/tmp/o", "--on-change-signal", "KILL", "--on-change-pid-file", "/run/x.pid" }, "--on-change-signal: unknown signal 'KILL'")]
+    [InlineData("signal without output dir", new[] { "agent", "--server", "https://127.0.0.1:1", "--socket", "/tmp/x.sock", "--join-token", "t", "--on-change-signal", "HUP", "--on-change-pid-file", "/run/x.pid" }, "apply only with --output-dir")]
     public async Task A_wrong_command_line_exits_2_saying_what_is_wrong(string row, string[] args, string message)
     {
         var (exit, _, error) = await RunAsync(AgentCommand.Create(_ => null), args);
