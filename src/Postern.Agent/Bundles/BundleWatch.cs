@@ -1,33 +1,37 @@
 namespace Postern.Agent.Bundles;
 
-/// <summary>The current JWT bundle and the federated trust domains' bundles, and a way to wait for the next change.</summary>
-internal sealed class BundleWatch
+/// <summary>
+/// This trust domain's current bundle (a <see cref="JwtBundle"/> or an <see cref="X509Bundle"/>) and the federated trust
+/// domains' bundles of the same kind, and ways to wait for the next change of the one or of either.
+/// </summary>
+internal sealed class BundleWatch<TBundle>
+    where TBundle : class, ITrustDomainBundle
 {
     private readonly object _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public JwtBundle? Current { get; private set; }
+    public TBundle? Current { get; private set; }
 
     /// <summary>The federated trust domains' bundles, by trust domain name.</summary>
-    public IReadOnlyDictionary<string, JwtBundle> Federated { get; private set; } = new Dictionary<string, JwtBundle>();
+    public IReadOnlyDictionary<string, TBundle> Federated { get; private set; } = new Dictionary<string, TBundle>();
 
-    /// <summary>The ETag of the server's federated bundles document they were read from.</summary>
-    public string? FederatedETag { get; private set; }
-
-    /// <summary>Grows with every publication.</summary>
+    /// <summary>Grows with every publication, of this trust domain's bundle or of the federated ones.</summary>
     public long Version { get; private set; }
 
     /// <summary>The bundle of <paramref name="trustDomain"/>: this trust domain's own, or a federated one; null for any other.</summary>
-    public JwtBundle? Find(string trustDomain) =>
+    public TBundle? Find(string trustDomain) =>
         Current is { } own && own.TrustDomain == trustDomain ? own : Federated.GetValueOrDefault(trustDomain);
 
-    public void PublishFederated(IReadOnlyDictionary<string, JwtBundle> federated, string? etag)
+    public void Publish(TBundle bundle) => Change(() => Current = bundle);
+
+    public void PublishFederated(IReadOnlyDictionary<string, TBundle> federated) => Change(() => Federated = federated);
+
+    private void Change(Action change)
     {
         TaskCompletionSource changed;
         lock (_lock)
         {
-            Federated = federated;
-            FederatedETag = etag;
+            change();
             Version++;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,32 +40,28 @@ internal sealed class BundleWatch
         changed.TrySetResult();
     }
 
-    public void Publish(JwtBundle bundle)
+    /// <summary>The current bundle once it is not <paramref name="seen"/> (null: any bundle); waits for one if needed.</summary>
+    public async Task<TBundle> NextAsync(TBundle? seen, CancellationToken cancellationToken)
     {
-        TaskCompletionSource changed;
-        lock (_lock)
-        {
-            Current = bundle;
-            Version++;
-            changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.TrySetResult();
+        var (own, _, _) = await NextAsync(current => !ReferenceEquals(current, seen), cancellationToken).ConfigureAwait(false);
+        return own;
     }
 
     /// <summary>
-    /// The current bundle, the federated ones and their <see cref="Version"/>, once that is past <paramref name="seenVersion"/>
-    /// (-1: any) and there is a bundle of this trust domain; waits for one if needed.
+    /// This trust domain's bundle, the federated ones and their <see cref="Version"/>, once that is past
+    /// <paramref name="seenVersion"/> (-1: any) and this trust domain has a bundle; waits for one if needed.
     /// </summary>
-    public async Task<(JwtBundle Own, IReadOnlyDictionary<string, JwtBundle> Federated, long Version)> NextAsync(long seenVersion, CancellationToken cancellationToken)
+    public Task<(TBundle Own, IReadOnlyDictionary<string, TBundle> Federated, long Version)> NextAsync(long seenVersion, CancellationToken cancellationToken) =>
+        NextAsync(_ => Version > seenVersion, cancellationToken);
+
+    private async Task<(TBundle Own, IReadOnlyDictionary<string, TBundle> Federated, long Version)> NextAsync(Func<TBundle, bool> isNew, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task changed;
             lock (_lock)
             {
-                if (Current is { } current && Version > seenVersion)
+                if (Current is { } current && isNew(current))
                 {
                     return (current, Federated, Version);
                 }

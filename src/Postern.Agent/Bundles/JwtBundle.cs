@@ -10,7 +10,7 @@ namespace Postern.Agent.Bundles;
 /// <see cref="Postern.Verification.KeySet"/> (which decides the usable keys), and the same keys
 /// re-written in the SPIFFE bundle format (every key with <c>use: "jwt-svid"</c>) for the Workload API.
 /// </summary>
-internal sealed class JwtBundle
+internal sealed class JwtBundle : ITrustDomainBundle
 {
     public const string SpiffeUse = "jwt-svid";
 
@@ -30,6 +30,8 @@ internal sealed class JwtBundle
 
     /// <summary>The bundle as a JWKS document in the SPIFFE bundle format.</summary>
     public byte[] SpiffeJson { get; }
+
+    byte[] ITrustDomainBundle.Served => SpiffeJson;
 
     /// <summary>The usable keys, for validating JWT-SVIDs.</summary>
     public KeySet Keys { get; }

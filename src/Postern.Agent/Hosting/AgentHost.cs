@@ -113,8 +113,8 @@ public sealed class AgentHost : IAsyncDisposable
 
         services.AddSingleton(credentialFile);
         services.AddSingleton(new SvidCache(options.CacheCapacity));
-        services.AddSingleton<BundleWatch>();
-        services.AddSingleton<X509BundleWatch>();
+        services.AddSingleton<BundleWatch<JwtBundle>>();
+        services.AddSingleton<BundleWatch<X509Bundle>>();
         services.AddSingleton<ServerLink>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<SecurityHeaderInterceptor>());
 

@@ -30,7 +30,10 @@ internal sealed class ServerLink
     private long? _policyRevision;
     private bool _joinTokenUnused;
 
-    public ServerLink(IssuanceApi api, CredentialFile file, AgentOptions options, SvidCache cache, BundleWatch bundles, X509BundleWatch x509Bundles, ILogger<ServerLink> logger)
+    // The ETag of the server's federated bundles document last published, for the next conditional read.
+    private volatile string? _federatedETag;
+
+    public ServerLink(IssuanceApi api, CredentialFile file, AgentOptions options, SvidCache cache, BundleWatch<JwtBundle> bundles, BundleWatch<X509Bundle> x509Bundles, ILogger<ServerLink> logger)
     {
         _api = api;
         _file = file;
@@ -48,10 +51,10 @@ internal sealed class ServerLink
 
     public SvidCache Cache { get; }
 
-    public BundleWatch Bundles { get; }
+    public BundleWatch<JwtBundle> Bundles { get; }
 
     /// <summary>The trust domain's X.509 bundle, refreshed with the key set.</summary>
-    public X509BundleWatch X509Bundles { get; }
+    public BundleWatch<X509Bundle> X509Bundles { get; }
 
     public BotCredential? Credential => Volatile.Read(ref _credential);
 
@@ -202,7 +205,7 @@ internal sealed class ServerLink
         }
 
         // Best effort: a server without federation (or an older one, without the path) leaves the federated bundles as they were.
-        var federated = await _api.GetFederatedBundlesAsync(credential.Credential, Bundles.FederatedETag, cancellationToken).ConfigureAwait(false);
+        var federated = await _api.GetFederatedBundlesAsync(credential.Credential, _federatedETag, cancellationToken).ConfigureAwait(false);
         if (federated.IsOk)
         {
             PublishFederated(federated.Value!);
@@ -502,7 +505,8 @@ internal sealed class ServerLink
             _logger.BundleChanged("federated: " + string.Join(", ", bundles.Keys), string.Join(", ", bundles.Values.SelectMany(b => b.Keys.KeyIds)));
         }
 
-        Bundles.PublishFederated(bundles, document.ETag);
+        _federatedETag = document.ETag;
+        Bundles.PublishFederated(bundles);
         if (!SameX509Bundles(X509Bundles.Federated, x509))
         {
             _logger.BundleChanged("federated X.509: " + string.Join(", ", x509.Keys), string.Join(", ", x509.Values.Select(b => $"{b.Certificates.Count} CA certificate(s)")));

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Postern.Agent.Attestation;
+using Postern.Agent.Bundles;
 using Postern.Agent.Server;
 using Postern.TrustBundles;
 using Postern.Verification;
@@ -94,40 +95,8 @@ internal sealed class WorkloadApiService(
     }
 
     /// <summary>The trust domain's X.509 bundle and the federated trust domains' ones, at once and whenever one changes.</summary>
-    public override async Task FetchX509Bundles(X509BundlesRequest request, IServerStreamWriter<X509BundlesResponse> responseStream, ServerCallContext context)
-    {
-        var cancellationToken = context.CancellationToken;
-        var sent = -1L;
-        byte[]? last = null;
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var (own, federated, version) = await link.X509Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
-                sent = version;
-                var response = new X509BundlesResponse();
-                response.Bundles.Add(own.TrustDomainId, ByteString.CopyFrom(own.Concatenated));
-                foreach (var bundle in federated.Values.Where(b => b.TrustDomain != own.TrustDomain))
-                {
-                    response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.Concatenated));
-                }
-
-                // Sent again only when a bundle changed, not for every publication.
-                var bytes = response.ToByteArray();
-                if (last is not null && bytes.AsSpan().SequenceEqual(last))
-                {
-                    continue;
-                }
-
-                await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                last = bytes;
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away or the agent is stopping.
-        }
-    }
+    public override Task FetchX509Bundles(X509BundlesRequest request, IServerStreamWriter<X509BundlesResponse> responseStream, ServerCallContext context) =>
+        StreamBundlesAsync(link.X509Bundles, response => response.Bundles, responseStream, context.CancellationToken);
 
     /// <summary>The response for one SVID: its chain, key and trust domain bundle, and the federated trust domains' bundles (keyed <c>spiffe://&lt;trust domain&gt;</c>).</summary>
     private static X509SVIDResponse X509Response(Postern.WorkloadIdentity.Api.X509SvidResponse svid, byte[] privateKey, IReadOnlyDictionary<string, Bundles.X509Bundle> federated)
@@ -187,25 +156,34 @@ internal sealed class WorkloadApiService(
         return response;
     }
 
-    public override async Task FetchJWTBundles(JWTBundlesRequest request, IServerStreamWriter<JWTBundlesResponse> responseStream, ServerCallContext context)
+    public override Task FetchJWTBundles(JWTBundlesRequest request, IServerStreamWriter<JWTBundlesResponse> responseStream, ServerCallContext context) =>
+        StreamBundlesAsync(link.Bundles, response => response.Bundles, responseStream, context.CancellationToken);
+
+    /// <summary>
+    /// Streams this trust domain's bundle and the federated ones, keyed <c>spiffe://&lt;trust domain&gt;</c>, at once and
+    /// again whenever one of them changes (not for a publication that changed nothing).
+    /// </summary>
+    private static async Task StreamBundlesAsync<TBundle, TResponse>(
+        BundleWatch<TBundle> watch, Func<TResponse, Google.Protobuf.Collections.MapField<string, ByteString>> bundlesOf, IServerStreamWriter<TResponse> responseStream, CancellationToken cancellationToken)
+        where TBundle : class, ITrustDomainBundle
+        where TResponse : IMessage, new()
     {
-        var cancellationToken = context.CancellationToken;
         var sent = -1L;
         byte[]? last = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (own, federated, version) = await link.Bundles.NextAsync(sent, cancellationToken).ConfigureAwait(false);
+                var (own, federated, version) = await watch.NextAsync(sent, cancellationToken).ConfigureAwait(false);
                 sent = version;
-                var response = new JWTBundlesResponse();
-                response.Bundles.Add(own.TrustDomainId, ByteString.CopyFrom(own.SpiffeJson));
+                var response = new TResponse();
+                var bundles = bundlesOf(response);
+                bundles.Add(own.TrustDomainId, ByteString.CopyFrom(own.Served));
                 foreach (var bundle in federated.Values.Where(b => b.TrustDomain != own.TrustDomain))
                 {
-                    response.Bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.SpiffeJson));
+                    bundles.Add(bundle.TrustDomainId, ByteString.CopyFrom(bundle.Served));
                 }
 
-                // Sent again only when a bundle changed, not for every publication.
                 var bytes = response.ToByteArray();
                 if (last is not null && bytes.AsSpan().SequenceEqual(last))
                 {
