@@ -19,4 +19,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(3004, LogLevel.Warning, "Audit retention failed; the next pass tries again")]
     public static partial void AuditRetentionFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Writing {Count} journaled audit event(s) to the store failed; they stay in the journal and are tried again")]
+    public static partial void AuditIndexFailed(this ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(3006, LogLevel.Information, "Audit journal {Path} was left by a process that stopped: {Missing} of its {Events} event(s) were not in the store and are now")]
+    public static partial void AuditJournalRecovered(this ILogger logger, string path, int missing, int events);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Audit journal {Path} could not be recovered; it is kept and tried again at the next start")]
+    public static partial void AuditJournalRecoveryFailed(this ILogger logger, string path, Exception exception);
 }

@@ -23,6 +23,7 @@ internal sealed class AuditReader(NpgsqlDataSource dataSource) : IAuditReader
         Add("type", "=", search.Type);
         Add("actor", "=", search.Actor);
         Add("jti", "=", search.Jti);
+        Add("id", "=", search.Id);
         Add("id", ">=", search.FromId);
         Add("id", "<", search.BeforeId);
         values.Add(search.Limit);

@@ -13,10 +13,11 @@ internal sealed class AuditReader(SqliteConnectionSource connections) : IAuditRe
             + (search.Type is null ? "" : " AND type = $type")
             + (search.Actor is null ? "" : " AND actor = $actor")
             + (search.Jti is null ? "" : " AND jti = $jti")
+            + (search.Id is null ? "" : " AND id = $id")
             + (search.FromId is null ? "" : " AND id >= $from")
             + (search.BeforeId is null ? "" : " AND id < $before")
             + " ORDER BY id DESC LIMIT $limit";
-        return ReadEventsAsync(sql, cancellationToken, ("$type", search.Type), ("$actor", search.Actor), ("$jti", search.Jti), ("$from", search.FromId), ("$before", search.BeforeId), ("$limit", search.Limit));
+        return ReadEventsAsync(sql, cancellationToken, ("$type", search.Type), ("$actor", search.Actor), ("$jti", search.Jti), ("$id", search.Id), ("$from", search.FromId), ("$before", search.BeforeId), ("$limit", search.Limit));
     }
 
     public Task<IReadOnlyList<StoredAuditEvent>> ReadChainAsync(string chain, long afterSequence, int limit, CancellationToken cancellationToken) =>

@@ -12,10 +12,12 @@ namespace Postern.Audit;
 /// <summary>
 /// The audit log, kept in the store's audit tables (<see cref="IAuditStore"/>), apart from its items and change log.
 /// <see cref="AppendAsync"/> returns once the event is durable; the writer takes whatever events are queued when it
-/// is free and writes them in one transaction (group commit sized by the load, with no delay), so that recording
-/// every assertion and issuance costs one commit per burst rather than one per event. The store links the events
-/// into its hash chain; the log seals signed checkpoints of the chain's head every
-/// <see cref="AuditLogOptions.CheckpointInterval"/> and when disposed, and logs each as a witness.
+/// is free and makes them durable together (group commit sized by the load, with no delay), so that recording
+/// every assertion and issuance costs one commit per burst rather than one per event. With a journal
+/// (<see cref="AuditLogOptions.JournalFolder"/>) that commit is one <c>fdatasync</c> of the journal, and the events
+/// reach the store's tables in larger batches afterwards (<see cref="AuditJournalPipeline"/>); without, it is a
+/// transaction of the store. The store links the events into its hash chain; the log seals signed checkpoints of the
+/// chain's head every <see cref="AuditLogOptions.CheckpointInterval"/> and when disposed, and logs each as a witness.
 /// </summary>
 public sealed class AuditLog : IAsyncDisposable
 {
@@ -25,9 +27,10 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly IBackend _store;
     private readonly TimeProvider _time;
     private readonly AuditLogOptions _options;
-    private readonly Channel<Pending> _queue;
+    private readonly Channel<PendingAuditEvent> _queue;
     private readonly List<AuditTally> _tallies = [];
-    private readonly Task _writer;
+    private readonly Task? _writer;
+    private readonly AuditJournalPipeline? _journal;
     private readonly IAuditCheckpointSigner? _signer;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sealing = new(1, 1);
@@ -49,9 +52,12 @@ public sealed class AuditLog : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueue, 1);
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _metrics = new AuditMetrics(() => _queue.Reader.Count);
-        _writer = Task.Run(WriteAsync);
+        _queue = Channel.CreateBounded<PendingAuditEvent>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _metrics = new AuditMetrics(() => _queue.Reader.Count, () => _journal?.Unindexed ?? 0);
+        if (_options.JournalFolder is not null && store is IAuditStore)
+            _journal = new AuditJournalPipeline(_queue.Reader, store, _options, _metrics, _logger);
+        else
+            _writer = Task.Run(WriteAsync);
         if (signer is not null && store is IAuditStore)
             _checkpointTimer = time.CreateTimer(_ => _ = SealOnScheduleAsync(), null, _options.CheckpointInterval, _options.CheckpointInterval);
         if (store is IAuditStore && _options.RetentionInterval != Timeout.InfiniteTimeSpan)
@@ -71,7 +77,7 @@ public sealed class AuditLog : IAsyncDisposable
     public async Task<AuditEvent> AppendAsync(string type, JsonObject fields, CancellationToken cancellationToken)
     {
         var (item, recorded) = Prepare(type, fields);
-        var pending = new Pending(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingAuditEvent(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             await EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -120,10 +126,16 @@ public sealed class AuditLog : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
 
-        // What this instance has counted so far is written first, so that a search sees it.
+        // What this instance has counted so far is written first, and what it journaled is in the store, so that a
+        // search sees them.
         foreach (var tally in Tallies())
         {
             await tally.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_journal is not null)
+        {
+            await _journal.WaitIndexedAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var fields = new Dictionary<string, string>(query.FieldEquals);
@@ -218,7 +230,7 @@ public sealed class AuditLog : IAsyncDisposable
         }
 
         _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        await (_journal?.StopAsync() ?? _writer!).ConfigureAwait(false);
         if (_checkpointTimer is not null)
         {
             await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
@@ -241,7 +253,7 @@ public sealed class AuditLog : IAsyncDisposable
     }
 
     /// <summary>Waits for room in the full queue, up to <see cref="AuditLogOptions.MaxQueueWait"/> and while the caller waits.</summary>
-    private async Task EnqueueAsync(Pending pending, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(PendingAuditEvent pending, CancellationToken cancellationToken)
     {
         using var limit = new CancellationTokenSource(_options.MaxQueueWait, _time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
@@ -269,7 +281,8 @@ public sealed class AuditLog : IAsyncDisposable
         }
     }
 
-    private static string KeyOf(DateTimeOffset time, string id) =>
+    /// <summary>The store key of the event <paramref name="id"/> recorded at <paramref name="time"/>.</summary>
+    internal static string KeyOf(DateTimeOffset time, string id) =>
         Prefix + time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/" + id;
 
     /// <summary>The ids of events at <paramref name="time"/> start with this; those before it sort below it.</summary>
@@ -303,7 +316,7 @@ public sealed class AuditLog : IAsyncDisposable
 
     private async Task WriteAsync()
     {
-        var batch = new List<Pending>(_options.MaxBatch);
+        var batch = new List<PendingAuditEvent>(_options.MaxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -327,6 +340,4 @@ public sealed class AuditLog : IAsyncDisposable
             batch.Clear();
         }
     }
-
-    private sealed record Pending(BatchPut Item, TaskCompletionSource Written);
 }

@@ -27,6 +27,22 @@ public sealed record AuditLogOptions
     /// <summary>How often retention runs; <see cref="Timeout.InfiniteTimeSpan"/>: never on its own.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The folder of the log's journal (<see cref="AuditJournal"/>): events become durable there, one <c>fdatasync</c>
+    /// per group, and reach the store's audit tables afterwards, in larger batches off the answer's path. <c>null</c>:
+    /// no journal; each group is committed to the store before its callers are answered.
+    /// </summary>
+    public string? JournalFolder { get; init; }
+
+    /// <summary>About how large a journal segment grows before the next begins.</summary>
+    public long JournalSegmentBytes { get; init; } = 64L << 20;
+
+    /// <summary>How many journaled events one store write carries at most.</summary>
+    public int MaxIndexBatch { get; init; } = 4096;
+
+    /// <summary>How long a search waits for the journal's events to reach the store before it reads what is there.</summary>
+    public TimeSpan MaxIndexWait { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the chain's head is sealed in a signed checkpoint, when it moved.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

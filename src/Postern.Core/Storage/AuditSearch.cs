@@ -16,6 +16,9 @@ public sealed record AuditSearch
     /// <summary>Only events whose <c>jti</c> field is this.</summary>
     public string? Jti { get; init; }
 
+    /// <summary>Only the event with this id.</summary>
+    public string? Id { get; init; }
+
     /// <summary>Only events whose id is at or after this (ids sort by time).</summary>
     public string? FromId { get; init; }
 
