@@ -48,7 +48,7 @@ public sealed class AuditJournalTests : IDisposable
     public async Task Events_the_store_refused_stay_in_the_journal_and_the_next_log_stores_them_once()
     {
         await using var store = await OpenAsync();
-        var failing = new FailingAfterBackend(store, batchesBeforeFailing: 0);
+        var failing = new FailingAfterBackend(store, refuseFrom: 0);
         var log = new AuditLog(failing, _time, Options with { MaxIndexWait = TimeSpan.FromMilliseconds(200) });
         var recorded = new List<AuditEvent>();
         for (var i = 0; i < 20; i++, _time.Advance(TimeSpan.FromMilliseconds(1)))
@@ -72,8 +72,8 @@ public sealed class AuditJournalTests : IDisposable
     public async Task Recovery_stores_only_the_tail_the_store_lacks()
     {
         await using var store = await OpenAsync();
-        var failing = new FailingAfterBackend(store, batchesBeforeFailing: 3);
-        var log = new AuditLog(failing, _time, Options with { MaxIndexWait = TimeSpan.FromMilliseconds(200) });
+        var failing = new FailingAfterBackend(store, refuseFrom: 10);
+        var log = new AuditLog(failing, _time, Options with { MaxIndexWait = TimeSpan.FromMilliseconds(200), IndexDelay = TimeSpan.Zero });
         var ids = new List<string>();
         for (var i = 0; i < 30; i++, _time.Advance(TimeSpan.FromMilliseconds(1)))
             ids.Add((await log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["n"] = i }, CancellationToken.None)).Id); // one at a time: a group each
@@ -149,13 +149,11 @@ public sealed class AuditJournalTests : IDisposable
     private async Task<IBackend> OpenAsync() =>
         await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = _folder.Database, Time = _time, SweepInterval = Timeout.InfiniteTimeSpan }, CancellationToken.None);
 
-    /// <summary>A store whose audit writes succeed <c>batchesBeforeFailing</c> times, then fail.</summary>
-    private sealed class FailingAfterBackend(IBackend inner, int batchesBeforeFailing) : ForwardingBackend(inner)
+    /// <summary>A store that refuses every write holding an event whose field <c>n</c> is <c>refuseFrom</c> or more.</summary>
+    private sealed class FailingAfterBackend(IBackend inner, int refuseFrom) : ForwardingBackend(inner)
     {
-        private int _batches;
-
         public override Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _batches) > batchesBeforeFailing
+            items.Any(i => AuditEvent.Parse(i.Value.Span)?.Fields["n"]?.GetValue<int>() >= refuseFrom)
                 ? Task.FromException<long>(new IOException("the store is down"))
                 : base.PutBatchAsync(items, cancellationToken);
     }

@@ -30,6 +30,7 @@ internal sealed class AuditJournalPipeline
     private readonly Task _recovered;
     private readonly Task<AuditJournalPosition?> _indexer;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _journaledEvents;
     private long _indexedEvents;
 
@@ -69,6 +70,7 @@ internal sealed class AuditJournalPipeline
                 var progress = Volatile.Read(ref _progress);
                 if (Volatile.Read(ref _indexedEvents) >= target)
                     return;
+                Volatile.Read(ref _hurry).TrySetResult(); // a search waits: the indexer does not wait for more events
                 await progress.Task.WaitAsync(limit.Token).ConfigureAwait(false);
             }
         }
@@ -87,6 +89,7 @@ internal sealed class AuditJournalPipeline
     {
         await _written.Task.ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        Volatile.Read(ref _hurry).TrySetResult();
         var indexed = await _indexer.ConfigureAwait(false);
         _journal.Close(indexed);
     }
@@ -147,6 +150,13 @@ internal sealed class AuditJournalPipeline
         AuditJournalPosition? indexed = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Events that wait a little go to the store in larger transactions: most of a store write's cost is per
+            // transaction (its pages, its fsync), and nobody waits for it, unless a search or the log's end hurries it.
+            var hurry = Volatile.Read(ref _hurry);
+            if (reader.Count < _options.MaxIndexBatch / 64 && !_stopping.IsCancellationRequested)
+                await Task.WhenAny(hurry.Task, Task.Delay(_options.IndexDelay)).ConfigureAwait(false);
+            Interlocked.CompareExchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), hurry);
+
             while (items.Count < _options.MaxIndexBatch && reader.TryRead(out var group))
             {
                 groups.Add(group);

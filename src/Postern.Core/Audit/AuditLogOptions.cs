@@ -40,6 +40,12 @@ public sealed record AuditLogOptions
     /// <summary>How many journaled events one store write carries at most.</summary>
     public int MaxIndexBatch { get; init; } = 4096;
 
+    /// <summary>
+    /// How long journaled events may wait for more before the indexer writes them to the store (unless a search waits
+    /// for them, or the log is closing): the store's cost is mostly per transaction.
+    /// </summary>
+    public TimeSpan IndexDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long a search waits for the journal's events to reach the store before it reads what is there.</summary>
     public TimeSpan MaxIndexWait { get; init; } = TimeSpan.FromSeconds(10);
 
