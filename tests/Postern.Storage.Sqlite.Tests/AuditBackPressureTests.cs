@@ -71,6 +71,34 @@ public sealed class AuditBackPressureTests : IDisposable
         Assert.Equal(4, (await log.SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task With_a_journal_events_are_durable_while_the_store_holds_them_and_past_the_backlog_bound_appends_are_refused()
+    {
+        await using var sqlite = await OpenAsync();
+        var store = new GatedBackend(sqlite, open: false);
+        var journal = Path.Combine(_folder.Path, "audit-journal");
+        await using var log = new AuditLog(store, _time, Tight with { JournalFolder = journal, MaxUnindexed = 2, IndexDelay = TimeSpan.Zero });
+        using var opened = new Opener(store);
+
+        // Durable in the journal although the store takes none of them; past two events waiting for the store, the
+        // journal takes no more.
+        await Task.WhenAll(Append(log, 1), Append(log, 2), Append(log, 3)).WaitAsync(TimeSpan.FromSeconds(30));
+        await store.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var queued = new[] { Append(log, 4), Append(log, 5) };
+        var waiting = Append(log, 6);
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted, $"the append past the bound did not wait: {waiting.Status}");
+
+        _time.Advance(Tight.MaxQueueWait);
+        await Assert.ThrowsAsync<AuditLogBusyException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.All(queued, t => Assert.False(t.IsCompleted, "an event was reported durable while the journal took no more"));
+
+        store.Open();
+        await Task.WhenAll(queued).WaitAsync(TimeSpan.FromSeconds(30));
+        var written = await log.SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None);
+        Assert.Equal([1, 2, 3, 4, 5], written.Select(e => e.Fields["n"]!.GetValue<int>()).Order());
+    }
+
     /// <summary>Opens the gate when the test ends, passed or failed, so that the log's disposal is not stuck behind it.</summary>
     private sealed class Opener(GatedBackend store) : IDisposable
     {

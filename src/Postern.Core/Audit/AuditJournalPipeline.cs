@@ -31,6 +31,7 @@ internal sealed class AuditJournalPipeline
     private readonly Task<AuditJournalPosition?> _indexer;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closing;
     private long _journaledEvents;
     private long _indexedEvents;
 
@@ -44,7 +45,7 @@ internal sealed class AuditJournalPipeline
         _metrics = metrics;
         _logger = logger;
         _journal = AuditJournal.Open(_folder, options.JournalSegmentBytes);
-        _unindexed = Channel.CreateBounded<JournaledGroup>(new BoundedChannelOptions(Math.Max(1, options.MaxQueue / 16)) { SingleReader = true, SingleWriter = true });
+        _unindexed = Channel.CreateUnbounded<JournaledGroup>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         _recovered = Task.Run(RecoverAsync);
         _indexer = Task.Run(IndexAsync);
         new Thread(Write) { IsBackground = true, Name = "audit journal" }.Start();
@@ -87,6 +88,7 @@ internal sealed class AuditJournalPipeline
     /// </summary>
     public async Task StopAsync()
     {
+        Volatile.Write(ref _closing, true);
         await _written.Task.ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         Volatile.Read(ref _hurry).TrySetResult();
@@ -130,7 +132,9 @@ internal sealed class AuditJournalPipeline
                 var group = new JournaledGroup(batch.ConvertAll(p => p.Item), position);
                 batch.Clear();
                 lines.Clear();
-                _unindexed.Writer.WriteAsync(group).AsTask().GetAwaiter().GetResult(); // waits while the store is far behind
+                _unindexed.Writer.TryWrite(group);
+                while (Unindexed > _options.MaxUnindexed && !Volatile.Read(ref _closing))
+                    Thread.Sleep(10); // the store is far behind: the queue fills and, after a while, actions are refused
             }
         }
         finally
@@ -153,7 +157,7 @@ internal sealed class AuditJournalPipeline
             // Events that wait a little go to the store in larger transactions: most of a store write's cost is per
             // transaction (its pages, its fsync), and nobody waits for it, unless a search or the log's end hurries it.
             var hurry = Volatile.Read(ref _hurry);
-            if (reader.Count < _options.MaxIndexBatch / 64 && !_stopping.IsCancellationRequested)
+            if (Unindexed < _options.MaxIndexBatch && !_stopping.IsCancellationRequested)
                 await Task.WhenAny(hurry.Task, Task.Delay(_options.IndexDelay)).ConfigureAwait(false);
             Interlocked.CompareExchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), hurry);
 

@@ -37,6 +37,13 @@ public sealed record AuditLogOptions
     /// <summary>About how large a journal segment grows before the next begins.</summary>
     public long JournalSegmentBytes { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// How many journaled events may wait for the store at most (held in memory until stored); past it the journal
+    /// takes no more, so that the queue fills and <see cref="AuditLog.AppendAsync"/> refuses after
+    /// <see cref="MaxQueueWait"/>.
+    /// </summary>
+    public int MaxUnindexed { get; init; } = 65_536;
+
     /// <summary>How many journaled events one store write carries at most.</summary>
     public int MaxIndexBatch { get; init; } = 4096;
 
