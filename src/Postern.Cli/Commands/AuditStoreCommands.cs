@@ -22,7 +22,7 @@ internal static class AuditStoreCommands
         var config = CommonOptions.Config();
         var since = new Option<string?>("--since") { Description = "Walk each chain from its last checkpoint before DURATION ago (e.g. 1h, 7d), not from its start." };
         var verify = new Command("verify", "Check every audit chain and checkpoint; print the first event changed, removed, inserted or reordered in each chain, and exit 1 if any.") { config, since };
-        verify.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, async (store, output) =>
+        verify.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, async (store, settings, output) =>
         {
             DateTimeOffset? from = null;
             if (parse.GetValue(since) is { } text)
@@ -39,6 +39,12 @@ internal static class AuditStoreCommands
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"{finding.Kind}: {finding.Message}").ConfigureAwait(false);
             var summary = string.Create(CultureInfo.InvariantCulture, $"{(result.Verified ? "verified" : "NOT verified")}: {result.Chains} chain(s), {result.Events} event(s), {result.Checkpoints} checkpoint(s)");
             await output.WriteLineAsync(summary + (authority is null ? "; the store holds no audit key, so no checkpoint can be checked" : "")).ConfigureAwait(false);
+            foreach (var (path, events) in AuditJournalBacklog.Orphans(Path.Combine(settings.DataDir, AuditJournalBacklog.FolderName)).Where(o => o.Events > 0))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"note: {path} holds {events} event(s) journaled by a server that stopped; the store gets what it lacks of them (and this check sees them) when a server starts with this data_dir")).ConfigureAwait(false);
+            }
+
             return result.Verified ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return verify;
@@ -51,7 +57,7 @@ internal static class AuditStoreCommands
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing events as they are committed, until interrupted." };
         var lines = new Option<int>("--lines", "-n") { Description = "Print the newest N events first.", DefaultValueFactory = _ => 10 };
         var tail = new Command("tail", "Print the newest audit events (--format json: each as stored, one per line); with -f, follow new ones.") { config, format, follow, lines };
-        tail.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, async (store, output) =>
+        tail.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, async (store, _, output) =>
         {
             var tables = (IAuditStore)store;
             var json = parse.GetValue(format) == OutputFormat.Json;
@@ -83,7 +89,7 @@ internal static class AuditStoreCommands
     }
 
     /// <summary>Opens the store of the configuration (read-only where it can) and runs <paramref name="run"/> on it; a problem the user can fix is printed with exit code.</summary>
-    private static async Task<int> RunAsync(string? configPath, TextWriter output, TextWriter error, Func<IBackend, TextWriter, Task<int>> run)
+    private static async Task<int> RunAsync(string? configPath, TextWriter output, TextWriter error, Func<IBackend, PosternConfig, TextWriter, Task<int>> run)
     {
         try
         {
@@ -99,7 +105,7 @@ internal static class AuditStoreCommands
 
             var location = new StoreLocation(config, TimeProvider.System);
             var exit = (int?)null;
-            await location.InspectExistingAsync(async store => exit = await run(store, output).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
+            await location.InspectExistingAsync(async store => exit = await run(store, config, output).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
             if (exit is null)
                 throw new AdminClient.AdminException($"there is no store at {location.SqlitePath}: start the server with this configuration first", ExitCodes.Failed);
             return exit.Value;

@@ -20,9 +20,6 @@ internal static class AuditServices
     public static Task<CertAuthority> EnsureAuthorityAsync(IBackend store, AuthorityKeyring keyring, TimeProvider time, CancellationToken cancellationToken) =>
         new CertAuthorityStore(store, time).EnsureAsync(CertAuthorityType.Audit, SigningAlgorithm.ES256, keyring, cancellationToken);
 
-    /// <summary>The audit journal's folder under <c>data_dir</c>: events are durable there before the store's tables hold them.</summary>
-    public const string JournalFolder = "audit-journal";
-
     public static IServiceCollection AddAudit(this IServiceCollection services, IBackend store, AuditConfig config, string dataDir, CertAuthority authority, TimeProvider time)
     {
         // Made by the container, which disposes it before the store: queued events are written, and the chain's last
@@ -30,7 +27,7 @@ internal static class AuditServices
         services.AddSingleton(sp => new AuditLog(
             store,
             time,
-            new AuditLogOptions { Retention = config.Retention, CheckpointInterval = config.CheckpointInterval, JournalFolder = Path.Combine(dataDir, JournalFolder) },
+            new AuditLogOptions { Retention = config.Retention, CheckpointInterval = config.CheckpointInterval, JournalFolder = Path.Combine(dataDir, AuditJournalBacklog.FolderName) },
             new AuditCheckpointSigner(authority),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Postern.Audit")));
         if (config.FileSink is { } path && store is IAuditStore tables)

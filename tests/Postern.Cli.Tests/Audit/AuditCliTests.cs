@@ -94,6 +94,21 @@ public sealed class AuditCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_names_a_journal_file_a_stopped_server_left_and_the_events_it_holds()
+    {
+        // Two events journaled by a server that died before the store had them; the running server holds its own file.
+        var journal = Path.Combine(_dir.Path, "audit-journal");
+        var left = Path.Combine(journal, "20261206T000000.0000000Z-0badc0de.journal");
+        var line = "{\"type\":\"jwt_svid.issued\",\"time\":\"2026-12-06T00:00:00.0000000Z\",\"id\":\"0639321120000000000-0badc0de\"}\n";
+        await File.WriteAllTextAsync(left, line + line.Replace("c0de\"", "c0df\"", StringComparison.Ordinal));
+
+        var (exit, output, error) = await RunAsync("audit", "verify");
+        Assert.True(exit == 0, error + output);
+        Assert.Contains($"note: {left} holds 2 event(s) journaled by a server that stopped", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // not the running server's own file
+    }
+
+    [Fact]
     public async Task The_file_sinks_lines_parse_and_together_are_the_events_of_the_log()
     {
         for (var i = 0; i < 5; i++)
