@@ -175,7 +175,7 @@ public sealed class PosternHost : IAsyncDisposable
             services.AddSingleton(options.Time);
             services.AddSingleton(config);
             services.AddSingleton(store);
-            services.AddAudit(store, config.Audit, config.DataDir, await AuditServices.EnsureAuthorityAsync(store, keyring, options.Time, cancellationToken).ConfigureAwait(false), options.Time);
+            services.AddAudit(store, config.Audit, config.Audit.JournalFor(config.Storage) ? config.DataDir : null, await AuditServices.EnsureAuthorityAsync(store, keyring, options.Time, cancellationToken).ConfigureAwait(false), options.Time);
             services.AddWeb(settings, store, keyring.Kek);
             services.AddClusterState();
             services.AddAuthorities(store, authorities, keyring, options.Time);

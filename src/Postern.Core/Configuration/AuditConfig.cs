@@ -9,6 +9,16 @@ public sealed record AuditConfig
     /// <summary>How often the chain's head is sealed in a signed checkpoint.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether events are made durable in the instance's journal (<c>data_dir/audit-journal</c>) and copied to the store
+    /// afterwards (<c>audit.journal</c>); <c>null</c>: yes on SQLite, no on PostgreSQL, where an instance that dies for
+    /// good must leave every event of a returned token in the shared store (<see cref="JournalFor"/>).
+    /// </summary>
+    public bool? Journal { get; init; }
+
+    /// <summary>Whether the journal is used with the store of <paramref name="storage"/>.</summary>
+    public bool JournalFor(StorageConfig storage) => Journal ?? storage.Type == StorageConfig.Sqlite;
+
     /// <summary>The file sink's JSON-lines file, when set.</summary>
     public string? FileSink { get; init; }
 

@@ -225,7 +225,7 @@ public static partial class ConfigLoader
 
     private static AuditConfig ReadAudit(YamlCursor c, Dictionary<string, YamlNode>? root)
     {
-        var map = root is not null && root.TryGetValue("audit", out var node) ? c.Mapping(node, "audit", "retention", "checkpoint_interval", "file_sink") : null;
+        var map = root is not null && root.TryGetValue("audit", out var node) ? c.Mapping(node, "audit", "retention", "checkpoint_interval", "journal", "file_sink") : null;
         var defaults = new AuditConfig();
         var sink = map is not null && map.TryGetValue("file_sink", out var sinkNode) ? c.Mapping(sinkNode, "audit.file_sink", "path", "max_size_mb", "keep") : null;
         var path = c.String(sink, "path", "audit.file_sink");
@@ -254,6 +254,7 @@ public static partial class ConfigLoader
         {
             Retention = Duration(c, map, "audit", "retention", defaults.Retention, TimeSpan.FromDays(1), TimeSpan.FromDays(36500)),
             CheckpointInterval = Duration(c, map, "audit", "checkpoint_interval", defaults.CheckpointInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            Journal = c.Bool(map, "journal", "audit"),
             FileSink = path,
             FileSinkMaxBytes = megabytes * 1024L * 1024,
             FileSinkKeep = keep,

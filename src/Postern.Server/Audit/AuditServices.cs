@@ -20,14 +20,18 @@ internal static class AuditServices
     public static Task<CertAuthority> EnsureAuthorityAsync(IBackend store, AuthorityKeyring keyring, TimeProvider time, CancellationToken cancellationToken) =>
         new CertAuthorityStore(store, time).EnsureAsync(CertAuthorityType.Audit, SigningAlgorithm.ES256, keyring, cancellationToken);
 
-    public static IServiceCollection AddAudit(this IServiceCollection services, IBackend store, AuditConfig config, string dataDir, CertAuthority authority, TimeProvider time)
+    /// <summary>
+    /// The audit log, with its journal in <paramref name="journalDataDir"/> (<c>data_dir</c>) or, when <c>null</c>,
+    /// without one; and the file sink, when configured.
+    /// </summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services, IBackend store, AuditConfig config, string? journalDataDir, CertAuthority authority, TimeProvider time)
     {
         // Made by the container, which disposes it before the store: queued events are written, and the chain's last
         // head sealed, at shutdown.
         services.AddSingleton(sp => new AuditLog(
             store,
             time,
-            new AuditLogOptions { Retention = config.Retention, CheckpointInterval = config.CheckpointInterval, JournalFolder = Path.Combine(dataDir, AuditJournalBacklog.FolderName) },
+            new AuditLogOptions { Retention = config.Retention, CheckpointInterval = config.CheckpointInterval, JournalFolder = journalDataDir is null ? null : Path.Combine(journalDataDir, AuditJournalBacklog.FolderName) },
             new AuditCheckpointSigner(authority),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Postern.Audit")));
         if (config.FileSink is { } path && store is IAuditStore tables)

@@ -110,6 +110,22 @@ public sealed class ConfigLoaderTests
         Assert.Equal(3, errors.Count);
     }
 
+    [Fact]
+    public void The_audit_journal_defaults_to_on_for_SQLite_and_off_for_PostgreSQL_and_takes_only_a_boolean()
+    {
+        var sqlite = ConfigLoader.Parse("", "/data");
+        Assert.True(sqlite.Audit.JournalFor(sqlite.Storage));
+        var postgres = ConfigLoader.Parse("storage: { type: postgres, conn_string: 'Host=db;Database=postern' }\n", "/data");
+        Assert.False(postgres.Audit.JournalFor(postgres.Storage));
+        var chosen = ConfigLoader.Parse("storage: { type: postgres, conn_string: 'Host=db;Database=postern' }\naudit: { journal: true }\n", "/data");
+        Assert.True(chosen.Audit.JournalFor(chosen.Storage));
+        Assert.False(ConfigLoader.Parse("audit: { journal: false }\n", "/data").Audit.Journal);
+
+        var error = Assert.Single(Errors("audit: { journal: sometimes }\n"));
+        Assert.StartsWith("audit.journal:", error, StringComparison.Ordinal);
+        Assert.Contains("sometimes", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("public_addr: https://example.com/", "public_addr: 'https://example.com/' must not end with a slash")]
     [InlineData("public_addr: https://example.com/path", "public_addr: 'https://example.com/path' must not have a path")]

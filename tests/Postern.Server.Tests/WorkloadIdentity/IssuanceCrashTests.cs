@@ -76,6 +76,10 @@ public sealed class IssuanceCrashTests : IDisposable
         }
 
         Assert.True(returned.Count >= 150, $"only {returned.Count} SVIDs were returned before the kill");
+
+        // SQLite journals the events (a segment is left by the kill); PostgreSQL, by default, writes them to the store.
+        var journal = Path.Combine(dir.Path, "data", "audit-journal");
+        Assert.Equal(storageYaml.Length == 0, Directory.Exists(journal) && Directory.GetFiles(journal, "*.journal").Length > 0);
         await using var restarted = PosternProcess.Start(dir.Path, config, "second.log", environment);
         using var _ = await restarted.WaitReadyAsync(port);
         var (searched, found) = await PosternProcess.CliAsync("audit", "search", "--type", "jwt_svid.issued", "--limit", "1000000", "--format", "json", "--config", config);
