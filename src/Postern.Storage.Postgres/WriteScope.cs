@@ -174,26 +174,31 @@ internal sealed class WriteScope : IWriteScope
     /// <remarks>One multi-row insert (arrays unnested) for the whole group commit; no change-log row, no NOTIFY.</remarks>
     public async Task AppendAuditAsync(IReadOnlyList<AuditRow> rows, CancellationToken cancellationToken)
     {
-        await using var command = Sql.Command(
-            _connection,
-            """
-            INSERT INTO postern_audit_events (chain, sequence, time, type, actor, jti, id, previous, hash, line)
-            SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::bytea[])
-            """,
-            rows[0].Chain,
-            rows.Select(r => r.Sequence).ToArray(),
-            rows.Select(r => r.Time).ToArray(),
-            rows.Select(r => r.Type).ToArray(),
-            rows.Select(r => r.Actor).ToArray(),
-            rows.Select(r => r.Jti).ToArray(),
-            rows.Select(r => r.Id).ToArray(),
-            rows.Select(r => r.Previous).ToArray(),
-            rows.Select(r => r.Hash).ToArray(),
-            rows.Select(r => r.Line).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // The rows and the chain's head in one round trip.
         var head = rows[^1];
-        await using var moved = Sql.Command(_connection, Dialect(AuditSql.MoveHead, "chain", "sequence", "hash"), head.Chain, head.Sequence, head.Hash);
-        await moved.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(_connection)
+        {
+            BatchCommands =
+            {
+                Sql.BatchCommand(
+                    """
+                    INSERT INTO postern_audit_events (chain, sequence, time, type, actor, jti, id, previous, hash, line)
+                    SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::bytea[])
+                    """,
+                    rows[0].Chain,
+                    rows.Select(r => r.Sequence).ToArray(),
+                    rows.Select(r => r.Time).ToArray(),
+                    rows.Select(r => r.Type).ToArray(),
+                    rows.Select(r => r.Actor).ToArray(),
+                    rows.Select(r => r.Jti).ToArray(),
+                    rows.Select(r => r.Id).ToArray(),
+                    rows.Select(r => r.Previous).ToArray(),
+                    rows.Select(r => r.Hash).ToArray(),
+                    rows.Select(r => r.Line).ToArray()),
+                Sql.BatchCommand(Dialect(AuditSql.MoveHead, "chain", "sequence", "hash"), head.Chain, head.Sequence, head.Hash),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
         Wrote = true;
     }
 

@@ -126,6 +126,19 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException">An item of <paramref name="events"/> is not under <c>/audit/</c>.</exception>
+    public Task AppendAuditAsync(IReadOnlyList<BatchPut> events, CancellationToken cancellationToken)
+    {
+        BatchPuts.ThrowIfInvalid(events, nameof(events));
+        var (state, audited) = AuditItems.Split(events);
+        if (state.Length > 0)
+            throw new ArgumentException($"'{state[0].Key}' is not under {Postern.Audit.AuditLog.Prefix}: only audit events are appended here", nameof(events));
+        if (audited.Length == 0)
+            return Task.CompletedTask;
+        return _metrics.TimeAsync("append_audit", () => WriteRecordedAsync(null, false, audited, nameof(events), _ => Task.FromResult((true, true)), cancellationToken));
+    }
+
+    /// <inheritdoc />
     public string ChainId => _chain.Id;
 
     /// <inheritdoc />

@@ -51,6 +51,29 @@ public abstract partial class BackendConformanceTests
     }
 
     [Fact]
+    public async Task Appending_audit_events_chains_them_finds_them_by_id_and_refuses_a_store_item()
+    {
+        var store = await StoreAsync();
+        var tables = (IAuditStore)store;
+        var revision = await store.CurrentRevisionAsync(None);
+        var rows = await CountChangeLogRowsAsync(store);
+
+        await tables.AppendAuditAsync(Events(4, 0), None);
+        await tables.AppendAuditAsync(Events(3, 4), None);
+        Assert.Equal(7, tables.Head!.Sequence);
+        Assert.Equal((revision, rows), (await store.CurrentRevisionAsync(None), await CountChangeLogRowsAsync(store)));
+        var third = AuditEvent.Parse((await tables.ReadChainAsync(tables.ChainId, 2, 1, None))[0].Line)!;
+        Assert.Equal(third.Id, AuditEvent.Parse(Assert.Single(await tables.SearchAuditAsync(new AuditSearch { Id = third.Id }, None)).Line)!.Id);
+        Assert.Empty(await tables.SearchAuditAsync(new AuditSearch { Id = third.Id + "0" }, None));
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => tables.AppendAuditAsync([.. Events(1, 7), new BatchPut("/state/x", Bytes("1"), null)], None));
+        Assert.Contains("'/state/x' is not under /audit/", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(7, tables.Head!.Sequence); // nothing of the refused batch was written
+        Assert.Null(await store.GetAsync("/state/x", None));
+        Assert.True((await AuditVerifier.VerifyAsync(tables, [], null, None)).Verified);
+    }
+
+    [Fact]
     public async Task An_event_written_with_a_change_exists_exactly_when_the_change_does()
     {
         var store = await StoreAsync();

@@ -16,6 +16,9 @@ public abstract class ForwardingBackend(IBackend inner) : IBackend, IAuditStore
 
     public virtual Task<long> PutBatchAsync(IReadOnlyList<BatchPut> items, CancellationToken cancellationToken) => inner.PutBatchAsync(items, cancellationToken);
 
+    /// <summary>Goes through <see cref="PutBatchAsync"/>, so that a wrapper that watches or holds back that sees these writes too.</summary>
+    public Task AppendAuditAsync(IReadOnlyList<BatchPut> events, CancellationToken cancellationToken) => PutBatchAsync(events, cancellationToken);
+
     public virtual Task<Item?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
     public Task<IReadOnlyList<Item>> RangeAsync(string prefix, CancellationToken cancellationToken) => inner.RangeAsync(prefix, cancellationToken);

@@ -195,7 +195,7 @@ internal sealed class AuditJournalPipeline
             try
             {
                 if (attempt == 0 || !await StoredAsync(items[0].Value).ConfigureAwait(false))
-                    await _store.PutBatchAsync(items, CancellationToken.None).ConfigureAwait(false);
+                    await _tables.AppendAuditAsync(items, CancellationToken.None).ConfigureAwait(false);
                 return true;
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -328,7 +328,8 @@ public sealed class AuditLog : IAsyncDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                await _store.PutBatchAsync(batch.ConvertAll(p => p.Item), CancellationToken.None).ConfigureAwait(false);
+                var items = batch.ConvertAll(p => p.Item);
+                await (_store is IAuditStore tables ? tables.AppendAuditAsync(items, CancellationToken.None) : _store.PutBatchAsync(items, CancellationToken.None)).ConfigureAwait(false);
                 _metrics.Committed(batch.Count, started);
                 batch.ForEach(p => p.Written.TrySetResult());
             }

@@ -15,6 +15,12 @@ public interface IAuditStore
     /// <summary>The last event this handle committed to its chain, or <c>null</c> before the first.</summary>
     AuditChainHead? Head { get; }
 
+    /// <summary>
+    /// Appends <paramref name="events"/> (items under <c>/audit/</c> only) to this handle's chain in one transaction:
+    /// the same as <see cref="IBackend.PutBatchAsync"/> of events alone, without reading the store's revision.
+    /// </summary>
+    Task AppendAuditAsync(IReadOnlyList<BatchPut> events, CancellationToken cancellationToken);
+
     /// <summary>Stores a signed checkpoint of a chain.</summary>
     Task WriteCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken);
 
