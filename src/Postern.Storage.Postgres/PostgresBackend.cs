@@ -154,6 +154,18 @@ public sealed class PostgresBackend : ChangeLogBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// No <c>BEGIN</c> and <c>COMMIT</c>: the rows and the chain's head go as one batch, which PostgreSQL runs as one
+    /// implicit transaction, committed (and flushed to its WAL) before the answer comes back: one round trip.
+    /// </remarks>
+    private protected override async Task<T> AppendAuditOnlyAsync<T>(Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await write(WriteScope.BeginAudit(connection, Now()));
+    }
+
+    /// <inheritdoc />
     private protected override IAuditReader AuditReader => _audit;
 
     /// <inheritdoc />

@@ -135,7 +135,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
             throw new ArgumentException($"'{state[0].Key}' is not under {Postern.Audit.AuditLog.Prefix}: only audit events are appended here", nameof(events));
         if (audited.Length == 0)
             return Task.CompletedTask;
-        return _metrics.TimeAsync("append_audit", () => WriteRecordedAsync(null, false, audited, nameof(events), _ => Task.FromResult((true, true)), cancellationToken));
+        return _metrics.TimeAsync("append_audit", () => WriteRecordedAsync(null, false, audited, nameof(events), _ => Task.FromResult((true, true)), cancellationToken, appendOnly: true));
     }
 
     /// <inheritdoc />
@@ -280,7 +280,7 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     /// store's audit chain in the same transaction: positions are handed out under the chain's turn, and the head
     /// moves once the transaction has committed. A write that may have reached the store and failed ends the chain.
     /// </summary>
-    private async Task<T> WriteRecordedAsync<T>(string? key, bool changesItems, BatchPut[] events, string parameterName, Func<IWriteScope, Task<(T Result, bool Record)>> write, CancellationToken cancellationToken)
+    private async Task<T> WriteRecordedAsync<T>(string? key, bool changesItems, BatchPut[] events, string parameterName, Func<IWriteScope, Task<(T Result, bool Record)>> write, CancellationToken cancellationToken, bool appendOnly = false)
     {
         if (events.Length == 0)
             return (await WriteAsync(key, write, cancellationToken)).Result;
@@ -305,7 +305,9 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
 
             var (result, _) = changesItems || key is not null
                 ? await WriteAsync(key, WithEvents, cancellationToken)
-                : await WriteAuditAsync(WithEvents, cancellationToken);
+                : appendOnly
+                    ? await AppendAuditOnlyAsync(WithEvents, cancellationToken)
+                    : await WriteAuditAsync(WithEvents, cancellationToken);
             if (recorded)
                 _chain.Advance(rows);
             return result;
@@ -355,6 +357,13 @@ public abstract class ChangeLogBackend : IBackend, IAuditStore
     /// store's write lock (the items and their revision are not touched); commits when it wrote and wakes no watch.
     /// </summary>
     private protected abstract Task<T> WriteAuditAsync<T>(Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/>, which only appends audit rows (<see cref="IWriteScope.AppendAuditAsync"/>, itself
+    /// atomic), where a backend can do it with less than a transaction of its own; by default, <see cref="WriteAuditAsync"/>.
+    /// </summary>
+    private protected virtual Task<T> AppendAuditOnlyAsync<T>(Func<IWriteScope, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAuditAsync(write, cancellationToken);
 
     /// <summary>Reads the audit tables.</summary>
     private protected abstract IAuditReader AuditReader { get; }
