@@ -2,9 +2,9 @@
 #
 # A fixed warm-up is not enough. Tiered compilation recompiles the hot methods in a background thread, and under
 # RS256 that thread competes for the two cores with some twenty pool threads, each signing for ~300 µs: measured
-# (bench/svid/ab.sh's turns, 10 s each from a fresh start), the JIT still took 92 µs of CPU per issuance in the
-# first 10 s, 38 µs in the next 10 and 4 µs in the third, where ES256 is done within 10 s. A run that starts after
-# 10 s therefore measures the compiler, and RS256 more than ES256.
+# in 10 s windows of load from a fresh start, the JIT took 92 µs of CPU per issuance in the first, 38 in the second
+# and 4 in the third. ES256 sends four times the requests over the same compilation and was done after 15-20 s. A run
+# that starts 10-20 s in therefore measures the compiler, and RS256 far more than ES256.
 
 # jit_ticks PID: the CPU clock ticks used so far by the process's tiered compilation thread(s).
 jit_ticks() {
