@@ -5,7 +5,8 @@
 # nearest its leaf).
 #
 # usage: bench/svid/profile.sh
-# env:   DURATION=8 (seconds) WARMUP=20 (seconds; longer on a busy machine, until the JIT line is near 0)
+# env:   DURATION=8 (seconds) MIN_WARMUP=10 MAX_WARMUP=90 (seconds; the warm-up lasts until the JIT is done, see
+#        warmup.sh)
 #        CONNECTIONS=32 ALG=ES256 KEEP_TMP=1
 set -euo pipefail
 
@@ -17,6 +18,8 @@ ALG="${ALG:-ES256}"
 
 # shellcheck source=../lib.sh
 source "$repo/bench/lib.sh"
+# shellcheck source=warmup.sh
+source "$repo/bench/svid/warmup.sh"
 need_wrk
 command -v perf >/dev/null || { log "perf is needed (apt-get install linux-perf)"; exit 1; }
 bench_tmp svid-profile
@@ -26,8 +29,8 @@ export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 # JIT-compiled fra
 start_svid_postern "$ALG"
 load() { wrk -t2 -c"$CONNECTIONS" -d"$1" -s "$repo/bench/svid/issue.lua" "$SVID_URL"; }
 
-log "warming up (${WARMUP:-20}s)"
-load "${WARMUP:-20}s" >/dev/null 2>&1
+load_seconds() { load "$1s"; }
+warm_up "$POSTERN_PID" load_seconds
 
 # CPU ticks by thread name (numbers at the end of a name dropped: the pool's workers count as one).
 threads() {

@@ -26,6 +26,8 @@ seconds="${DURATION%s}"
 
 # shellcheck source=../lib.sh
 source "$repo/bench/lib.sh"
+# shellcheck source=warmup.sh
+source "$repo/bench/svid/warmup.sh"
 need_wrk
 
 bench_tmp svid
@@ -38,11 +40,11 @@ start_svid_postern "$ALG"
 
 # load URL DURATION [wrk options]: the issuance requests of issue.lua against URL.
 load() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" -s "$repo/bench/svid/issue.lua" "${@:3}" "$1"; }
+load_seconds() { load "$1" "$2s"; } # load_seconds URL SECONDS, for warm_up
 url="$SVID_URL"
 
-# Long enough for tiered compilation (with its profile-guided rejits) to settle: the figure is the steady state.
-log "warming up (10s)"
-load "$url" 10s >/dev/null 2>&1
+# Until tiered compilation (with its profile-guided rejits) has settled: the figure is the steady state.
+warm_up "$POSTERN_PID" load_seconds "$url"
 
 # The machine's speed drifts (shared, noisy): the baseline is measured before and after the issuance run
 # and averaged.
@@ -66,8 +68,8 @@ floor_up=""
 for _ in $(seq 150); do curl -fs -X POST "$floor_url" >/dev/null 2>&1 && { floor_up=1; break; }; sleep 0.2; done
 floor=""
 if [ -n "$floor_up" ]; then
-  log "floor: one signature per request, nothing else (5s warm-up, $DURATION)"
-  load "$floor_url" 5s >/dev/null 2>&1
+  log "floor: one signature per request, nothing else ($DURATION)"
+  warm_up "$floor_pid" load_seconds "$floor_url"
   floor_cpu_before="$(cpu_seconds "$floor_pid")"
   load "$floor_url" "$DURATION" >"$TMP/floor.txt" 2>&1
   floor_cpu="$(awk -v a="$(cpu_seconds "$floor_pid")" -v b="$floor_cpu_before" 'BEGIN { printf "%.1f", a - b }')"

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Postern.Authority;
 
@@ -20,6 +19,9 @@ namespace Postern.Authority;
 /// </remarks>
 public sealed class TokenSigner(CertAuthorities authorities)
 {
+    /// <summary>Room for any signature an authority makes: 1,024 bytes is RSA-8192's; RSA-2048's is 256, P-256's r‖s 64.</summary>
+    private const int MaxSignatureBytes = 1024;
+
     private static readonly JsonSerializerOptions ValueOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Signs <paramref name="claims"/> with the active key of <paramref name="type"/>.</summary>
@@ -48,18 +50,35 @@ public sealed class TokenSigner(CertAuthorities authorities)
             signingInput[header.Length] = (byte)'.';
             Base64Url.EncodeToUtf8(payload.WrittenSpan, signingInput.AsSpan(header.Length + 1));
             var input = signingInput.AsSpan(0, header.Length + 1 + payloadLength);
-            var signature = authority.SigningKey switch
+            Span<byte> signature = stackalloc byte[MaxSignatureBytes];
+            var signed = authority.SigningKey switch
             {
-                RSA rsa => rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-                ECDsa ecdsa => ecdsa.SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                RSA rsa => rsa.TrySignData(input, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out var written) ? written : -1,
+                ECDsa ecdsa => ecdsa.TrySignData(input, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation, out var written) ? written : -1,
                 _ => throw new InvalidOperationException($"the {type.Name()} authority's key cannot sign"),
             };
-            return new SignedToken(string.Concat(System.Text.Encoding.ASCII.GetString(input), ".", Base64UrlEncoder.Encode(signature)), authority.SigningKid);
+            if (signed < 0)
+            {
+                throw new InvalidOperationException($"the {type.Name()} authority's signature is over {MaxSignatureBytes} bytes");
+            }
+
+            return new SignedToken(Compact(input, signature[..signed]), authority.SigningKid);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(signingInput);
         }
+    }
+
+    /// <summary>The compact form: the signing input (ASCII already), a dot, the signature in base64url; one string built in place.</summary>
+    private static string Compact(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
+    {
+        var length = input.Length + 1 + Base64Url.GetEncodedLength(signature.Length);
+        Span<char> token = length <= 2048 ? stackalloc char[length] : new char[length];
+        System.Text.Encoding.ASCII.GetChars(input, token);
+        token[input.Length] = '.';
+        Base64Url.EncodeToChars(signature, token[(input.Length + 1)..]);
+        return new string(token);
     }
 
     private static void WriteValue(Utf8JsonWriter writer, string name, object value)

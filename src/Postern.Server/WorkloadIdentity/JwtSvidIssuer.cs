@@ -18,6 +18,9 @@ namespace Postern.Server.WorkloadIdentity;
 /// </summary>
 internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, AuditLog audit, PosternConfig config, WebSettings settings, TimeProvider time, SvidTelemetry telemetry, SvidHolders holders, Postern.Storage.IBackend store)
 {
+    /// <summary>The claims of a JWT-SVID: iss, sub, aud, exp, iat, jti.</summary>
+    private const int ClaimCount = 6;
+
     /// <summary>
     /// Issues what <paramref name="caller"/> may have by <paramref name="checker"/>, its roles' rules, for a request read by
     /// <see cref="SvidRequest.TryParse"/>. When nothing may be issued, records a <c>jwt_svid.denied</c> event with the reasons.
@@ -62,7 +65,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
             var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
             var expires = issuedAt + TimeSpan.FromSeconds(Math.Ceiling(ttl.TotalSeconds));
             var jti = SvidTokenId.New(now);
-            var token = signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>
+            var token = signer.Sign(CertAuthorityType.Workload, new Dictionary<string, object>(ClaimCount)
             {
                 ["iss"] = issuer,
                 ["sub"] = id,
@@ -83,7 +86,7 @@ internal sealed class JwtSvidIssuer(ClusterState cluster, TokenSigner signer, Au
         }
 
         // Handed back only once every event is durable: a token whose record is lost is never returned.
-        await Task.WhenAll(written).ConfigureAwait(false);
+        await (written.Length == 1 ? written[0] : Task.WhenAll(written)).ConfigureAwait(false);
         await RecordHoldersAsync(caller, chosen, cancellationToken).ConfigureAwait(false);
         return new SvidIssuance(issued, []);
     }
