@@ -11,17 +11,23 @@ public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, Jso
 {
     private static readonly string[] Reserved = ["type", "time", "id"];
 
+    /// <summary>Each thread's buffer and writer for <see cref="ToUtf8"/>: a line is about 1 KB, written once per event.</summary>
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_line;
+
     /// <summary>
     /// The event as one line of JSON: <c>type</c>, <c>time</c> (RFC 3339, UTC) and <c>id</c> first, then the
     /// event's own fields.
     /// </summary>
     public string ToJsonLine() => Encoding.UTF8.GetString(ToUtf8());
 
-    /// <summary>The line of <see cref="ToJsonLine"/> as UTF-8, written straight from the fields (no copies).</summary>
+    /// <summary>The line of <see cref="ToJsonLine"/> as UTF-8, written straight from the fields into a buffer kept for the thread.</summary>
     public byte[] ToUtf8()
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        t_line ??= (new ArrayBufferWriter<byte>(4096), new Utf8JsonWriter(Stream.Null));
+        var (buffer, writer) = t_line.Value;
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
         {
             writer.WriteStartObject();
             writer.WriteString("type", Type);
@@ -46,9 +52,13 @@ public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, Jso
             }
 
             writer.WriteEndObject();
+            writer.Flush();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var line = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024)
+            t_line = null; // an unusually large event: its buffer is not kept
+        return line;
     }
 
     /// <summary>Reads a line written by <see cref="ToJsonLine"/>; <c>null</c> when it is not one.</summary>
