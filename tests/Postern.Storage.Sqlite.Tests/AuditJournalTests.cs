@@ -45,6 +45,25 @@ public sealed class AuditJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Segments_whose_events_are_all_stored_are_deleted_even_when_one_store_write_spans_several()
+    {
+        await using var store = await OpenAsync();
+        // The indexer waits (a long delay) while the events fill four 1 MiB segments; the search then sends them in one write.
+        var log = new AuditLog(store, _time, Options with { JournalSegmentBytes = 1 << 20, IndexDelay = TimeSpan.FromMinutes(5) });
+        var padding = new string('x', 2000);
+        for (var round = 0; round < 20; round++)
+            await Task.WhenAll(Enumerable.Range(0, 100).Select(i => log.AppendAsync(AuditEventTypes.UserLogin, new JsonObject { ["n"] = (round * 100) + i, ["padding"] = padding }, CancellationToken.None)));
+        Assert.True(Segments().Length >= 4, $"{Segments().Length} segments for ~4 MB of events");
+
+        Assert.Equal(2000, (await log.SearchAsync(new AuditQuery { Limit = 5000 }, CancellationToken.None)).Count);
+        Assert.Single(Segments()); // the one being written; the others hold only stored events
+
+        await log.DisposeAsync();
+        Assert.Empty(Segments());
+        Assert.Equal(2000, await StoredCountAsync(store));
+    }
+
+    [Fact]
     public async Task Events_the_store_refused_stay_in_the_journal_and_the_next_log_stores_them_once()
     {
         await using var store = await OpenAsync();

@@ -87,13 +87,18 @@ internal sealed class AuditJournal : IDisposable
     }
 
     /// <summary>
-    /// Everything up to <paramref name="position"/> is in the store: deletes the segments before it, and its own when
-    /// it is closed and ends there.
+    /// Everything up to <paramref name="position"/> is in the store: deletes the <paramref name="segments"/> (those of
+    /// the groups just stored, and of the previous position) that lie before it, and its own when it is closed and
+    /// ends there.
     /// </summary>
-    public static void Indexed(AuditJournalPosition position, AuditJournalPosition? previous)
+    public static void Indexed(IEnumerable<AuditJournalSegment?> segments, AuditJournalPosition position)
     {
-        if (previous is { } before && before.Segment != position.Segment)
-            before.Segment.Delete();
+        foreach (var segment in segments.Distinct())
+        {
+            if (segment is not null && segment != position.Segment)
+                segment.Delete();
+        }
+
         if (position.Segment.Closed && position.End == position.Segment.Written)
             position.Segment.Delete();
     }

@@ -17,7 +17,6 @@ internal sealed class AuditJournalPipeline
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
     private readonly ChannelReader<PendingAuditEvent> _queue;
-    private readonly IBackend _store;
     private readonly IAuditStore _tables;
     private readonly AuditLogOptions _options;
     private readonly string _folder;
@@ -35,11 +34,10 @@ internal sealed class AuditJournalPipeline
     private long _journaledEvents;
     private long _indexedEvents;
 
-    public AuditJournalPipeline(ChannelReader<PendingAuditEvent> queue, IBackend store, AuditLogOptions options, AuditMetrics metrics, ILogger logger)
+    public AuditJournalPipeline(ChannelReader<PendingAuditEvent> queue, IAuditStore tables, AuditLogOptions options, AuditMetrics metrics, ILogger logger)
     {
         _queue = queue;
-        _store = store;
-        _tables = (IAuditStore)store;
+        _tables = tables;
         _options = options;
         _folder = options.JournalFolder ?? throw new ArgumentException("no journal folder", nameof(options));
         _metrics = metrics;
@@ -118,9 +116,9 @@ internal sealed class AuditJournalPipeline
                 {
                     position = _journal.Append(lines);
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    batch.ForEach(p => p.Written.TrySetException(e));
+                    batch.ForEach(p => p.Written.TrySetException(e)); // the actions are refused: their record was not kept
                     batch.Clear();
                     lines.Clear();
                     continue;
@@ -171,7 +169,7 @@ internal sealed class AuditJournalPipeline
                 return indexed; // stopping, and the store still fails: the segment stays for the next start
 
             var last = groups[^1].Position;
-            AuditJournal.Indexed(last, indexed);
+            AuditJournal.Indexed(groups.Select(g => g.Position.Segment).Prepend(indexed?.Segment), last);
             indexed = last;
             Interlocked.Add(ref _indexedEvents, items.Count);
             Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();

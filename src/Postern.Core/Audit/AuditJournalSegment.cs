@@ -78,10 +78,18 @@ internal sealed class AuditJournalSegment
         _file.Dispose();
     }
 
-    /// <summary>Deletes the file, once.</summary>
+    /// <summary>Deletes the file, once. A file that cannot be deleted stays: the next start finds its events stored.</summary>
     public void Delete()
     {
-        if (Interlocked.Exchange(ref _deleted, 1) == 0)
+        if (Interlocked.Exchange(ref _deleted, 1) != 0)
+            return;
+        try
+        {
             File.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next start, whose recovery finds every event of it in the store and deletes it then.
+        }
     }
 }

@@ -54,8 +54,8 @@ public sealed class AuditLog : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueue, 1);
         _queue = Channel.CreateBounded<PendingAuditEvent>(new BoundedChannelOptions(_options.MaxQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _metrics = new AuditMetrics(() => _queue.Reader.Count, () => _journal?.Unindexed ?? 0);
-        if (_options.JournalFolder is not null && store is IAuditStore)
-            _journal = new AuditJournalPipeline(_queue.Reader, store, _options, _metrics, _logger);
+        if (_options.JournalFolder is not null && store is IAuditStore journaled)
+            _journal = new AuditJournalPipeline(_queue.Reader, journaled, _options, _metrics, _logger);
         else
             _writer = Task.Run(WriteAsync);
         if (signer is not null && store is IAuditStore)
