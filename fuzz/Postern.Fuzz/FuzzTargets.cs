@@ -17,6 +17,7 @@ public static class FuzzTargets
         new("config", "ConfigLoader.Parse (postern.yaml)", ConfigHarness.Run),
         new("resource-yaml", "ResourceYaml.Parse, then ResourceJson store round trip and ResourceYaml.Render", ResourceYamlHarness.Run),
         new("workload-api", "SvidRequest.TryParse, JoinRequest.TryParse (workload identity API bodies)", WorkloadApiHarness.Run),
+        new("audit-journal", "AuditJournal.ReadEvents (a journal segment left by a crash: torn lines, zeros, non-events)", AuditJournalHarness.Run),
         new("admin-api", "The admin API's TryParse: AddUser, UpdateUser, AddBot, JoinToken, Lock, RotateAuthority", AdminApiHarness.Run),
     ];
 

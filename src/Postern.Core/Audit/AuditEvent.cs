@@ -83,9 +83,9 @@ public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, Jso
 
             return new AuditEvent(type, time, id, line);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return null;
+            return null; // not JSON, or JSON whose strings are not UTF-8 (read lazily: the reads throw InvalidOperationException)
         }
     }
 }

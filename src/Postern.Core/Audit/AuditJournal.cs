@@ -128,6 +128,29 @@ internal sealed class AuditJournal : IDisposable
         return claimed;
     }
 
+    /// <summary>
+    /// The events a segment's bytes hold, each a line of JSON, in order: up to the first byte of zeros, line without its
+    /// newline or line that is not an event (what a crash cut short was never acknowledged).
+    /// </summary>
+    public static IReadOnlyList<byte[]> ReadEvents(ReadOnlySpan<byte> segment)
+    {
+        var events = new List<byte[]>();
+        var rest = segment;
+        while (rest.Length > 0 && rest[0] != 0)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            if (end < 0)
+                break;
+            var line = rest[..end];
+            if (line.Contains((byte)0) || AuditEvent.Parse(line) is null)
+                break;
+            events.Add(line.ToArray());
+            rest = rest[(end + 1)..];
+        }
+
+        return events;
+    }
+
     /// <summary>Closes the current segment; deletes it when <paramref name="indexed"/> reaches its end.</summary>
     public void Close(AuditJournalPosition? indexed)
     {

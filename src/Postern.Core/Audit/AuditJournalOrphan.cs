@@ -30,30 +30,13 @@ internal sealed class AuditJournalOrphan : IDisposable
         }
     }
 
-    /// <summary>
-    /// The events it holds, each a line of JSON, in order: up to the first byte of zeros, line without its newline or
-    /// line that is not an event (what a crash cut short was never acknowledged).
-    /// </summary>
+    /// <summary>The events it holds, each a line of JSON, in order (<see cref="AuditJournal.ReadEvents"/>).</summary>
     public IReadOnlyList<byte[]> ReadEvents()
     {
         var bytes = new byte[_file.Length];
         _file.Position = 0;
         _file.ReadExactly(bytes);
-        var events = new List<byte[]>();
-        var rest = bytes.AsSpan();
-        while (rest.Length > 0 && rest[0] != 0)
-        {
-            var end = rest.IndexOf((byte)'\n');
-            if (end < 0)
-                break;
-            var line = rest[..end];
-            if (line.Contains((byte)0) || AuditEvent.Parse(line) is null)
-                break;
-            events.Add(line.ToArray());
-            rest = rest[(end + 1)..];
-        }
-
-        return events;
+        return AuditJournal.ReadEvents(bytes);
     }
 
     /// <summary>Deletes the segment (its events are in the store).</summary>
