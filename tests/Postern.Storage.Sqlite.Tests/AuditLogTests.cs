@@ -163,6 +163,7 @@ public sealed class AuditLogTests : IDisposable
         Assert.Null(AuditEvent.Parse("{\"type\":\"x\"}"u8));
         Assert.Null(AuditEvent.Parse("[1]"u8));
         Assert.Null(AuditEvent.Parse([.. "{\"type\":\""u8, 0xff, .. "\",\"time\":\"2026-12-06T10:00:00Z\",\"id\":\"1\"}"u8])); // not UTF-8 (found by the audit-journal fuzz target)
+        Assert.Null(AuditEvent.Parse("{\"type\":\"x\",\"time\":\"2026-12-06T10:00:00Z\",\"id\":\"1\",\"id\":\"2\"}"u8)); // a member twice (the same)
     }
 
     private async Task<IBackend> OpenAsync() =>

@@ -83,9 +83,11 @@ public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, Jso
 
             return new AuditEvent(type, time, id, line);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            return null; // not JSON, or JSON whose strings are not UTF-8 (read lazily: the reads throw InvalidOperationException)
+            // Not JSON; or JSON whose strings are not UTF-8 (read lazily: the reads throw InvalidOperationException);
+            // or an object that names a member twice (ArgumentException), which no event does.
+            return null;
         }
     }
 }
