@@ -179,6 +179,38 @@ internal sealed class AuditJournal : IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int fdatasync(int fd);
 
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
+
+    /// <summary>
+    /// Makes the entries of <paramref name="folder"/> durable (a file created or renamed in it), as a file's own sync
+    /// does not on every file system.
+    /// </summary>
+    internal static void SyncFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        const int ReadOnly = 0; // O_RDONLY: enough to open a folder and sync it (O_DIRECTORY's value differs by CPU)
+        var fd = open(folder, ReadOnly);
+        if (fd < 0)
+            throw new IOException($"the folder {folder} could not be opened to sync it: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            if (fsync(fd) != 0)
+                throw new IOException($"the folder {folder} could not be synced: errno {Marshal.GetLastPInvokeError()}");
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
     /// <summary>Makes what was written to <paramref name="file"/> durable (its data, and its size when it changed).</summary>
     internal static void Sync(FileStream file)
     {

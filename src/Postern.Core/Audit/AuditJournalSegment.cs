@@ -42,6 +42,7 @@ internal sealed class AuditJournalSegment
         try
         {
             File.Move(temporary, path);
+            AuditJournal.SyncFolder(folder); // the new name survives a power loss along with what is written under it
         }
         catch
         {
