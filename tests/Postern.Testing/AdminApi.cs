@@ -79,12 +79,25 @@ public sealed class AdminApi(string credentialPath, string? certificatePath)
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Every event of <paramref name="type"/>, oldest first: page after page (the API answers at most 10,000 events a
+    /// page, newest first within the limit; <c>before</c> is the id where the previous page began).
+    /// </summary>
     public async Task<List<JsonElement>> AuditAsync(string type)
     {
-        using var response = await SendAsync(HttpMethod.Get, $"audit?type={type}&limit=1000000");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var body = await response.Content.ReadAsStringAsync();
-        return [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        var events = new List<JsonElement>();
+        string? before = null;
+        while (true)
+        {
+            using var response = await SendAsync(HttpMethod.Get, $"audit?type={type}&limit=10000" + (before is null ? "" : $"&before={Uri.EscapeDataString(before)}"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var body = await response.Content.ReadAsStringAsync();
+            List<JsonElement> page = [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+            events.InsertRange(0, page);
+            if (page.Count < 10_000)
+                return events;
+            before = page[0].GetProperty("id").GetString();
+        }
     }
 
     private static Dictionary<string, IReadOnlyList<string>> Traits(Dictionary<string, string[]> traits) =>
