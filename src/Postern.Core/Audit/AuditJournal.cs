@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Postern.Storage;
 
 namespace Postern.Audit;
 
@@ -19,7 +20,7 @@ namespace Postern.Audit;
 /// stops at the first byte of zeros, at a line without its newline or at a line that is not an event: what a crash
 /// cut short was never acknowledged.
 /// </remarks>
-internal sealed class AuditJournal : IDisposable
+internal sealed class AuditJournal
 {
     /// <summary>The name every segment ends with.</summary>
     public const string Suffix = ".journal";
@@ -47,16 +48,16 @@ internal sealed class AuditJournal : IDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="lines"/> (events as UTF-8 JSON, each without a newline) at the end of the current segment
+    /// Writes the lines of <paramref name="events"/> (UTF-8 JSON, each without a newline) at the end of the current segment
     /// and returns once they are durable: where the group ends. One writer at a time. When the write fails, the segment
     /// is closed (what it holds stays readable) and the next group begins a new one.
     /// </summary>
     /// <exception cref="IOException">The events could not be written or made durable.</exception>
-    public AuditJournalPosition Append(IReadOnlyList<ReadOnlyMemory<byte>> lines)
+    public AuditJournalPosition Append(IReadOnlyList<BatchPut> events)
     {
         var length = 0;
-        foreach (var line in lines)
-            length += line.Length + 1;
+        foreach (var e in events)
+            length += e.Value.Length + 1;
         if (_current.Written > 0 && _current.Written + length > _segmentBytes)
             Rotate();
 
@@ -65,10 +66,10 @@ internal sealed class AuditJournal : IDisposable
         try
         {
             var at = 0;
-            foreach (var line in lines)
+            foreach (var e in events)
             {
-                line.Span.CopyTo(buffer.AsSpan(at));
-                at += line.Length;
+                e.Value.Span.CopyTo(buffer.AsSpan(at));
+                at += e.Value.Length;
                 buffer[at++] = (byte)'\n';
             }
 
@@ -158,9 +159,6 @@ internal sealed class AuditJournal : IDisposable
         if (_current.Written == 0 || (indexed is { } position && position.Segment == _current && position.End == _current.Written))
             _current.Delete();
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _current.Close();
 
     private void Rotate()
     {

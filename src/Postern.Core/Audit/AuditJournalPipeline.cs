@@ -97,7 +97,6 @@ internal sealed class AuditJournalPipeline
     private void Write()
     {
         var batch = new List<PendingAuditEvent>(_options.MaxBatch);
-        var lines = new List<ReadOnlyMemory<byte>>(_options.MaxBatch);
         try
         {
             // A thread of its own: the fdatasync holds it for its whole time, which on the thread pool is a core taken
@@ -105,32 +104,27 @@ internal sealed class AuditJournalPipeline
             while (_queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 while (batch.Count < _options.MaxBatch && _queue.TryRead(out var next))
-                {
                     batch.Add(next);
-                    lines.Add(next.Item.Value);
-                }
 
+                var items = batch.ConvertAll(p => p.Item);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 AuditJournalPosition position;
                 try
                 {
-                    position = _journal.Append(lines);
+                    position = _journal.Append(items);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     batch.ForEach(p => p.Written.TrySetException(e)); // the actions are refused: their record was not kept
                     batch.Clear();
-                    lines.Clear();
                     continue;
                 }
 
                 _metrics.Committed(batch.Count, started);
                 Interlocked.Add(ref _journaledEvents, batch.Count); // before the callers go on: a search they start waits for it
                 batch.ForEach(p => p.Written.TrySetResult());
-                var group = new JournaledGroup(batch.ConvertAll(p => p.Item), position);
                 batch.Clear();
-                lines.Clear();
-                _unindexed.Writer.TryWrite(group);
+                _unindexed.Writer.TryWrite(new JournaledGroup(items, position));
                 while (Unindexed > _options.MaxUnindexed && !Volatile.Read(ref _closing))
                     Thread.Sleep(10); // the store is far behind: the queue fills and, after a while, actions are refused
             }
