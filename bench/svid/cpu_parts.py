@@ -7,6 +7,7 @@ import re, sys, collections
 # such frame go to the kernel, the runtime or "other" by their leaf.
 MARKERS = [
   ("audit: SQLite write + fsync (writer thread)", r"SqliteBackend|WriteScope|WriteThread|libe_sqlite3|Microsoft\.Data\.Sqlite|SQLitePCL"),
+  ("audit: journal write + fdatasync (journal thread)", r"AuditJournal"),
   ("audit: chain link (SHA-256 + column read)", r"AuditChain::|AuditLine::|AuditChainHash"),
   ("audit: event serialization (JsonObject -> UTF-8)", r"AuditEvent::ToUtf8|AuditLog::Prepare|AuditActor::Stamp"),
   ("audit: hand-off (queue, group commit, wake-ups)", r"Postern\.Audit\.AuditLog|ChangeLogBackend|StoreMetrics|AuditMetrics|BatchPuts|AuditItems"),
@@ -33,6 +34,8 @@ def parts_of(stack, comm):
                 return part
     if comm.startswith("sqlite writer"):
         return "audit: SQLite write + fsync (writer thread)"
+    if comm.startswith("audit journal"):
+        return "audit: journal write + fdatasync (journal thread)"
     leaf = stack[0] if stack else ""
     if "kallsyms" in leaf:
         return "kernel, unattributed (context switches, interrupts)"

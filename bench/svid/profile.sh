@@ -8,6 +8,7 @@
 # env:   DURATION=8 (seconds) MIN_WARMUP=10 MAX_WARMUP=90 (seconds; the warm-up lasts until the JIT is done, see
 #        warmup.sh)
 #        CONNECTIONS=32 ALG=ES256 KEEP_TMP=1
+#        FLOOR=1: profile the floor (run.sh's bare endpoint that only signs) instead, to subtract part by part
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,6 +28,16 @@ build_cli
 
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 # JIT-compiled frames named in /tmp/perf-PID.map
 start_svid_postern "$ALG"
+if [ -n "${FLOOR:-}" ]; then
+  dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench" >/dev/null
+  kill "$POSTERN_PID" 2>/dev/null || true
+  floor_port="$(free_port)"
+  SVID_URL="http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids"
+  dotnet "$repo/bench/Postern.Bench/bin/Release/net10.0/Postern.Bench.dll" signing-server "$floor_port" "$ALG" >"$TMP/floor.log" 2>&1 &
+  POSTERN_PID=$!
+  pids+=("$POSTERN_PID")
+  for _ in $(seq 150); do curl -fs -X POST "$SVID_URL" >/dev/null 2>&1 && break; sleep 0.2; done
+fi
 load() { wrk -t2 -c"$CONNECTIONS" -d"$1" -s "$repo/bench/svid/issue.lua" "$SVID_URL"; }
 
 load_seconds() { load "$1s"; }

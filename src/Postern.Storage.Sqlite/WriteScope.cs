@@ -134,54 +134,11 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Rows go <see cref="RowsPerInsert"/> to a statement, prepared once for the whole batch: most of a row's cost in
-    /// the provider is per statement run, not per value.
-    /// </remarks>
+    /// <remarks>The rows go through <see cref="AuditInsert"/>, on this transaction's connection.</remarks>
     public async Task AppendAuditAsync(IReadOnlyList<AuditRow> rows, CancellationToken cancellationToken)
     {
         Wrote = true;
-        SqliteCommand? full = null;
-        try
-        {
-            for (var first = 0; first < rows.Count; first += RowsPerInsert)
-            {
-                var count = Math.Min(RowsPerInsert, rows.Count - first);
-                var insert = count == RowsPerInsert ? full ??= InsertAudit(count) : InsertAudit(count);
-                try
-                {
-                    var p = insert.Parameters;
-                    for (var i = 0; i < count; i++)
-                    {
-                        var row = rows[first + i];
-                        var at = i * AuditColumns;
-                        p[at].Value = row.Chain;
-                        p[at + 1].Value = row.Sequence;
-                        p[at + 2].Value = row.Time;
-                        p[at + 3].Value = row.Type;
-                        p[at + 4].Value = (object?)row.Actor ?? DBNull.Value;
-                        p[at + 5].Value = (object?)row.Jti ?? DBNull.Value;
-                        p[at + 6].Value = row.Id;
-                        p[at + 7].Value = row.Previous;
-                        p[at + 8].Value = row.Hash;
-                        p[at + 9].Value = row.Line;
-                    }
-
-                    await insert.ExecuteNonQueryAsync(cancellationToken);
-                }
-                finally
-                {
-                    if (insert != full)
-                        await insert.DisposeAsync();
-                }
-            }
-        }
-        finally
-        {
-            if (full is not null)
-                await full.DisposeAsync();
-        }
-
+        AuditInsert.Run(connection, rows, cancellationToken);
         var head = rows[^1];
         await Statement.ExecuteAsync(
             connection,
@@ -191,34 +148,6 @@ internal sealed class WriteScope(SqliteConnection connection, SqliteTransaction 
             ("$chain", head.Chain),
             ("$sequence", head.Sequence),
             ("$hash", head.Hash));
-    }
-
-    /// <summary>How many audit rows one <c>INSERT</c> carries at most (10 values each; SQLite allows 32,766).</summary>
-    private const int RowsPerInsert = 32;
-
-    /// <summary>The values of one audit row.</summary>
-    private const int AuditColumns = 10;
-
-    /// <summary>An <c>INSERT</c> of <paramref name="count"/> audit rows, its parameters in row order, then column order.</summary>
-    private SqliteCommand InsertAudit(int count)
-    {
-        var values = new System.Text.StringBuilder();
-        var command = Statement.Create(connection, transaction, "");
-        for (var i = 0; i < count; i++)
-        {
-            values.Append(i == 0 ? "(" : ", (");
-            for (var c = 0; c < AuditColumns; c++)
-            {
-                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"$v{i}_{c}");
-                values.Append(c == 0 ? name : ", " + name);
-                command.Parameters.AddWithValue(name, DBNull.Value);
-            }
-
-            values.Append(')');
-        }
-
-        command.CommandText = "INSERT INTO audit_events (chain, sequence, time, type, actor, jti, id, previous, hash, line) VALUES " + values;
-        return command;
     }
 
     private static string Dialect(string sql, params string[] names) => AuditSql.For(sql, "", (_, name) => "$" + name, names);

@@ -74,6 +74,29 @@ public abstract partial class BackendConformanceTests
     }
 
     [Fact]
+    public async Task A_large_append_stores_every_line_as_given_in_order_with_its_columns_or_none()
+    {
+        // 70 events: more than one multi-row statement's worth, and a remainder; every third has neither actor nor jti.
+        var store = await StoreAsync();
+        var tables = (IAuditStore)store;
+        var events = Enumerable.Range(0, 70).Select(i => new BatchPut(
+            $"/audit/2031-05-17/b{i:D4}",
+            new AuditEvent(AuditEventTypes.AppAssertionIssued, new DateTimeOffset(2031, 5, 17, 9, 30, 0, TimeSpan.Zero).AddSeconds(i), $"b{i:D4}", i % 3 == 0 ? [] : new JsonObject { ["jti"] = $"jb{i}", ["actor"] = $"user{i}" }).ToUtf8(),
+            null)).ToArray();
+
+        await tables.AppendAuditAsync(events, None);
+
+        var chain = await tables.ReadChainAsync(tables.ChainId, 0, 100, None);
+        Assert.Equal(Enumerable.Range(1, 70).Select(i => (long)i), chain.Select(e => e.Sequence));
+        Assert.All(chain, e => Assert.Equal(events[e.Sequence - 1].Value.ToArray(), e.Line));
+        Assert.Equal("b0068", AuditEvent.Parse(Assert.Single(await tables.SearchAuditAsync(new AuditSearch { Jti = "jb68" }, None)).Line)!.Id);
+        Assert.Equal("b0067", AuditEvent.Parse(Assert.Single(await tables.SearchAuditAsync(new AuditSearch { Actor = "user67" }, None)).Line)!.Id);
+        Assert.Empty(await tables.SearchAuditAsync(new AuditSearch { Actor = "user69" }, None)); // 69 had no actor
+        Assert.Equal(70, (await tables.SearchAuditAsync(new AuditSearch { Limit = 100 }, None)).Count);
+        Assert.True((await AuditVerifier.VerifyAsync(tables, [], null, None)).Verified);
+    }
+
+    [Fact]
     public async Task An_event_written_with_a_change_exists_exactly_when_the_change_does()
     {
         var store = await StoreAsync();
