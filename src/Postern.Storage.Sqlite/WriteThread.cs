@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 
 namespace Postern.Storage.Sqlite;
 
@@ -8,11 +8,11 @@ namespace Postern.Storage.Sqlite;
 /// commit's fsync included. On a thread-pool thread that is a core taken from request handling, which the pool
 /// makes up for only slowly; on two cores under a load of audited issuances, 0.57–0.61× of the raw signing rate
 /// against 0.62–0.66× with this thread (docs/performance.md). One thread of its own also serialises the writes,
-/// as SQLite needs.
+/// as SQLite needs. It waits for work without spinning (<see cref="BlockingRead"/>).
 /// </summary>
 internal sealed class WriteThread
 {
-    private readonly BlockingCollection<Action> _queue = [];
+    private readonly Channel<Action> _queue = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WriteThread(string name)
@@ -28,29 +28,24 @@ internal sealed class WriteThread
     public Task<T> RunAsync<T>(Func<Task<T>> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
+        var queued = _queue.Writer.TryWrite(() =>
         {
-            _queue.Add(() =>
+            try
             {
-                try
-                {
-                    // Completes synchronously with SQLite; were it ever to go asynchronous, this thread waits for it.
-                    done.TrySetResult(work().GetAwaiter().GetResult());
-                }
-                catch (OperationCanceledException e)
-                {
-                    done.TrySetCanceled(e.CancellationToken);
-                }
-                catch (Exception e)
-                {
-                    done.TrySetException(e);
-                }
-            });
-        }
-        catch (InvalidOperationException)
-        {
+                // Completes synchronously with SQLite; were it ever to go asynchronous, this thread waits for it.
+                done.TrySetResult(work().GetAwaiter().GetResult());
+            }
+            catch (OperationCanceledException e)
+            {
+                done.TrySetCanceled(e.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        });
+        if (!queued)
             throw new ObjectDisposedException(nameof(SqliteBackend), "the store is closed");
-        }
 
         return done.Task;
     }
@@ -58,14 +53,18 @@ internal sealed class WriteThread
     /// <summary>Runs the writes already queued, refuses new ones, and completes when the thread has ended.</summary>
     public Task StopAsync()
     {
-        _queue.CompleteAdding();
+        _queue.Writer.TryComplete();
         return _stopped.Task;
     }
 
     private void Run()
     {
-        foreach (var write in _queue.GetConsumingEnumerable())
-            write();
+        while (BlockingRead.WaitToRead(_queue.Reader))
+        {
+            while (_queue.Reader.TryRead(out var write))
+                write();
+        }
+
         _stopped.TrySetResult();
     }
 }

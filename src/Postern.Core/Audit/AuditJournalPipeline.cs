@@ -101,7 +101,7 @@ internal sealed class AuditJournalPipeline
         {
             // A thread of its own: the fdatasync holds it for its whole time, which on the thread pool is a core taken
             // from the requests.
-            while (_queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (BlockingRead.WaitToRead(_queue))
             {
                 while (batch.Count < _options.MaxBatch && _queue.TryRead(out var next))
                     batch.Add(next);
