@@ -8,7 +8,8 @@
 # env:   DURATION=8 (seconds) MIN_WARMUP=10 MAX_WARMUP=90 (seconds; the warm-up lasts until the JIT is done, see
 #        warmup.sh)
 #        CONNECTIONS=32 ALG=ES256 KEEP_TMP=1
-#        FLOOR=1: profile the floor (run.sh's bare endpoint that only signs) instead, to subtract part by part
+#        FLOOR=1: profile the floor (run.sh's bare endpoint that only signs) instead, to subtract part by part;
+#        FLOOR=audit: the floor with the audit (each request also records a durable audit event)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,7 +34,9 @@ if [ -n "${FLOOR:-}" ]; then
   kill "$POSTERN_PID" 2>/dev/null || true
   floor_port="$(free_port)"
   SVID_URL="http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids"
-  dotnet "$repo/bench/Postern.Bench/bin/Release/net10.0/Postern.Bench.dll" signing-server "$floor_port" "$ALG" >"$TMP/floor.log" 2>&1 &
+  audit_dir=()
+  [ "$FLOOR" != audit ] || audit_dir=("$TMP/floor-audit")
+  dotnet "$repo/bench/Postern.Bench/bin/Release/net10.0/Postern.Bench.dll" signing-server "$floor_port" "$ALG" "${audit_dir[@]}" >"$TMP/floor.log" 2>&1 &
   POSTERN_PID=$!
   pids+=("$POSTERN_PID")
   for _ in $(seq 150); do curl -fs -X POST "$SVID_URL" >/dev/null 2>&1 && break; sleep 0.2; done

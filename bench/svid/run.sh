@@ -3,7 +3,8 @@
 # policy evaluation, RS256 signing, the jwt_svid.issued audit event made durable before the answer),
 # against the machine's raw RSA-2048 signing rate with every core busy, measured in the same run. Also
 # measured under the same load: the floor, a bare Kestrel endpoint that answers each request with one
-# signature and nothing else (what HTTP and the load generator leave of the raw rate).
+# signature and nothing else (what HTTP and the load generator leave of the raw rate), and that endpoint with the
+# audit of an issuance added (the audit's part of the CPU beyond the floor, apart from the request's).
 #
 # usage: bench/svid/run.sh [--quick]     (--quick: 3 s runs)
 # env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1 ALG=RS256 (or ES256: the workload authority's key,
@@ -58,26 +59,36 @@ TIMEFORMAT='%U %S'
 server_cpu="$(awk -v a="$(cpu_seconds "$POSTERN_PID")" -v b="$server_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
 wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
 
-# The floor: the same requests, answered by a bare Kestrel endpoint with one signature each.
-floor_port="$(free_port)"
-floor_url="http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids"
-"${bench[@]}" signing-server "$floor_port" "$ALG" >"$TMP/floor.log" 2>&1 &
-floor_pid=$!
-pids+=("$floor_pid")
-floor_up=""
-for _ in $(seq 150); do curl -fs -X POST "$floor_url" >/dev/null 2>&1 && { floor_up=1; break; }; sleep 0.2; done
-floor=""
-if [ -n "$floor_up" ]; then
-  log "floor: one signature per request, nothing else ($DURATION)"
-  warm_up "$floor_pid" load_seconds "$floor_url"
-  floor_cpu_before="$(cpu_seconds "$floor_pid")"
-  load "$floor_url" "$DURATION" >"$TMP/floor.txt" 2>&1
-  floor_cpu="$(awk -v a="$(cpu_seconds "$floor_pid")" -v b="$floor_cpu_before" 'BEGIN { printf "%.1f", a - b }')"
-  floor="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor.txt")"
-else
-  log "the floor server did not answer; see $TMP/floor.log"
-fi
-kill "$floor_pid" 2>/dev/null || true
+# The floor: the same requests, answered by a bare Kestrel endpoint with one signature each; then the same endpoint
+# with the audit as an issuance keeps it (an event of the same size through Postern's AuditLog, its journal and a
+# SQLite store, durable before the answer), which splits the CPU beyond the floor into the audit's part and the rest.
+# floor_server DESCRIPTION [AUDIT_DIR]: sets FLOOR_RATE and FLOOR_CPU (empty when the server did not answer).
+floor_server() {
+  local port url pid up=""
+  port="$(free_port)"
+  url="http://127.0.0.1:$port/v1/workload-identity/jwt-svids"
+  "${bench[@]}" signing-server "$port" "$ALG" ${2:+"$2"} >"$TMP/floor-$port.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  FLOOR_RATE=""; FLOOR_CPU=""
+  for _ in $(seq 150); do curl -fs -X POST "$url" >/dev/null 2>&1 && { up=1; break; }; sleep 0.2; done
+  if [ -n "$up" ]; then
+    log "$1 ($DURATION)"
+    warm_up "$pid" load_seconds "$url"
+    local cpu_before
+    cpu_before="$(cpu_seconds "$pid")"
+    load "$url" "$DURATION" >"$TMP/floor-$port.txt" 2>&1
+    FLOOR_CPU="$(awk -v a="$(cpu_seconds "$pid")" -v b="$cpu_before" 'BEGIN { printf "%.1f", a - b }')"
+    FLOOR_RATE="$(awk '/Requests\/sec/ { print $2 }' "$TMP/floor-$port.txt")"
+  else
+    log "the floor server did not answer; see $TMP/floor-$port.log"
+  fi
+  kill "$pid" 2>/dev/null || true
+}
+floor_server "floor: one signature per request, nothing else"
+floor="$FLOOR_RATE"; floor_cpu="$FLOOR_CPU"
+floor_server "floor with the audit: one signature and one durable audit event per request" "$TMP/floor-audit"
+floor_audit="$FLOOR_RATE"; floor_audit_cpu="$FLOOR_CPU"
 
 log "raw $ALG signing again ($DURATION)"
 raw_after="$("${bench[@]}" raw-sign-rate "$seconds" "$(nproc)" "$ALG")"
@@ -108,6 +119,7 @@ echo "|---|---:|---:|"
 echo "| raw $ALG signatures, ${cpus} threads (baseline: mean of $raw_before before and $raw_after after) | $raw | 1.00 |"
 echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx non-2xx}) | $issued | $ratio |"
 echo "| floor: bare Kestrel, one signature per request, nothing else | ${floor:-–} | $floor_ratio |"
+echo "| floor with the audit: the same, and one event durable before the answer | ${floor_audit:-–} | $(awk -v a="$floor_audit" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }') |"
 echo
 echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of $(awk -v c="$cpus" -v d="$seconds" 'BEGIN { print c * d }') available)"
 # CPU time per request moves less with the machine's load than rates do: one signature with every core busy
@@ -116,5 +128,8 @@ per_request() { awk -v cpu="$1" -v rate="$2" -v d="$seconds" 'BEGIN { if (cpu ==
 postern_us="$(per_request "$server_cpu" "$issued")"
 floor_us="$(per_request "${floor_cpu:-}" "$floor")"
 echo "CPU µs per request: one raw signature $(awk -v c="$cpus" -v r="$raw" 'BEGIN { printf "%.0f", c * 1e6 / r }'), Postern $postern_us, floor server $floor_us, Postern beyond the floor $(awk -v p="$postern_us" -v f="$floor_us" 'BEGIN { if (f == "–") print "–"; else printf "%.0f", p - f }')"
+floor_audit_us="$(per_request "${floor_audit_cpu:-}" "$floor_audit")"
+echo "of which the audit (floor with the audit beyond the floor) $(awk -v p="$floor_audit_us" -v f="$floor_us" 'BEGIN { if (f == "–" || p == "–") print "–"; else printf "%.0f", p - f }'), the rest of an issuance $(awk -v a="$postern_us" -v p="$floor_audit_us" 'BEGIN { if (p == "–") print "–"; else printf "%.0f", a - p }')"
+echo "floor with the audit / floor: $(awk -v a="$floor_audit" -v b="$floor" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%.2f", a / b }')"
 echo "issuance / floor: $(awk -v a="$issued" -v b="$floor" 'BEGIN { if (b == "") print "–"; else printf "%.2f", a / b }')"
 echo "audit events jwt_svid.issued in the store: $events"
