@@ -21,7 +21,14 @@ public static class BlockingRead
         if (ready.IsCompleted)
             return ready.GetAwaiter().GetResult();
         var task = ready.AsTask();
-        ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
-        return task.GetAwaiter().GetResult();
+        try
+        {
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            task.Dispose(); // completed by now: releases the wait handle at once, not through the finalizer
+        }
     }
 }
