@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Postern.Audit;
+using Postern.Storage;
 using Postern.Storage.Sqlite;
 
 namespace Postern.Bench;
@@ -19,7 +20,8 @@ namespace Postern.Bench;
 /// Given a folder after the algorithm, each request also records an event as an issuance does, of the same size,
 /// through Postern's own <see cref="AuditLog"/> over a SQLite store in that folder, with its journal, and is
 /// answered once the event is durable: the floor plus the audit and nothing else of an issuance, which splits what an
-/// issuance costs beyond the floor into the audit's part and the request's.
+/// issuance costs beyond the floor into the audit's part and the request's. With <c>journal-only</c> after the folder,
+/// the events are made durable in the journal and not indexed: the durable write's part alone.
 /// </remarks>
 internal static class SigningServer
 {
@@ -31,7 +33,7 @@ internal static class SigningServer
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         using var signer = new BenchSigner(args.Length > 2 ? args[2] : "RS256");
-        await using var audit = args.Length > 3 ? await AuditOnlyAsync(args[3]) : null;
+        await using var audit = args.Length > 3 ? await AuditOnlyAsync(args[3], journalOnly: args.Length > 4 && args[4] == "journal-only") : null;
         var input = new byte[420];
         RandomNumberGenerator.Fill(input);
         app.MapPost("/v1/workload-identity/jwt-svids", async context =>
@@ -48,11 +50,16 @@ internal static class SigningServer
         return 0;
     }
 
-    /// <summary>An audit log with its journal over a new SQLite store in <paramref name="folder"/>, as the server keeps one.</summary>
-    private static async Task<AuditOnly> AuditOnlyAsync(string folder)
+    /// <summary>
+    /// An audit log with its journal over a new SQLite store in <paramref name="folder"/>, as the server keeps one; with
+    /// <paramref name="journalOnly"/>, one that indexes nothing (<see cref="JournalOnlyStore"/>).
+    /// </summary>
+    private static async Task<AuditOnly> AuditOnlyAsync(string folder, bool journalOnly)
     {
         Directory.CreateDirectory(folder);
-        var store = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = Path.Combine(folder, "postern.db") }, CancellationToken.None);
+        IBackend store = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = Path.Combine(folder, "postern.db") }, CancellationToken.None);
+        if (journalOnly)
+            store = new JournalOnlyStore(store);
         var log = new AuditLog(store, TimeProvider.System, new AuditLogOptions { JournalFolder = Path.Combine(folder, AuditJournalBacklog.FolderName) });
         return new AuditOnly(store, log);
     }
@@ -81,7 +88,7 @@ internal static class SigningServer
         ["client_addr"] = "127.0.0.1",
     };
 
-    private sealed record AuditOnly(SqliteBackend Store, AuditLog Log) : IAsyncDisposable
+    private sealed record AuditOnly(IBackend Store, AuditLog Log) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -62,12 +62,14 @@ wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
 # The floor: the same requests, answered by a bare Kestrel endpoint with one signature each; then the same endpoint
 # with the audit as an issuance keeps it (an event of the same size through Postern's AuditLog, its journal and a
 # SQLite store, durable before the answer), which splits the CPU beyond the floor into the audit's part and the rest.
-# floor_server DESCRIPTION [AUDIT_DIR]: sets FLOOR_RATE and FLOOR_CPU (empty when the server did not answer).
+# A third run keeps the journal and indexes nothing: the durable write's part alone.
+# floor_server DESCRIPTION [AUDIT_DIR [journal-only]]: sets FLOOR_RATE and FLOOR_CPU (empty when the server did not
+# answer).
 floor_server() {
   local port url pid up=""
   port="$(free_port)"
   url="http://127.0.0.1:$port/v1/workload-identity/jwt-svids"
-  "${bench[@]}" signing-server "$port" "$ALG" ${2:+"$2"} >"$TMP/floor-$port.log" 2>&1 &
+  "${bench[@]}" signing-server "$port" "$ALG" "${@:2}" >"$TMP/floor-$port.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   FLOOR_RATE=""; FLOOR_CPU=""
@@ -89,6 +91,8 @@ floor_server "floor: one signature per request, nothing else"
 floor="$FLOOR_RATE"; floor_cpu="$FLOOR_CPU"
 floor_server "floor with the audit: one signature and one durable audit event per request" "$TMP/floor-audit"
 floor_audit="$FLOOR_RATE"; floor_audit_cpu="$FLOOR_CPU"
+floor_server "floor with the journal alone: one signature and one event durable in the journal, not indexed" "$TMP/floor-journal" journal-only
+floor_journal="$FLOOR_RATE"; floor_journal_cpu="$FLOOR_CPU"
 
 log "raw $ALG signing again ($DURATION)"
 raw_after="$("${bench[@]}" raw-sign-rate "$seconds" "$(nproc)" "$ALG")"
@@ -120,6 +124,7 @@ echo "| raw $ALG signatures, ${cpus} threads (baseline: mean of $raw_before befo
 echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx non-2xx}) | $issued | $ratio |"
 echo "| floor: bare Kestrel, one signature per request, nothing else | ${floor:-–} | $floor_ratio |"
 echo "| floor with the audit: the same, and one event durable before the answer | ${floor_audit:-–} | $(awk -v a="$floor_audit" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }') |"
+echo "| floor with the journal alone: the event durable, not indexed (no search) | ${floor_journal:-–} | $(awk -v a="$floor_journal" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }') |"
 echo
 echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of $(awk -v c="$cpus" -v d="$seconds" 'BEGIN { print c * d }') available)"
 # CPU time per request moves less with the machine's load than rates do: one signature with every core busy
@@ -130,6 +135,9 @@ floor_us="$(per_request "${floor_cpu:-}" "$floor")"
 echo "CPU µs per request: one raw signature $(awk -v c="$cpus" -v r="$raw" 'BEGIN { printf "%.0f", c * 1e6 / r }'), Postern $postern_us, floor server $floor_us, Postern beyond the floor $(awk -v p="$postern_us" -v f="$floor_us" 'BEGIN { if (f == "–") print "–"; else printf "%.0f", p - f }')"
 floor_audit_us="$(per_request "${floor_audit_cpu:-}" "$floor_audit")"
 echo "of which the audit (floor with the audit beyond the floor) $(awk -v p="$floor_audit_us" -v f="$floor_us" 'BEGIN { if (f == "–" || p == "–") print "–"; else printf "%.0f", p - f }'), the rest of an issuance $(awk -v a="$postern_us" -v p="$floor_audit_us" 'BEGIN { if (p == "–") print "–"; else printf "%.0f", a - p }')"
+floor_journal_us="$(per_request "${floor_journal_cpu:-}" "$floor_journal")"
+echo "of the audit, the journal alone (floor with the journal beyond the floor) $(awk -v p="$floor_journal_us" -v f="$floor_us" 'BEGIN { if (f == "–" || p == "–") print "–"; else printf "%.0f", p - f }')"
 echo "floor with the audit / floor: $(awk -v a="$floor_audit" -v b="$floor" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%.2f", a / b }')"
+echo "floor with the journal alone / floor: $(awk -v a="$floor_journal" -v b="$floor" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%.2f", a / b }')"
 echo "issuance / floor: $(awk -v a="$issued" -v b="$floor" 'BEGIN { if (b == "") print "–"; else printf "%.2f", a / b }')"
 echo "audit events jwt_svid.issued in the store: $events"
