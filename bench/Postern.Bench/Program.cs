@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Postern.Bench -- --filter '*'
 // dotnet run -c Release --project bench/Postern.Bench -- raw-sign-rate [SECONDS] [THREADS] [RS256|ES256]
-// dotnet run -c Release --project bench/Postern.Bench -- signing-server PORT [RS256|ES256] [AUDIT_DIR [journal-only]]
+// dotnet run -c Release --project bench/Postern.Bench -- signing-server PORT [RS256|ES256] [AUDIT_DIR [journal-only|bare-fsync]]
 // dotnet run -c Release --project bench/Postern.Bench -- audit-search [EVENTS]
 if (args.Length > 0 && args[0] == "audit-search")
 {

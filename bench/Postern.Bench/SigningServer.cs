@@ -21,7 +21,9 @@ namespace Postern.Bench;
 /// through Postern's own <see cref="AuditLog"/> over a SQLite store in that folder, with its journal, and is
 /// answered once the event is durable: the floor plus the audit and nothing else of an issuance, which splits what an
 /// issuance costs beyond the floor into the audit's part and the request's. With <c>journal-only</c> after the folder,
-/// the events are made durable in the journal and not indexed: the durable write's part alone.
+/// the events are made durable in the journal and not indexed: the durable write's part alone. With <c>bare-fsync</c>,
+/// a fixed line is made durable with no log at all (<see cref="BareDurableWrite"/>): the machine's own cost of the
+/// promise.
 /// </remarks>
 internal static class SigningServer
 {
@@ -33,7 +35,9 @@ internal static class SigningServer
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         using var signer = new BenchSigner(args.Length > 2 ? args[2] : "RS256");
-        await using var audit = args.Length > 3 ? await AuditOnlyAsync(args[3], journalOnly: args.Length > 4 && args[4] == "journal-only") : null;
+        var mode = args.Length > 4 ? args[4] : "";
+        await using var bare = args.Length > 3 && mode == "bare-fsync" ? new BareDurableWrite(args[3]) : null;
+        await using var audit = args.Length > 3 && bare is null ? await AuditOnlyAsync(args[3], journalOnly: mode == "journal-only") : null;
         var input = new byte[420];
         RandomNumberGenerator.Fill(input);
         app.MapPost("/v1/workload-identity/jwt-svids", async context =>
@@ -43,6 +47,8 @@ internal static class SigningServer
             var signature = signer.Sign(input);
             if (audit is not null)
                 await audit.Log.AppendAsync(AuditEventTypes.JwtSvidIssued, IssuanceFields(), context.RequestAborted);
+            if (bare is not null)
+                await bare.WriteAsync();
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("{\"jwt_svid\":\"" + Convert.ToBase64String(signature) + "\"}");
         });

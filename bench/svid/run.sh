@@ -62,7 +62,8 @@ wrk_cpu="$(awk '{ printf "%.1f", $1 + $2 }' "$TMP/wrk.time")"
 # The floor: the same requests, answered by a bare Kestrel endpoint with one signature each; then the same endpoint
 # with the audit as an issuance keeps it (an event of the same size through Postern's AuditLog, its journal and a
 # SQLite store, durable before the answer), which splits the CPU beyond the floor into the audit's part and the rest.
-# A third run keeps the journal and indexes nothing: the durable write's part alone.
+# A third run keeps the journal and indexes nothing: the durable write's part alone. A fourth makes a fixed line
+# durable with no log at all (one pwrite and one fdatasync per group): the machine's own cost of the promise.
 # floor_server DESCRIPTION [AUDIT_DIR [journal-only]]: sets FLOOR_RATE and FLOOR_CPU (empty when the server did not
 # answer).
 floor_server() {
@@ -93,6 +94,8 @@ floor_server "floor with the audit: one signature and one durable audit event pe
 floor_audit="$FLOOR_RATE"; floor_audit_cpu="$FLOOR_CPU"
 floor_server "floor with the journal alone: one signature and one event durable in the journal, not indexed" "$TMP/floor-journal" journal-only
 floor_journal="$FLOOR_RATE"; floor_journal_cpu="$FLOOR_CPU"
+floor_server "floor with a bare durable write: one signature and one fixed line made durable (pwrite + fdatasync per group), nothing else" "$TMP/floor-bare" bare-fsync
+floor_bare="$FLOOR_RATE"; floor_bare_cpu="$FLOOR_CPU"
 
 log "raw $ALG signing again ($DURATION)"
 raw_after="$("${bench[@]}" raw-sign-rate "$seconds" "$(nproc)" "$ALG")"
@@ -125,6 +128,7 @@ echo "| JWT-SVIDs issued over HTTP, audit included (p99 $p99${non2xx:+, $non2xx 
 echo "| floor: bare Kestrel, one signature per request, nothing else | ${floor:-–} | $floor_ratio |"
 echo "| floor with the audit: the same, and one event durable before the answer | ${floor_audit:-–} | $(awk -v a="$floor_audit" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }') |"
 echo "| floor with the journal alone: the event durable, not indexed (no search) | ${floor_journal:-–} | $(awk -v a="$floor_journal" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }') |"
+echo "| floor with a bare durable write: a fixed line, pwrite + fdatasync per group, no log | ${floor_bare:-–} | $(awk -v a="$floor_bare" -v b="$raw" 'BEGIN { if (a == "") print "–"; else printf "%.2f", a / b }') |"
 echo
 echo "CPU seconds during the issuance run: Postern $server_cpu, wrk $wrk_cpu (of $(awk -v c="$cpus" -v d="$seconds" 'BEGIN { print c * d }') available)"
 # CPU time per request moves less with the machine's load than rates do: one signature with every core busy
@@ -138,6 +142,9 @@ echo "of which the audit (floor with the audit beyond the floor) $(awk -v p="$fl
 floor_journal_us="$(per_request "${floor_journal_cpu:-}" "$floor_journal")"
 echo "of the audit, the journal alone (floor with the journal beyond the floor) $(awk -v p="$floor_journal_us" -v f="$floor_us" 'BEGIN { if (f == "–" || p == "–") print "–"; else printf "%.0f", p - f }')"
 echo "floor with the audit / floor: $(awk -v a="$floor_audit" -v b="$floor" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%.2f", a / b }')"
+floor_bare_us="$(per_request "${floor_bare_cpu:-}" "$floor_bare")"
+echo "a bare durable write (floor with it beyond the floor) $(awk -v p="$floor_bare_us" -v f="$floor_us" 'BEGIN { if (f == "–" || p == "–") print "–"; else printf "%.0f", p - f }')"
+echo "floor with a bare durable write / floor: $(awk -v a="$floor_bare" -v b="$floor" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%.2f", a / b }')"
 echo "floor with the journal alone / floor: $(awk -v a="$floor_journal" -v b="$floor" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%.2f", a / b }')"
 echo "issuance / floor: $(awk -v a="$issued" -v b="$floor" 'BEGIN { if (b == "") print "–"; else printf "%.2f", a / b }')"
 echo "audit events jwt_svid.issued in the store: $events"
