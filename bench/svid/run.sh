@@ -3,8 +3,10 @@
 # policy evaluation, RS256 signing, the jwt_svid.issued audit event made durable before the answer),
 # against the machine's raw RSA-2048 signing rate with every core busy, measured in the same run. Also
 # measured under the same load: the floor, a bare Kestrel endpoint that answers each request with one
-# signature and nothing else (what HTTP and the load generator leave of the raw rate), and that endpoint with the
-# audit of an issuance added (the audit's part of the CPU beyond the floor, apart from the request's).
+# signature and nothing else (what HTTP and the load generator leave of the raw rate); that endpoint with the
+# audit of an issuance added (the audit's part of the CPU beyond the floor, apart from the request's); with the
+# audit's journal alone (nothing indexed); and with a bare durable write (a fixed line, one pwrite and one
+# fdatasync per group: the machine's own price for "durable before the answer").
 #
 # usage: bench/svid/run.sh [--quick]     (--quick: 3 s runs)
 # env:   DURATION=10s CONNECTIONS=32 THREADS=2 KEEP_TMP=1 ALG=RS256 (or ES256: the workload authority's key,
