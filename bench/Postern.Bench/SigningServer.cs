@@ -63,10 +63,9 @@ internal static class SigningServer
     private static async Task<AuditOnly> AuditOnlyAsync(string folder, bool journalOnly)
     {
         Directory.CreateDirectory(folder);
-        IBackend store = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = Path.Combine(folder, "postern.db") }, CancellationToken.None);
-        if (journalOnly)
-            store = new JournalOnlyStore(store);
-        var log = new AuditLog(store, TimeProvider.System, new AuditLogOptions { JournalFolder = Path.Combine(folder, AuditJournalBacklog.FolderName) });
+        var store = await SqliteBackend.OpenAsync(new SqliteBackendOptions { Path = Path.Combine(folder, "postern.db") }, CancellationToken.None);
+        IBackend logged = journalOnly ? new JournalOnlyStore(store) : store;
+        var log = new AuditLog(logged, TimeProvider.System, new AuditLogOptions { JournalFolder = Path.Combine(folder, AuditJournalBacklog.FolderName) });
         return new AuditOnly(store, log);
     }
 
