@@ -28,32 +28,30 @@ public sealed record AuditEvent(string Type, DateTimeOffset Time, string Id, Jso
         var (buffer, writer) = t_line.Value;
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("type", Type);
+        writer.WriteString("time", Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString("id", Id);
+        foreach (var (name, value) in Fields)
         {
-            writer.WriteStartObject();
-            writer.WriteString("type", Type);
-            writer.WriteString("time", Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("id", Id);
-            foreach (var (name, value) in Fields)
+            if (Array.IndexOf(Reserved, name) >= 0)
             {
-                if (Array.IndexOf(Reserved, name) >= 0)
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
+                continue;
             }
 
-            writer.WriteEndObject();
-            writer.Flush();
+            writer.WritePropertyName(name);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
         }
+
+        writer.WriteEndObject();
+        writer.Flush();
 
         var line = buffer.WrittenSpan.ToArray();
         if (buffer.Capacity > 64 * 1024)
