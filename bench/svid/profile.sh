@@ -28,10 +28,11 @@ bench_tmp svid-profile
 build_cli
 
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 # JIT-compiled frames named in /tmp/perf-PID.map
-start_svid_postern "$ALG"
-if [ -n "${FLOOR:-}" ]; then
+if [ -z "${FLOOR:-}" ]; then
+  start_svid_postern "$ALG"
+else
   dotnet build -c Release -nologo -v quiet "$repo/bench/Postern.Bench" >/dev/null
-  kill "$POSTERN_PID" 2>/dev/null || true
+  export BOT_CREDENTIAL=unchecked # issue.lua sends it; the floor reads no credential
   floor_port="$(free_port)"
   SVID_URL="http://127.0.0.1:$floor_port/v1/workload-identity/jwt-svids"
   audit_dir=()
